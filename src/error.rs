@@ -1,0 +1,247 @@
+//! Attest's error type, shared by every layer.
+//!
+//! One enum with a few kinds, as in toyDB: errors a user caused by their input
+//! ([`Error::Query`], classified with openCypher's error classes and carrying a
+//! position when there is one), errors of the storage underneath, I/O errors
+//! naming the file, and stores Attest cannot open. Library boundaries return
+//! [`Result`]; nothing in the crate panics on user input.
+
+use serde::Serialize;
+use std::fmt;
+
+/// `Result` with Attest's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A position in a text the user wrote: 1-based line and column (in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Position {
+    /// The position of byte offset `offset` in `text` (clamped to its end).
+    pub fn of_offset(text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() as u32 + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() as u32 + 1;
+        Position { line, column }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// The error classes of the openCypher TCK, plus Attest's own for limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum ErrorClass {
+    SyntaxError,
+    SemanticError,
+    ParameterMissing,
+    ConstraintVerificationFailed,
+    ConstraintValidationFailed,
+    EntityNotFound,
+    PropertyNotFound,
+    LabelNotFound,
+    TypeError,
+    ArgumentError,
+    ArithmeticError,
+    ProcedureError,
+    /// A configured limit (rows, depth, memory, time) stopped the query.
+    LimitExceeded,
+    /// The query was cancelled through its cancel handle or Ctrl-C.
+    Cancelled,
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// An error in what the user asked for: a query, a fact file, a write that
+/// breaks the schema. Rendered as `Class[Detail]: message`, the first line
+/// the conformance runner reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryError {
+    pub class: ErrorClass,
+    /// The TCK detail code, e.g. `UndefinedVariable`, when known.
+    pub detail: Option<String>,
+    pub message: String,
+    /// Where in the input the problem is.
+    pub position: Option<Position>,
+    /// The file the input came from, when it came from one.
+    pub file: Option<String>,
+}
+
+impl QueryError {
+    /// An error of `class` with `message` and no position.
+    pub fn new(class: ErrorClass, message: impl Into<String>) -> QueryError {
+        QueryError {
+            class,
+            detail: None,
+            message: message.into(),
+            position: None,
+            file: None,
+        }
+    }
+
+    /// Adds the TCK detail code.
+    pub fn with_detail(mut self, detail: &str) -> QueryError {
+        self.detail = Some(detail.to_string());
+        self
+    }
+
+    /// Sets the position unless one is already known.
+    pub fn at(mut self, position: Position) -> QueryError {
+        self.position.get_or_insert(position);
+        self
+    }
+
+    /// Sets the file name unless one is already known.
+    pub fn in_file(mut self, file: &str) -> QueryError {
+        self.file.get_or_insert_with(|| file.to_string());
+        self
+    }
+
+    /// `FILE:LINE:COLUMN` (or the parts of it that are known), for prefixes.
+    pub fn location(&self) -> Option<String> {
+        match (&self.file, self.position) {
+            (Some(f), Some(p)) => Some(format!("{f}:{p}")),
+            (Some(f), None) => Some(f.clone()),
+            (None, Some(p)) => Some(p.to_string()),
+            (None, None) => None,
+        }
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.detail {
+            Some(d) => write!(f, "{}[{}]: {}", self.class, d, self.message)?,
+            None => write!(f, "{}: {}", self.class, self.message)?,
+        }
+        if let Some(loc) = self.location() {
+            write!(f, " (at {loc})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// Every error Attest returns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input was wrong: syntax, types, schema rules, missing entities.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// The storage engine failed (disk full, I/O error inside sled, …).
+    #[error("storage error: {0}")]
+    Storage(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The store cannot be opened: unknown or newer format, damaged records.
+    #[error("cannot open store: {0}")]
+    Format(String),
+    /// Another process holds the store open for writing.
+    #[error("store {path} is in use by another process (it is locked for writing)")]
+    Locked { path: String },
+}
+
+impl Error {
+    /// Shorthand for a [`QueryError`] of `class`.
+    pub fn query(class: ErrorClass, message: impl Into<String>) -> Error {
+        Error::Query(QueryError::new(class, message))
+    }
+
+    /// The openCypher class of this error; storage-side errors have none.
+    pub fn class(&self) -> Option<ErrorClass> {
+        match self {
+            Error::Query(q) => Some(q.class),
+            _ => None,
+        }
+    }
+
+    /// Adds a file name to a query error (other kinds are returned unchanged).
+    pub fn in_file(self, file: &str) -> Error {
+        match self {
+            Error::Query(q) => Error::Query(q.in_file(file)),
+            other => other,
+        }
+    }
+}
+
+/// Suggests the known name nearest to `unknown` ("did you mean …?"), if one is
+/// close enough to be a plausible typo.
+pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = unknown.to_lowercase();
+    known
+        .into_iter()
+        .map(|k| (edit_distance(&lower, &k.to_lowercase()), k))
+        .filter(|(d, k)| *d <= (k.chars().count().max(3) / 3).max(1) + 1)
+        .min_by_key(|(d, k)| (*d, k.len()))
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\nçd\nef";
+        assert_eq!(Position::of_offset(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(Position::of_offset(text, 5), Position { line: 2, column: 3 });
+        assert_eq!(Position::of_offset(text, 99), Position { line: 3, column: 3 });
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let known = ["Assertion", "Actor", "Event"];
+        assert_eq!(nearest("Asertion", known), Some("Assertion"));
+        assert_eq!(nearest("actor", known), Some("Actor"));
+        assert_eq!(nearest("Zebra", known), None);
+    }
+
+    #[test]
+    fn renders_class_detail_and_location() {
+        let e = QueryError::new(ErrorClass::SyntaxError, "unexpected `)`")
+            .with_detail("InvalidSyntax")
+            .at(Position { line: 2, column: 7 })
+            .in_file("q.cypher");
+        assert_eq!(
+            e.to_string(),
+            "SyntaxError[InvalidSyntax]: unexpected `)` (at q.cypher:2:7)"
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! The data model: values, nodes, relationships and their provenance.
+//!
+//! This layer owns the plain data types every other layer speaks: [`Value`],
+//! [`Date`], the stable identifiers [`NodeId`] and [`RelId`], the stored
+//! records [`Node`] and [`Relationship`], and [`Source`], the citation that
+//! backs a fact. It calls nothing else in the crate: it is the leaf every
+//! other layer may depend on.
+
+mod date;
+mod value;
+
+pub use date::Date;
+pub use value::{Path, Value};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Properties of a node or relationship, in key order. A missing key and a
+/// null value mean the same thing; null is never stored.
+pub type Properties = BTreeMap<String, Value>;
+
+/// A node's stable identifier: assigned once, never reused, even after delete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct NodeId(pub u64);
+
+/// A relationship's stable identifier: assigned once, never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RelId(pub u64);
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "n{}", self.0)
+    }
+}
+
+impl fmt::Display for RelId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}
+
+/// Either kind of graph element, for APIs that accept both (provenance,
+/// fact keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ElementId {
+    Node(NodeId),
+    Rel(RelId),
+}
+
+impl fmt::Display for ElementId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ElementId::Node(n) => n.fmt(f),
+            ElementId::Rel(r) => r.fmt(f),
+        }
+    }
+}
+
+/// Where a fact comes from.
+///
+/// Facts read from a document cite the sentence (by its stable index; the
+/// title is sentence 0) and, where known, the character span inside that
+/// sentence. Facts added from outside the document (background knowledge such
+/// as a spokesman's full name) are marked [`Source::External`] with a note, so
+/// a reader can always tell what the text itself supports.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Source {
+    Sentence {
+        /// The document's fact key (e.g. `"article"`).
+        document: String,
+        /// Sentence index within the document; 0 is the title.
+        index: u32,
+        /// Character range `[start, end)` within the sentence text, if known.
+        span: Option<(u32, u32)>,
+    },
+    External {
+        /// What was added and where it comes from.
+        note: String,
+    },
+}
+
+impl Source {
+    /// A citation of a whole sentence.
+    pub fn sentence(document: &str, index: u32) -> Source {
+        Source::Sentence {
+            document: document.to_string(),
+            index,
+            span: None,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Sentence {
+                document,
+                index,
+                span: None,
+            } => write!(f, "{document}#{index}"),
+            Source::Sentence {
+                document,
+                index,
+                span: Some((a, b)),
+            } => write!(f, "{document}#{index}[{a}..{b}]"),
+            Source::External { note } => write!(f, "external: {note}"),
+        }
+    }
+}
+
+/// A stored node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: NodeId,
+    /// Labels in the order they were added; never empty in a typed store.
+    pub labels: Vec<String>,
+    pub properties: Properties,
+    /// Citations supporting this node.
+    pub sources: Vec<Source>,
+    /// The readable key a fact file gave this node (e.g. `"carter"`), which
+    /// makes loading the same file twice idempotent.
+    pub key: Option<String>,
+}
+
+impl Node {
+    /// True if the node carries `label`.
+    pub fn has_label(&self, label: &str) -> bool {
+        self.labels.iter().any(|l| l == label)
+    }
+
+    /// The value of a property, null when absent.
+    pub fn property(&self, key: &str) -> &Value {
+        self.properties.get(key).unwrap_or(&Value::Null)
+    }
+}
+
+/// A stored relationship.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Relationship {
+    pub id: RelId,
+    pub rel_type: String,
+    pub start: NodeId,
+    pub end: NodeId,
+    pub properties: Properties,
+    pub sources: Vec<Source>,
+    pub key: Option<String>,
+}
+
+impl Relationship {
+    /// The value of a property, null when absent.
+    pub fn property(&self, key: &str) -> &Value {
+        self.properties.get(key).unwrap_or(&Value::Null)
+    }
+
+    /// The node at the other end from `node` (the start for a self-loop).
+    pub fn other(&self, node: NodeId) -> NodeId {
+        if self.start == node {
+            self.end
+        } else {
+            self.start
+        }
+    }
+}
+
+/// Direction of a traversal step relative to the node it starts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Direction {
+    /// `(a)-[r]->(b)`: relationships starting at the node.
+    Outgoing,
+    /// `(a)<-[r]-(b)`: relationships ending at the node.
+    Incoming,
+    /// `(a)-[r]-(b)`: either.
+    Both,
+}

@@ -1,0 +1,292 @@
+//! Property and query values.
+
+use super::{Date, NodeId, RelId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A value: what a property holds, what a parameter carries, and what a query
+/// returns.
+///
+/// The first eight variants are *storable*: they may be property values. The
+/// graph-reference variants (`Node`, `Relationship`, `Path`) exist only while a
+/// query runs and in its results; the write path rejects them as properties
+/// (see [`Value::is_storable`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub enum Value {
+    /// The absence of a value. Setting a property to null removes it.
+    #[default]
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Date(Date),
+    List(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    /// A node of the graph, by its stable id.
+    Node(NodeId),
+    /// A relationship of the graph, by its stable id.
+    Relationship(RelId),
+    /// A path: `nodes.len() == rels.len() + 1`.
+    Path(Path),
+}
+
+/// An alternating sequence of nodes and relationships.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Path {
+    pub nodes: Vec<NodeId>,
+    pub rels: Vec<RelId>,
+}
+
+impl Path {
+    /// A path of length 0 holding one node.
+    pub fn single(node: NodeId) -> Path {
+        Path {
+            nodes: vec![node],
+            rels: Vec::new(),
+        }
+    }
+
+    /// Number of relationships.
+    pub fn len(&self) -> usize {
+        self.rels.len()
+    }
+
+    /// True for a zero-length path.
+    pub fn is_empty(&self) -> bool {
+        self.rels.is_empty()
+    }
+}
+
+impl Value {
+    /// The openCypher name of this value's type, used in error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "NULL",
+            Value::Bool(_) => "BOOLEAN",
+            Value::Int(_) => "INTEGER",
+            Value::Float(_) => "FLOAT",
+            Value::String(_) => "STRING",
+            Value::Date(_) => "DATE",
+            Value::List(_) => "LIST",
+            Value::Map(_) => "MAP",
+            Value::Node(_) => "NODE",
+            Value::Relationship(_) => "RELATIONSHIP",
+            Value::Path(_) => "PATH",
+        }
+    }
+
+    /// True for null.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// True when the value may be stored as a property: no graph references,
+    /// and lists hold only storable values. (Maps are storable in Attest,
+    /// unlike Neo4j, because curated facts need small structured values.)
+    pub fn is_storable(&self) -> bool {
+        match self {
+            Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
+            Value::List(items) => items.iter().all(Value::is_storable),
+            Value::Map(entries) => entries.values().all(Value::is_storable),
+            _ => true,
+        }
+    }
+
+    /// The string inside, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A canonical byte encoding used as an index key: equal values (in the
+    /// sense of unique-key constraints) give equal bytes. Integers and floats
+    /// holding the same number are distinct keys, as in Neo4j's property
+    /// uniqueness constraints on typed properties.
+    pub fn index_key(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write_index_key(&mut out);
+        out
+    }
+
+    fn write_index_key(&self, out: &mut Vec<u8>) {
+        match self {
+            Value::Null => out.push(0),
+            Value::Bool(b) => out.extend([1, *b as u8]),
+            Value::Int(i) => {
+                out.push(2);
+                out.extend(i.to_be_bytes());
+            }
+            Value::Float(f) => {
+                out.push(3);
+                out.extend(f.to_bits().to_be_bytes());
+            }
+            Value::String(s) => {
+                out.push(4);
+                out.extend((s.len() as u64).to_be_bytes());
+                out.extend(s.as_bytes());
+            }
+            Value::Date(d) => {
+                out.push(5);
+                out.extend(d.days().to_be_bytes());
+            }
+            Value::List(items) => {
+                out.push(6);
+                out.extend((items.len() as u64).to_be_bytes());
+                items.iter().for_each(|v| v.write_index_key(out));
+            }
+            Value::Map(entries) => {
+                out.push(7);
+                out.extend((entries.len() as u64).to_be_bytes());
+                for (k, v) in entries {
+                    Value::String(k.clone()).write_index_key(out);
+                    v.write_index_key(out);
+                }
+            }
+            Value::Node(id) => {
+                out.push(8);
+                out.extend(id.0.to_be_bytes());
+            }
+            Value::Relationship(id) => {
+                out.push(9);
+                out.extend(id.0.to_be_bytes());
+            }
+            Value::Path(p) => {
+                out.push(10);
+                out.extend((p.nodes.len() as u64).to_be_bytes());
+                p.nodes.iter().for_each(|n| out.extend(n.0.to_be_bytes()));
+                p.rels.iter().for_each(|r| out.extend(r.0.to_be_bytes()));
+            }
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<Date> for Value {
+    fn from(d: Date) -> Value {
+        Value::Date(d)
+    }
+}
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Value {
+        Value::List(items.into_iter().map(Into::into).collect())
+    }
+}
+
+/// Cypher-literal rendering: strings quoted, lists and maps in brackets.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => fmt_float(*x, f),
+            Value::String(s) => write_quoted(s, f),
+            Value::Date(d) => write!(f, "date('{d}')"),
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+            Value::Map(entries) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_str("}")
+            }
+            Value::Node(id) => write!(f, "node({})", id.0),
+            Value::Relationship(id) => write!(f, "relationship({})", id.0),
+            Value::Path(p) => write!(f, "path(length {})", p.len()),
+        }
+    }
+}
+
+/// Floats always show a decimal point or exponent so they read as floats.
+pub(crate) fn fmt_float(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if x.is_nan() {
+        f.write_str("NaN")
+    } else if x.is_infinite() {
+        f.write_str(if x > 0.0 { "Infinity" } else { "-Infinity" })
+    } else if x.fract() == 0.0 && x.abs() < 1e16 {
+        write!(f, "{x:.1}")
+    } else {
+        write!(f, "{x}")
+    }
+}
+
+fn write_quoted(s: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str("'")?;
+    for c in s.chars() {
+        match c {
+            '\'' => f.write_str("\\'")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            c => write!(f, "{c}")?,
+        }
+    }
+    f.write_str("'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storable_excludes_graph_references() {
+        assert!(Value::from(vec!["a", "b"]).is_storable());
+        assert!(!Value::List(vec![Value::Node(NodeId(1))]).is_storable());
+    }
+
+    #[test]
+    fn index_keys_distinguish_types_and_lengths() {
+        assert_ne!(Value::Int(1).index_key(), Value::Float(1.0).index_key());
+        assert_ne!(
+            Value::from(vec!["ab", "c"]).index_key(),
+            Value::from(vec!["a", "bc"]).index_key()
+        );
+        assert_eq!(Value::from("x").index_key(), Value::from("x").index_key());
+    }
+
+    #[test]
+    fn display_reads_as_cypher() {
+        assert_eq!(Value::Float(2.0).to_string(), "2.0");
+        assert_eq!(Value::from("it's").to_string(), "'it\\'s'");
+        assert_eq!(Value::from(vec![1i64, 2]).to_string(), "[1, 2]");
+    }
+}
