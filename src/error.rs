@@ -221,7 +221,7 @@ mod tests {
     fn positions_count_lines_and_characters() {
         let text = "ab\nçd\nef";
         assert_eq!(Position::of_offset(text, 0), Position { line: 1, column: 1 });
-        assert_eq!(Position::of_offset(text, 5), Position { line: 2, column: 3 });
+        assert_eq!(Position::of_offset(text, 5), Position { line: 2, column: 2 });
         assert_eq!(Position::of_offset(text, 99), Position { line: 3, column: 3 });
     }
 
