@@ -4,6 +4,9 @@
 
 pub mod error;
 pub mod model;
+pub mod schema;
+pub mod graph;
+pub mod db;
 pub mod storage;
 
 pub use error::{Error, ErrorClass, Position, QueryError, Result};

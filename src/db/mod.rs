@@ -1,0 +1,438 @@
+//! The graph store: opening stores, reading, and writing through transactions.
+//!
+//! This layer owns a store's life: it opens a storage engine, checks the
+//! format version, reads the schema kept inside, rebuilds the in-memory
+//! [`GraphIndex`] from the records, and hands out read access and write
+//! [`Transaction`]s. It is the only place where writes are checked against
+//! the schema and turned into storage batches (`txn.rs`), with the key
+//! layout in `layout.rs`. It calls `storage`, `graph`, `schema` and `model`;
+//! it never sees query-language types.
+//!
+//! **Concurrency:** one `RwLock` guards the in-memory graph. Readers share
+//! it; a transaction holds it exclusively from its first change to commit,
+//! so readers see a statement either entirely or not at all (serializable
+//! isolation, one writer at a time).
+
+pub mod layout;
+mod txn;
+
+pub use layout::TxnRecord;
+pub use txn::{ChangeStats, CommitInfo, Origin, Transaction};
+
+use crate::error::{Error, ErrorClass, QueryError, Result};
+use crate::graph::GraphIndex;
+use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Source};
+use crate::schema::Schema;
+use crate::storage::{Engine, MemoryEngine, SledEngine, WriteBatch};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{RwLock, RwLockReadGuard};
+
+/// Which schema a *new* store gets. An existing store keeps the schema it
+/// was created with.
+#[derive(Clone, Debug, Default)]
+pub enum SchemaChoice {
+    /// The news ontology (`data/schema.toml`).
+    #[default]
+    News,
+    /// A schema of the user's own domain.
+    Custom(Schema),
+    /// An open store: any label, relationship type and property.
+    Schemaless,
+}
+
+/// How to open a store.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions {
+    pub schema: SchemaChoice,
+}
+
+/// The mutable state behind the lock.
+pub(crate) struct State {
+    pub(crate) index: GraphIndex,
+    pub(crate) schema: Option<Schema>,
+    pub(crate) next_node: u64,
+    pub(crate) next_rel: u64,
+    pub(crate) next_txn: u64,
+}
+
+/// A handle on one graph store. `Send + Sync`: share it between threads
+/// behind an `Arc`; many readers and one writer at a time.
+///
+/// ```
+/// use attest::db::Graph;
+/// use attest::model::{Properties, Source};
+///
+/// let graph = Graph::in_memory();
+/// let mut tx = graph.begin();
+/// let mut props = Properties::new();
+/// props.insert("name".into(), "Ash Carter".into());
+/// let carter = tx.create_node(vec!["Actor".into()], props, vec![Source::sentence("article", 2)]).unwrap();
+/// tx.commit("add Carter").unwrap();
+/// assert_eq!(graph.node(carter).unwrap().property("name").as_str(), Some("Ash Carter"));
+/// ```
+pub struct Graph {
+    engine: Box<dyn Engine>,
+    state: RwLock<State>,
+    path: Option<PathBuf>,
+    created: bool,
+    bulk: AtomicBool,
+}
+
+impl Graph {
+    /// Opens (or creates) the store at `path` with default options: a new
+    /// store gets the news schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<Graph> {
+        Graph::open_with(path, OpenOptions::default())
+    }
+
+    /// Opens (or creates) the store at `path`.
+    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Graph> {
+        let path = path.as_ref();
+        let engine = SledEngine::open(path)?;
+        let mut graph = Graph::with_engine(Box::new(engine), options)?;
+        graph.path = Some(path.to_path_buf());
+        Ok(graph)
+    }
+
+    /// An empty, open (schemaless) store in memory; it vanishes on drop.
+    pub fn in_memory() -> Graph {
+        Graph::in_memory_with(OpenOptions { schema: SchemaChoice::Schemaless })
+    }
+
+    /// An empty in-memory store with the given options.
+    pub fn in_memory_with(options: OpenOptions) -> Graph {
+        // A fresh memory engine holds nothing that could fail to decode, so
+        // opening cannot fail; fall back to a bare state all the same.
+        Graph::with_engine(Box::new(MemoryEngine::new()), options).unwrap_or_else(|_| Graph {
+            engine: Box::new(MemoryEngine::new()),
+            state: RwLock::new(State { index: GraphIndex::new(&[]), schema: None, next_node: 1, next_rel: 1, next_txn: 1 }),
+            path: None,
+            created: true,
+            bulk: AtomicBool::new(false),
+        })
+    }
+
+    /// Opens a store on any engine: initialises an empty one, or checks
+    /// the format and loads an existing one.
+    pub fn with_engine(engine: Box<dyn Engine>, options: OpenOptions) -> Result<Graph> {
+        let created = engine.get(layout::META_FORMAT)?.is_none();
+        if created {
+            initialise(engine.as_ref(), &options)?;
+        }
+        let state = load_state(engine.as_ref())?;
+        Ok(Graph { engine, state: RwLock::new(state), path: None, created, bulk: AtomicBool::new(false) })
+    }
+
+    /// True when this open created the store (it was empty): the CLI seeds
+    /// the default store with the article then.
+    pub fn was_created(&self) -> bool {
+        self.created
+    }
+
+    /// The store's directory, for a store on disk.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Starts a write transaction, waiting for the current writer (and
+    /// readers) to finish.
+    pub fn begin(&self) -> Transaction<'_> {
+        let state = self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Transaction::new(self, state)
+    }
+
+    /// Runs `f` in a transaction and commits it when `f` succeeds; rolls it
+    /// back when `f` or the commit fails.
+    pub fn write<T>(&self, description: &str, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<(T, CommitInfo)> {
+        let mut tx = self.begin();
+        let value = f(&mut tx)?;
+        let info = tx.commit(description)?;
+        Ok((value, info))
+    }
+
+    /// Shared read access to the graph and schema.
+    pub fn read(&self) -> Snapshot<'_> {
+        Snapshot { state: self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner()) }
+    }
+
+    /// In bulk mode commits are applied atomically but not flushed to disk
+    /// one by one; [`Graph::flush`] (or leaving bulk mode) makes them
+    /// durable. Used by large imports.
+    pub fn set_bulk(&self, bulk: bool) -> Result<()> {
+        self.bulk.store(bulk, Ordering::SeqCst);
+        if !bulk { self.flush() } else { Ok(()) }
+    }
+
+    pub(crate) fn is_bulk(&self) -> bool {
+        self.bulk.load(Ordering::SeqCst)
+    }
+
+    /// Makes every committed transaction durable.
+    pub fn flush(&self) -> Result<()> {
+        self.engine.flush()
+    }
+
+    /// Bytes the store takes on disk (0 in memory).
+    pub fn size_on_disk(&self) -> Result<u64> {
+        self.engine.size_on_disk()
+    }
+
+    /// The schema, when the store is typed.
+    pub fn schema(&self) -> Option<Schema> {
+        self.read().schema().cloned()
+    }
+
+    /// A copy of a node.
+    pub fn node(&self, id: NodeId) -> Option<Node> {
+        self.read().index().node(id).cloned()
+    }
+
+    /// A copy of a relationship.
+    pub fn relationship(&self, id: RelId) -> Option<Relationship> {
+        self.read().index().relationship(id).cloned()
+    }
+
+    /// The node with `label` whose unique `property` equals `value`.
+    pub fn node_by_unique(&self, label: &str, property: &str, value: &crate::model::Value) -> Option<Node> {
+        let snap = self.read();
+        let ids = snap.index().find_unique(label, property, value)?;
+        ids.first().and_then(|id| snap.index().node(*id).cloned())
+    }
+
+    /// The node a fact file called `key` (e.g. `"carter"`).
+    pub fn node_by_key(&self, key: &str) -> Option<Node> {
+        let snap = self.read();
+        match snap.index().element_by_key(key)? {
+            ElementId::Node(id) => snap.index().node(id).cloned(),
+            ElementId::Rel(_) => None,
+        }
+    }
+
+    /// Neighbours of a node through relationships of `rel_type` (any when
+    /// `None`) in `direction`, as (relationship, node) pairs by relationship id.
+    pub fn neighbours(&self, id: NodeId, rel_type: Option<&str>, direction: Direction) -> Vec<(Relationship, Node)> {
+        let snap = self.read();
+        let index = snap.index();
+        let types: Vec<&str> = rel_type.into_iter().collect();
+        let mut out: Vec<(Relationship, Node)> = index
+            .relationships_of(id, direction, &types)
+            .into_iter()
+            .filter_map(|(r, n)| Some((index.relationship(r)?.clone(), index.node(n)?.clone())))
+            .collect();
+        out.sort_by_key(|(r, _)| r.id);
+        out
+    }
+
+    /// The evidence for an element: each of its sources with the sentence
+    /// text it cites.
+    pub fn evidence(&self, id: ElementId) -> Result<Vec<Evidence>> {
+        let snap = self.read();
+        snap.evidence(id)
+    }
+
+    /// Counts per label and per relationship type.
+    pub fn stats(&self) -> GraphStats {
+        let snap = self.read();
+        let index = snap.index();
+        GraphStats {
+            nodes: index.node_count(),
+            relationships: index.relationship_count(),
+            labels: index.label_counts().map(|(l, n)| (l.to_string(), n)).collect(),
+            relationship_types: index.relationship_type_counts().map(|(t, n)| (t.to_string(), n)).collect(),
+        }
+    }
+
+    /// The log of committed transactions, oldest first.
+    pub fn history(&self) -> Result<Vec<TxnRecord>> {
+        self.engine
+            .scan_prefix(&[layout::TXN])
+            .map(|item| item.and_then(|(_, v)| layout::decode(&v, "transaction log")))
+            .collect()
+    }
+
+    /// Compares the store's records and indexes with the in-memory graph;
+    /// returns the first disagreement. Used by tests and crash checks.
+    pub fn verify(&self) -> Result<()> {
+        let snap = self.read();
+        let fresh = load_state(self.engine.as_ref())?;
+        let index = snap.index();
+        index.verify().map_err(Error::Format)?;
+        fresh.index.verify().map_err(Error::Format)?;
+        let disagree = |what: String| Err(Error::Format(format!("store and memory disagree: {what}")));
+        if fresh.index.node_count() != index.node_count() || fresh.index.relationship_count() != index.relationship_count() {
+            return disagree("element counts".into());
+        }
+        for node in index.nodes() {
+            if fresh.index.node(node.id) != Some(node) {
+                return disagree(format!("node {}", node.id));
+            }
+        }
+        let labelled = self.engine.scan_prefix(&[layout::LABEL]).count();
+        let expected: usize = index.label_counts().map(|(_, n)| n).sum();
+        if labelled != expected {
+            return disagree(format!("label index has {labelled} entries, expected {expected}"));
+        }
+        for rel in index.relationships() {
+            if fresh.index.relationship(rel.id) != Some(rel) {
+                return disagree(format!("relationship {}", rel.id));
+            }
+            let out = layout::adjacency_key(layout::OUT, rel.start, &rel.rel_type, rel.id);
+            let inc = layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, rel.id);
+            if self.engine.get(&out)?.is_none() || self.engine.get(&inc)?.is_none() {
+                return disagree(format!("adjacency of relationship {}", rel.id));
+            }
+        }
+        let adjacency = self.engine.scan_prefix(&[layout::OUT]).count() + self.engine.scan_prefix(&[layout::IN]).count();
+        if adjacency != 2 * index.relationship_count() {
+            return disagree(format!("{adjacency} adjacency entries for {} relationships", index.relationship_count()));
+        }
+        Ok(())
+    }
+}
+
+/// Read access to the graph; holds the read lock until dropped.
+pub struct Snapshot<'g> {
+    state: RwLockReadGuard<'g, State>,
+}
+
+impl Snapshot<'_> {
+    /// The in-memory graph.
+    pub fn index(&self) -> &GraphIndex {
+        &self.state.index
+    }
+
+    /// The schema, when the store is typed.
+    pub fn schema(&self) -> Option<&Schema> {
+        self.state.schema.as_ref()
+    }
+
+    /// See [`Graph::evidence`].
+    pub fn evidence(&self, id: ElementId) -> Result<Vec<Evidence>> {
+        evidence_in(self.index(), id)
+    }
+}
+
+/// One source of a fact, with the text it cites.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    pub source: Source,
+    /// The cited sentence (or the part the span selects), when the source
+    /// is a sentence of a loaded document.
+    pub text: Option<String>,
+    /// The title of the cited document.
+    pub document: Option<String>,
+}
+
+/// The fact key of sentence `index` of `document`: `article#3`.
+pub fn sentence_key(document: &str, index: u32) -> String {
+    format!("{document}#{index}")
+}
+
+/// Evidence lookup over any view of the graph (a snapshot or a transaction).
+pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
+    let sources = match id {
+        ElementId::Node(n) => index.node(n).map(|n| n.sources.clone()),
+        ElementId::Rel(r) => index.relationship(r).map(|r| r.sources.clone()),
+    };
+    let sources = sources.ok_or_else(|| Error::query(ErrorClass::EntityNotFound, format!("{id} does not exist")))?;
+    let node_by_key = |key: &str| match index.element_by_key(key) {
+        Some(ElementId::Node(n)) => index.node(n),
+        _ => None,
+    };
+    Ok(sources
+        .into_iter()
+        .map(|source| {
+            let (text, document) = match &source {
+                Source::Sentence { document, index: i, span } => {
+                    let sentence = node_by_key(&sentence_key(document, *i)).and_then(|n| n.property("text").as_str());
+                    let text = sentence.map(|t| match span {
+                        Some((a, b)) => t.chars().skip(*a as usize).take(b.saturating_sub(*a) as usize).collect(),
+                        None => t.to_string(),
+                    });
+                    let title = node_by_key(document).and_then(|d| d.property("title").as_str()).map(str::to_string);
+                    (text, title)
+                }
+                Source::External { .. } => (None, None),
+            };
+            Evidence { source, text, document }
+        })
+        .collect())
+}
+
+/// Element counts of a graph.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct GraphStats {
+    pub nodes: usize,
+    pub relationships: usize,
+    pub labels: Vec<(String, usize)>,
+    pub relationship_types: Vec<(String, usize)>,
+}
+
+fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {
+    // An existing store always has the format key; anything else in a
+    // store without it is not an Attest store.
+    if engine.scan_prefix(&[]).next().is_some() {
+        return Err(Error::Format("the store holds data but no Attest format version".into()));
+    }
+    let schema = match &options.schema {
+        SchemaChoice::News => Some(Schema::news()),
+        SchemaChoice::Custom(s) => Some(s.clone()),
+        SchemaChoice::Schemaless => None,
+    };
+    let mut batch = WriteBatch::new();
+    batch.put(layout::META_FORMAT, layout::FORMAT_VERSION.to_be_bytes().to_vec());
+    if let Some(schema) = schema {
+        batch.put(layout::META_SCHEMA, layout::encode(&schema)?);
+    }
+    for key in [layout::META_NEXT_NODE, layout::META_NEXT_REL, layout::META_NEXT_TXN] {
+        batch.put(key, 1u64.to_be_bytes().to_vec());
+    }
+    engine.apply(batch)?;
+    engine.flush()
+}
+
+fn load_state(engine: &dyn Engine) -> Result<State> {
+    let format = engine.get(layout::META_FORMAT)?.ok_or_else(|| Error::Format("no format version".into()))?;
+    let version = u32::from_be_bytes(format.as_slice().try_into().map_err(|_| Error::Format("damaged format version".into()))?);
+    if version != layout::FORMAT_VERSION {
+        return Err(Error::Format(format!(
+            "store format {version} is not supported (this Attest reads format {})",
+            layout::FORMAT_VERSION
+        )));
+    }
+    let schema: Option<Schema> = match engine.get(layout::META_SCHEMA)? {
+        Some(bytes) => Some(layout::decode(&bytes, "schema")?),
+        None => None,
+    };
+    let counter = |key: &[u8]| -> Result<u64> {
+        let bytes = engine.get(key)?.ok_or_else(|| Error::Format("missing id counter".into()))?;
+        layout::decode_u64(&bytes, "id counter")
+    };
+    let unique = schema.as_ref().map(Schema::unique_keys).unwrap_or_default();
+    let mut index = GraphIndex::new(&unique);
+    for item in engine.scan_prefix(&[layout::NODE]) {
+        let (key, value) = item?;
+        index.insert_node(layout::decode_node(&key, &value)?);
+    }
+    for item in engine.scan_prefix(&[layout::REL]) {
+        let (key, value) = item?;
+        let rel = layout::decode_rel(&key, &value)?;
+        let id = rel.id;
+        if !index.insert_relationship(rel) {
+            return Err(Error::Format(format!("relationship {id} joins a node that does not exist")));
+        }
+    }
+    Ok(State {
+        index,
+        schema,
+        next_node: counter(layout::META_NEXT_NODE)?,
+        next_rel: counter(layout::META_NEXT_REL)?,
+        next_txn: counter(layout::META_NEXT_TXN)?,
+    })
+}
+
+/// A query error for APIs that look elements up by user-given names.
+pub fn entity_not_found(message: String) -> QueryError {
+    QueryError::new(ErrorClass::EntityNotFound, message)
+}

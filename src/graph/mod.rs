@@ -1,0 +1,448 @@
+//! The in-memory graph index: every node and relationship, held for traversal.
+//!
+//! This layer owns the structures queries walk: the records themselves, a
+//! petgraph [`StableDiGraph`] for adjacency and graph algorithms, and the
+//! lookup indexes (by label, by unique key, by fact key). It is rebuilt from
+//! the store when a store is opened and kept in step by the transaction layer
+//! (`crate::db`), which is the only caller of its mutating methods.
+//!
+//! **Architecture invariant:** petgraph's `NodeIndex`/`EdgeIndex` never leave
+//! this module and are never stored. petgraph reuses the slots of removed
+//! elements, so they are not identities; Attest's own [`NodeId`]/[`RelId`]
+//! are. Calls only `crate::model`.
+
+mod paths;
+
+pub use paths::ShortestPaths;
+
+use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Value};
+use petgraph::Direction as PetDirection;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::EdgeRef;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Edge weight inside petgraph: the relationship's id and its interned type,
+/// so traversals filter by type without touching the record.
+#[derive(Clone, Copy, Debug)]
+struct EdgeSlot {
+    id: RelId,
+    rel_type: u32,
+}
+
+/// A unique-key index for one `(label, property)` pair. A value maps to a set
+/// because a transaction may briefly hold a duplicate that its commit check
+/// then rejects.
+type UniqueIndex = HashMap<Vec<u8>, BTreeSet<NodeId>>;
+
+/// All nodes and relationships in memory, with their indexes.
+#[derive(Default)]
+pub struct GraphIndex {
+    graph: StableDiGraph<NodeId, EdgeSlot>,
+    node_slots: HashMap<NodeId, NodeIndex>,
+    rel_slots: HashMap<RelId, EdgeIndex>,
+    nodes: HashMap<NodeId, Node>,
+    rels: HashMap<RelId, Relationship>,
+    by_label: BTreeMap<String, BTreeSet<NodeId>>,
+    rel_type_ids: HashMap<String, u32>,
+    rel_type_names: Vec<String>,
+    rel_type_counts: BTreeMap<String, usize>,
+    unique: BTreeMap<(String, String), UniqueIndex>,
+    by_key: HashMap<String, ElementId>,
+}
+
+impl GraphIndex {
+    /// An empty index maintaining unique-key indexes for the given
+    /// `(label, property)` pairs.
+    pub fn new(unique_keys: &[(String, String)]) -> GraphIndex {
+        let mut index = GraphIndex::default();
+        for key in unique_keys {
+            index.unique.insert(key.clone(), HashMap::new());
+        }
+        index
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Number of relationships.
+    pub fn relationship_count(&self) -> usize {
+        self.rels.len()
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(&id)
+    }
+
+    /// The relationship with this id.
+    pub fn relationship(&self, id: RelId) -> Option<&Relationship> {
+        self.rels.get(&id)
+    }
+
+    /// Every node, in no particular order.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.values()
+    }
+
+    /// Every node id in ascending order (deterministic scans).
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        let mut ids: Vec<NodeId> = self.nodes.keys().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Every relationship, in no particular order.
+    pub fn relationships(&self) -> impl Iterator<Item = &Relationship> {
+        self.rels.values()
+    }
+
+    /// Ids of the nodes carrying `label`, ascending.
+    pub fn nodes_with_label(&self, label: &str) -> impl Iterator<Item = NodeId> + '_ {
+        self.by_label.get(label).into_iter().flatten().copied()
+    }
+
+    /// Number of nodes carrying `label`.
+    pub fn label_count(&self, label: &str) -> usize {
+        self.by_label.get(label).map_or(0, BTreeSet::len)
+    }
+
+    /// Labels in use with their node counts, by name.
+    pub fn label_counts(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.by_label.iter().filter(|(_, s)| !s.is_empty()).map(|(l, s)| (l.as_str(), s.len()))
+    }
+
+    /// Relationship types in use with their counts, by name.
+    pub fn relationship_type_counts(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.rel_type_counts.iter().filter(|(_, n)| **n > 0).map(|(t, n)| (t.as_str(), *n))
+    }
+
+    /// Property keys in use on nodes and relationships, sorted.
+    pub fn property_keys(&self) -> BTreeSet<&str> {
+        let node_keys = self.nodes.values().flat_map(|n| n.properties.keys());
+        let rel_keys = self.rels.values().flat_map(|r| r.properties.keys());
+        node_keys.chain(rel_keys).map(String::as_str).collect()
+    }
+
+    /// True when `(label, property)` has a unique-key index.
+    pub fn has_unique_index(&self, label: &str, property: &str) -> bool {
+        self.unique.contains_key(&(label.to_string(), property.to_string()))
+    }
+
+    /// Nodes with `label` whose `property` equals `value`, through the
+    /// unique-key index; `None` when that pair is not indexed.
+    pub fn find_unique(&self, label: &str, property: &str, value: &Value) -> Option<Vec<NodeId>> {
+        let index = self.unique.get(&(label.to_string(), property.to_string()))?;
+        Some(index.get(&value.index_key()).map(|s| s.iter().copied().collect()).unwrap_or_default())
+    }
+
+    /// Unique-key values currently held by more than one node, as
+    /// `(label, property, node ids)`: what a commit must reject.
+    pub fn unique_conflicts_for(&self, node: &Node) -> Vec<(String, String, Vec<NodeId>)> {
+        let mut conflicts = Vec::new();
+        for ((label, prop), index) in &self.unique {
+            if !node.has_label(label) {
+                continue;
+            }
+            let Some(value) = node.properties.get(prop) else { continue };
+            if let Some(ids) = index.get(&value.index_key())
+                && ids.len() > 1
+            {
+                conflicts.push((label.clone(), prop.clone(), ids.iter().copied().collect()));
+            }
+        }
+        conflicts
+    }
+
+    /// The element a fact file named `key`.
+    pub fn element_by_key(&self, key: &str) -> Option<ElementId> {
+        self.by_key.get(key).copied()
+    }
+
+    /// Relationships at `node` in `direction`, restricted to `types` (all
+    /// types when empty), as `(relationship, node at the other end)`. A
+    /// self-loop appears once per direction it matches.
+    pub fn relationships_of(&self, node: NodeId, direction: Direction, types: &[&str]) -> Vec<(RelId, NodeId)> {
+        let mut out = Vec::new();
+        self.for_each_relationship(node, direction, types, |rel, other| out.push((rel, other)));
+        out
+    }
+
+    /// Calls `f(relationship, other node)` for each relationship at `node`,
+    /// as [`GraphIndex::relationships_of`] lists them, without allocating.
+    pub fn for_each_relationship(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        types: &[&str],
+        mut f: impl FnMut(RelId, NodeId),
+    ) {
+        let Some(&slot) = self.node_slots.get(&node) else { return };
+        let wanted: Vec<u32> = types.iter().filter_map(|t| self.rel_type_ids.get(*t).copied()).collect();
+        if !types.is_empty() && wanted.is_empty() {
+            return;
+        }
+        let keep = |s: &EdgeSlot| wanted.is_empty() || wanted.contains(&s.rel_type);
+        if matches!(direction, Direction::Outgoing | Direction::Both) {
+            for e in self.graph.edges_directed(slot, PetDirection::Outgoing) {
+                if keep(e.weight()) {
+                    f(e.weight().id, self.graph[e.target()]);
+                }
+            }
+        }
+        if matches!(direction, Direction::Incoming | Direction::Both) {
+            for e in self.graph.edges_directed(slot, PetDirection::Incoming) {
+                // A self-loop was already listed as outgoing when both
+                // directions are asked for.
+                if keep(e.weight()) && !(direction == Direction::Both && e.source() == e.target()) {
+                    f(e.weight().id, self.graph[e.source()]);
+                }
+            }
+        }
+    }
+
+    /// Number of relationships at `node` (a self-loop counts once).
+    pub fn degree(&self, node: NodeId) -> usize {
+        let mut n = 0;
+        self.for_each_relationship(node, Direction::Both, &[], |_, _| n += 1);
+        n
+    }
+
+    /// A relationship of `rel_type` from `start` to `end`, if one exists.
+    pub fn find_relationship(&self, start: NodeId, rel_type: &str, end: NodeId) -> Option<RelId> {
+        let mut found = None;
+        self.for_each_relationship(start, Direction::Outgoing, &[rel_type], |rel, other| {
+            if other == end && found.is_none() {
+                found = Some(rel);
+            }
+        });
+        found
+    }
+
+    // ----- mutation: called by the transaction layer only -----
+
+    /// Adds a node (its id must be new).
+    pub(crate) fn insert_node(&mut self, node: Node) {
+        let slot = self.graph.add_node(node.id);
+        self.node_slots.insert(node.id, slot);
+        self.index_node(&node);
+        self.nodes.insert(node.id, node);
+    }
+
+    /// Replaces a node's record (labels, properties, sources, key), keeping
+    /// its relationships. Returns the previous record.
+    pub(crate) fn replace_node(&mut self, node: Node) -> Option<Node> {
+        let old = self.nodes.remove(&node.id)?;
+        self.unindex_node(&old);
+        self.index_node(&node);
+        self.nodes.insert(node.id, node);
+        Some(old)
+    }
+
+    /// Removes a node that has no relationships left; returns its record.
+    pub(crate) fn remove_node(&mut self, id: NodeId) -> Option<Node> {
+        let slot = *self.node_slots.get(&id)?;
+        if self.graph.edges_directed(slot, PetDirection::Outgoing).next().is_some()
+            || self.graph.edges_directed(slot, PetDirection::Incoming).next().is_some()
+        {
+            return None;
+        }
+        let node = self.nodes.remove(&id)?;
+        self.graph.remove_node(slot);
+        self.node_slots.remove(&id);
+        self.unindex_node(&node);
+        Some(node)
+    }
+
+    /// Adds a relationship between two existing nodes; false if either end
+    /// is missing.
+    pub(crate) fn insert_relationship(&mut self, rel: Relationship) -> bool {
+        let (Some(&a), Some(&b)) = (self.node_slots.get(&rel.start), self.node_slots.get(&rel.end)) else {
+            return false;
+        };
+        let rel_type = self.intern_type(&rel.rel_type);
+        let slot = self.graph.add_edge(a, b, EdgeSlot { id: rel.id, rel_type });
+        self.rel_slots.insert(rel.id, slot);
+        *self.rel_type_counts.entry(rel.rel_type.clone()).or_default() += 1;
+        if let Some(key) = &rel.key {
+            self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
+        }
+        self.rels.insert(rel.id, rel);
+        true
+    }
+
+    /// Replaces a relationship's properties, sources and key (type and ends
+    /// never change). Returns the previous record.
+    pub(crate) fn replace_relationship(&mut self, rel: Relationship) -> Option<Relationship> {
+        let old = self.rels.get_mut(&rel.id)?;
+        if let Some(key) = &old.key {
+            self.by_key.remove(key);
+        }
+        if let Some(key) = &rel.key {
+            self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
+        }
+        Some(std::mem::replace(old, rel))
+    }
+
+    /// Removes a relationship; returns its record.
+    pub(crate) fn remove_relationship(&mut self, id: RelId) -> Option<Relationship> {
+        let slot = self.rel_slots.remove(&id)?;
+        self.graph.remove_edge(slot);
+        let rel = self.rels.remove(&id)?;
+        if let Some(n) = self.rel_type_counts.get_mut(&rel.rel_type) {
+            *n -= 1;
+        }
+        if let Some(key) = &rel.key {
+            self.by_key.remove(key);
+        }
+        Some(rel)
+    }
+
+    fn intern_type(&mut self, rel_type: &str) -> u32 {
+        if let Some(&id) = self.rel_type_ids.get(rel_type) {
+            return id;
+        }
+        let id = self.rel_type_names.len() as u32;
+        self.rel_type_names.push(rel_type.to_string());
+        self.rel_type_ids.insert(rel_type.to_string(), id);
+        id
+    }
+
+    fn index_node(&mut self, node: &Node) {
+        for label in &node.labels {
+            self.by_label.entry(label.clone()).or_default().insert(node.id);
+        }
+        for ((label, prop), index) in self.unique.iter_mut() {
+            if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
+                index.entry(value.index_key()).or_default().insert(node.id);
+            }
+        }
+        if let Some(key) = &node.key {
+            self.by_key.insert(key.clone(), ElementId::Node(node.id));
+        }
+    }
+
+    fn unindex_node(&mut self, node: &Node) {
+        for label in &node.labels {
+            if let Some(set) = self.by_label.get_mut(label) {
+                set.remove(&node.id);
+            }
+        }
+        for ((label, prop), index) in self.unique.iter_mut() {
+            if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
+                let key = value.index_key();
+                if let Some(set) = index.get_mut(&key) {
+                    set.remove(&node.id);
+                    if set.is_empty() {
+                        index.remove(&key);
+                    }
+                }
+            }
+        }
+        if let Some(key) = &node.key
+            && self.by_key.get(key) == Some(&ElementId::Node(node.id))
+        {
+            self.by_key.remove(key);
+        }
+    }
+
+    /// Checks every internal index against the records; returns the first
+    /// disagreement found. Used by tests and the crash harness.
+    pub fn verify(&self) -> Result<(), String> {
+        if self.graph.node_count() != self.nodes.len() || self.graph.edge_count() != self.rels.len() {
+            return Err("petgraph element counts differ from the records".into());
+        }
+        for (id, node) in &self.nodes {
+            let slot = self.node_slots.get(id).ok_or(format!("{id} has no graph slot"))?;
+            if self.graph[*slot] != *id {
+                return Err(format!("{id}'s slot holds another node"));
+            }
+            for label in &node.labels {
+                if !self.by_label.get(label).is_some_and(|s| s.contains(id)) {
+                    return Err(format!("{id} missing from label index {label}"));
+                }
+            }
+        }
+        for (label, ids) in &self.by_label {
+            if let Some(id) = ids.iter().find(|id| !self.nodes.get(id).is_some_and(|n| n.has_label(label))) {
+                return Err(format!("label index {label} lists {id} wrongly"));
+            }
+        }
+        for (id, rel) in &self.rels {
+            let slot = self.rel_slots.get(id).ok_or(format!("{id} has no graph slot"))?;
+            let (a, b) = self.graph.edge_endpoints(*slot).ok_or(format!("{id} slot is empty"))?;
+            if self.graph[a] != rel.start || self.graph[b] != rel.end || self.graph[*slot].id != *id {
+                return Err(format!("{id} endpoints disagree with its record"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Properties;
+
+    fn node(id: u64, label: &str, name: &str) -> Node {
+        let mut properties = Properties::new();
+        properties.insert("name".into(), name.into());
+        Node { id: NodeId(id), labels: vec![label.into()], properties, sources: vec![], key: None }
+    }
+
+    fn rel(id: u64, t: &str, a: u64, b: u64) -> Relationship {
+        Relationship {
+            id: RelId(id),
+            rel_type: t.into(),
+            start: NodeId(a),
+            end: NodeId(b),
+            properties: Properties::new(),
+            sources: vec![],
+            key: None,
+        }
+    }
+
+    #[test]
+    fn traverses_by_type_and_direction() {
+        let mut g = GraphIndex::new(&[("Actor".into(), "name".into())]);
+        g.insert_node(node(1, "Event", "strike"));
+        g.insert_node(node(2, "Actor", "Russia"));
+        g.insert_node(node(3, "Actor", "U.S."));
+        assert!(g.insert_relationship(rel(10, "AGENT", 1, 2)));
+        assert!(g.insert_relationship(rel(11, "TARGET", 1, 3)));
+        assert_eq!(g.relationships_of(NodeId(1), Direction::Outgoing, &["AGENT"]), vec![(RelId(10), NodeId(2))]);
+        assert_eq!(g.relationships_of(NodeId(2), Direction::Incoming, &[]), vec![(RelId(10), NodeId(1))]);
+        assert!(g.relationships_of(NodeId(2), Direction::Outgoing, &[]).is_empty());
+        assert_eq!(g.relationships_of(NodeId(1), Direction::Both, &["NOPE"]), vec![]);
+        assert_eq!(g.find_unique("Actor", "name", &"Russia".into()), Some(vec![NodeId(2)]));
+        assert_eq!(g.find_relationship(NodeId(1), "TARGET", NodeId(3)), Some(RelId(11)));
+        g.verify().unwrap();
+    }
+
+    #[test]
+    fn removal_keeps_indexes_consistent_despite_slot_reuse() {
+        let mut g = GraphIndex::new(&[]);
+        for i in 1..=3 {
+            g.insert_node(node(i, "A", "x"));
+        }
+        assert!(g.insert_relationship(rel(7, "R", 1, 3)));
+        assert!(g.remove_node(NodeId(1)).is_none(), "a node with relationships stays");
+        g.remove_relationship(RelId(7)).unwrap();
+        g.remove_node(NodeId(1)).unwrap();
+        g.insert_node(node(4, "B", "y")); // reuses petgraph's freed slot
+        assert!(g.insert_relationship(rel(8, "R", 4, 3)));
+        assert_eq!(g.relationships_of(NodeId(3), Direction::Incoming, &[]), vec![(RelId(8), NodeId(4))]);
+        assert_eq!(g.label_count("A"), 2);
+        g.verify().unwrap();
+    }
+
+    #[test]
+    fn self_loops_are_listed_once_for_both_directions() {
+        let mut g = GraphIndex::new(&[]);
+        g.insert_node(node(1, "A", "x"));
+        assert!(g.insert_relationship(rel(2, "R", 1, 1)));
+        assert_eq!(g.relationships_of(NodeId(1), Direction::Both, &[]).len(), 1);
+        assert_eq!(g.relationships_of(NodeId(1), Direction::Incoming, &[]).len(), 1);
+    }
+}
