@@ -40,8 +40,10 @@
 //! ```
 
 mod memory;
+mod sled_engine;
 
 pub use memory::MemoryEngine;
+pub use sled_engine::{SledEngine, SledOptions};
 
 use crate::error::Result;
 
