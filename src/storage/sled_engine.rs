@@ -1,0 +1,295 @@
+//! The durable engine, on sled 0.34. The only file in the crate that uses the
+//! sled crate: everything sled-specific (its configuration, its errors, its lock)
+//! is translated here.
+
+use super::{BatchOp, Engine, KeyValue, WriteBatch, is_empty_range};
+use crate::error::{Error, Result};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Tuning for [`SledEngine::open_with`].
+///
+/// ```
+/// use attest::storage::SledOptions;
+///
+/// let small = SledOptions { cache_capacity_bytes: 8 << 20, ..SledOptions::default() };
+/// assert!(small.cache_capacity_bytes < SledOptions::default().cache_capacity_bytes);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SledOptions {
+    /// The bound on sled's page cache, in bytes; 64 MiB by default.
+    ///
+    /// Why it is set at all: sled's own default is 1 GiB, and sled counts the
+    /// cache in the *on-disk* size of the pages it holds, while their
+    /// in-memory form is several times larger. Left at sled's default, a
+    /// store of a few hundred megabytes makes the process's resident memory
+    /// grow into gigabytes. The figure is therefore a knob, not a promise of
+    /// resident size.
+    pub cache_capacity_bytes: u64,
+}
+
+impl Default for SledOptions {
+    fn default() -> SledOptions {
+        SledOptions {
+            cache_capacity_bytes: 64 << 20,
+        }
+    }
+}
+
+/// An [`Engine`] storing everything in one sled database directory.
+///
+/// All keys live in sled's default tree, so that one sled batch covers every
+/// key a [`WriteBatch`] touches, whatever keyspace prefix the graph layer gave
+/// it; sled batches are atomic across crashes.
+///
+/// Only one [`SledEngine`] may have a directory open at a time, in this
+/// process or another: sled takes an exclusive lock on its `db` file, and a
+/// second open fails with [`Error::Locked`].
+///
+/// ```
+/// use attest::storage::{Engine, SledEngine, WriteBatch};
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("store");
+/// {
+///     let engine = SledEngine::open(&path)?;
+///     let mut batch = WriteBatch::new();
+///     batch.put(*b"node/1", *b"Carter");
+///     engine.apply(batch)?;
+///     engine.flush()?; // durable from here on
+/// }
+/// let engine = SledEngine::open(&path)?;
+/// assert_eq!(engine.get(b"node/1")?, Some(b"Carter".to_vec()));
+/// assert!(engine.size_on_disk()? > 0);
+/// # Ok::<(), attest::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct SledEngine {
+    db: sled::Db,
+    path: PathBuf,
+}
+
+impl SledEngine {
+    /// Opens the store in directory `path` with default [`SledOptions`],
+    /// creating it (and missing parents) if it does not exist.
+    ///
+    /// Fails with [`Error::Locked`] if the store is already open,
+    /// [`Error::Format`] if `path` is a file, a non-empty directory that is
+    /// not a sled store, or a store sled cannot read, and [`Error::Io`] if
+    /// the file system refuses.
+    pub fn open(path: &Path) -> Result<SledEngine> {
+        SledEngine::open_with(path, SledOptions::default())
+    }
+
+    /// Opens the store in directory `path` with `options`; see
+    /// [`SledEngine::open`].
+    ///
+    /// ```
+    /// use attest::storage::{SledEngine, SledOptions};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let options = SledOptions { cache_capacity_bytes: 4 << 20 };
+    /// let engine = SledEngine::open_with(dir.path(), options)?;
+    /// assert_eq!(engine.path(), dir.path());
+    /// # Ok::<(), attest::Error>(())
+    /// ```
+    pub fn open_with(path: &Path, options: SledOptions) -> Result<SledEngine> {
+        check_store_dir(path)?;
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(options.cache_capacity_bytes)
+            .open()
+            .map_err(|e| open_error(path, e))?;
+        Ok(SledEngine {
+            db,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The store's directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn storage_error(&self, e: sled::Error) -> Error {
+        Error::Storage(format!("sled store {}: {e}", self.path.display()))
+    }
+
+    fn pairs<'a>(&'a self, iter: sled::Iter) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+        Box::new(iter.map(move |pair| {
+            pair.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                .map_err(|e| self.storage_error(e))
+        }))
+    }
+}
+
+impl Engine for SledEngine {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let value = self.db.get(key).map_err(|e| self.storage_error(e))?;
+        Ok(value.map(|v| v.to_vec()))
+    }
+
+    fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+        self.pairs(self.db.scan_prefix(prefix))
+    }
+
+    fn scan_range<'a>(
+        &'a self,
+        start: &[u8],
+        end: Option<&[u8]>,
+    ) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+        match end {
+            _ if is_empty_range(start, end) => Box::new(std::iter::empty()),
+            Some(end) => self.pairs(self.db.range(start..end)),
+            None => self.pairs(self.db.range(start..)),
+        }
+    }
+
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        // sled's batch keeps the last operation per key, matching ours.
+        let mut sled_batch = sled::Batch::default();
+        for op in batch {
+            match op {
+                BatchOp::Put { key, value } => sled_batch.insert(key, value),
+                BatchOp::Delete { key } => sled_batch.remove(key),
+            }
+        }
+        self.db
+            .apply_batch(sled_batch)
+            .map_err(|e| self.storage_error(e))
+    }
+
+    fn flush(&self) -> Result<()> {
+        // sled's flush writes every dirty buffer and fsyncs before returning.
+        self.db.flush().map_err(|e| self.storage_error(e))?;
+        Ok(())
+    }
+
+    fn size_on_disk(&self) -> Result<u64> {
+        dir_size(&self.path)
+    }
+
+    fn name(&self) -> &'static str {
+        "sled"
+    }
+}
+
+/// Refuses paths sled would misuse: sled happily creates its files inside any
+/// directory, so opening a mistyped path such as a home directory would
+/// scatter them among the user's files. A store path must be missing, an
+/// empty directory, or a directory holding sled's `conf` file.
+fn check_store_dir(path: &Path) -> Result<()> {
+    let not_a_store =
+        |why: &str| Error::Format(format!("{} is not an Attest store: {why}", path.display()));
+    let io_error = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    match fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error(e)),
+        Ok(meta) if !meta.is_dir() => Err(not_a_store("it is a file, and a store is a directory")),
+        Ok(_) if path.join("conf").is_file() => Ok(()),
+        Ok(_) => match fs::read_dir(path).map_err(io_error)?.next() {
+            None => Ok(()),
+            Some(_) => Err(not_a_store(
+                "the directory is not empty and holds no sled `conf` file",
+            )),
+        },
+    }
+}
+
+/// Translates an error from opening a sled store.
+fn open_error(path: &Path, e: sled::Error) -> Error {
+    let shown = path.display();
+    match e {
+        // sled 0.34 reports a failed `try_lock_exclusive` on its `db` file only
+        // as an `Other` I/O error whose message starts with this text (see
+        // `Config::try_lock` in sled's config.rs); the tests pin it.
+        sled::Error::Io(e)
+            if e.kind() == io::ErrorKind::Other
+                && e.to_string().starts_with("could not acquire lock") =>
+        {
+            Error::Locked {
+                path: shown.to_string(),
+            }
+        }
+        sled::Error::Io(source) => Error::Io {
+            path: shown.to_string(),
+            source,
+        },
+        sled::Error::Unsupported(why) => Error::Format(format!("{shown}: {why}")),
+        sled::Error::Corruption { .. } => {
+            Error::Format(format!("{shown}: the sled store is damaged ({e})"))
+        }
+        other => Error::Storage(format!("sled store {shown}: {other}")),
+    }
+}
+
+/// The summed length of every file under `dir`. Files sled removes while we
+/// walk (old snapshots) are skipped rather than reported.
+fn dir_size(dir: &Path) -> Result<u64> {
+    let io_error = |path: &Path, source: io::Error| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut total = 0;
+    for entry in fs::read_dir(dir).map_err(|e| io_error(dir, e))? {
+        let entry = entry.map_err(|e| io_error(dir, e))?;
+        let path = entry.path();
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io_error(&path, e)),
+        };
+        total += if meta.is_dir() {
+            dir_size(&path)?
+        } else {
+            meta.len()
+        };
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regular_file_is_not_a_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("facts.txt");
+        fs::write(&file, "not a store").unwrap();
+        let err = SledEngine::open(&file).unwrap_err();
+        assert!(matches!(err, Error::Format(_)), "{err:?}");
+        assert!(err.to_string().contains("is a file"), "{err}");
+    }
+
+    #[test]
+    fn a_foreign_directory_is_not_a_store() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.md"), "mine").unwrap();
+        let err = SledEngine::open(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Format(_)), "{err:?}");
+        // Nothing was written into the user's directory.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn garbage_sled_files_give_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("conf"), vec![0xA5; 64]).unwrap();
+        fs::write(dir.path().join("db"), vec![0x5A; 4096]).unwrap();
+        let err = SledEngine::open(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Format(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_second_open_in_the_same_process_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = SledEngine::open(dir.path()).unwrap();
+        let err = SledEngine::open(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Locked { .. }), "{err:?}");
+    }
+}
