@@ -158,7 +158,7 @@ pub enum Error {
     #[error("cannot open store: {0}")]
     Format(String),
     /// Another process holds the store open for writing.
-    #[error("store {path} is in use by another process (it is locked for writing)")]
+    #[error("store {path} is already open for writing (by another process or another handle in this one)")]
     Locked { path: String },
 }
 

@@ -2,11 +2,13 @@
 //! facts extracted from news.
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod db;
 pub mod error;
+pub mod facts;
+pub mod graph;
 pub mod model;
 pub mod schema;
-pub mod graph;
-pub mod db;
 pub mod storage;
 
 pub use error::{Error, ErrorClass, Position, QueryError, Result};

@@ -125,10 +125,7 @@ fn get_put_delete(engine: &dyn Engine) {
     assert_eq!(engine.get(b"a").unwrap(), Some(b"1".to_vec()));
     assert_eq!(engine.get(b"b").unwrap(), Some(b"2".to_vec()));
 
-    apply(
-        engine,
-        &[put(b"a", b"one"), delete(b"b"), delete(b"never-there")],
-    );
+    apply(engine, &[put(b"a", b"one"), delete(b"b"), delete(b"never-there")]);
     assert_eq!(engine.get(b"a").unwrap(), Some(b"one".to_vec()));
     assert_eq!(engine.get(b"b").unwrap(), None);
     engine.flush().unwrap();
@@ -236,10 +233,7 @@ fn prefix_scans_are_ordered_and_bounded(engine: &dyn Engine) {
 
 fn empty_prefix_scans_everything(engine: &dyn Engine) {
     assert_eq!(engine.scan_prefix(b"").count(), 0);
-    apply(
-        engine,
-        &[put(b"b", b"2"), put(&[0xFF], b"3"), put(b"a", b"1")],
-    );
+    apply(engine, &[put(b"b", b"2"), put(&[0xFF], b"3"), put(b"a", b"1")]);
     let pairs: Vec<_> = engine.scan_prefix(b"").map(Result::unwrap).collect();
     assert_eq!(
         pairs,
@@ -254,12 +248,7 @@ fn empty_prefix_scans_everything(engine: &dyn Engine) {
 fn range_scans_are_half_open(engine: &dyn Engine) {
     apply(
         engine,
-        &[
-            put(b"a", b""),
-            put(b"b", b""),
-            put(b"ba", b""),
-            put(b"c", b""),
-        ],
+        &[put(b"a", b""), put(b"b", b""), put(b"ba", b""), put(b"c", b"")],
     );
     let scan = |start: &[u8], end: Option<&[u8]>| keys(engine.scan_range(start, end));
     let k = |s: &str| s.as_bytes().to_vec();
@@ -292,10 +281,7 @@ fn writing_during_a_scan_works(engine: &dyn Engine) {
 /// Short keys over a few bytes, so that batches collide on keys and prefixes
 /// and 0x00 / 0xFF edges come up often.
 fn key() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(
-        prop::sample::select(vec![0x00, 0x01, 0x7F, 0xFE, 0xFF]),
-        0..4,
-    )
+    prop::collection::vec(prop::sample::select(vec![0x00, 0x01, 0x7F, 0xFE, 0xFF]), 0..4)
 }
 
 fn batch() -> impl Strategy<Value = Vec<BatchOp>> {
@@ -325,20 +311,13 @@ fn matches_model(engine: &dyn Engine, batches: &[Vec<BatchOp>], probes: &[Vec<u8
         for probe in probes {
             assert_eq!(engine.get(probe).unwrap(), model.get(probe).cloned());
             let by_prefix = keys(engine.scan_prefix(probe));
-            let expected: Vec<_> = model
-                .keys()
-                .filter(|k| k.starts_with(probe))
-                .cloned()
-                .collect();
+            let expected: Vec<_> = model.keys().filter(|k| k.starts_with(probe)).cloned().collect();
             assert_eq!(by_prefix, expected, "prefix {probe:?}");
             for end in probes {
                 let by_range = keys(engine.scan_range(probe, Some(end)));
                 let expected: Vec<_> = if probe < end {
                     let range = (Bound::Included(probe), Bound::Excluded(end));
-                    model
-                        .range::<Vec<u8>, _>(range)
-                        .map(|(k, _)| k.clone())
-                        .collect()
+                    model.range::<Vec<u8>, _>(range).map(|(k, _)| k.clone()).collect()
                 } else {
                     Vec::new()
                 };
@@ -364,10 +343,7 @@ mod sled_only {
             engine.flush().unwrap();
         }
         let engine = SledEngine::open(dir.path()).unwrap();
-        assert_eq!(
-            keys(engine.scan_prefix(b"")),
-            vec![b"b".to_vec(), b"c".to_vec()]
-        );
+        assert_eq!(keys(engine.scan_prefix(b"")), vec![b"b".to_vec(), b"c".to_vec()]);
         assert_eq!(engine.get(b"c").unwrap(), Some(b"3".to_vec()));
     }
 
@@ -375,9 +351,7 @@ mod sled_only {
     fn size_on_disk_counts_the_store_files() {
         let dir = tempfile::tempdir().unwrap();
         let engine = SledEngine::open(dir.path()).unwrap();
-        let ops: Vec<_> = (0..1000u32)
-            .map(|i| put(&i.to_be_bytes(), &[7; 100]))
-            .collect();
+        let ops: Vec<_> = (0..1000u32).map(|i| put(&i.to_be_bytes(), &[7; 100])).collect();
         apply(&engine, &ops);
         engine.flush().unwrap();
         let size = engine.size_on_disk().unwrap();

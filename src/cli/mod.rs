@@ -18,7 +18,11 @@ use std::process::ExitCode;
 pub const DEFAULT_STORE: &str = "attest.db";
 
 #[derive(Parser, Debug)]
-#[command(name = "attest", version, about = "An embedded, typed, provenance-first knowledge-graph store for news facts")]
+#[command(
+    name = "attest",
+    version,
+    about = "An embedded, typed, provenance-first knowledge-graph store for news facts"
+)]
 pub struct Cli {
     /// The store to open (created when missing). Default: ./attest.db,
     /// seeded with the bundled article on first run.
@@ -76,7 +80,9 @@ fn run(cli: Cli) -> Result<(), Error> {
         Some(Command::Schema) => {
             match graph.schema() {
                 Some(schema) => print!("{}", schema.to_toml()),
-                None => println!("# this store is open (schemaless): any label, relationship type and property"),
+                None => {
+                    println!("# this store is open (schemaless): any label, relationship type and property")
+                }
             }
             Ok(())
         }
@@ -128,12 +134,19 @@ pub fn open_store(cli: &Cli) -> Result<Graph, Error> {
 }
 
 fn read_schema(path: &Path) -> Result<Schema, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     Ok(Schema::from_toml(&text, &path.display().to_string())?)
 }
 
 fn load(graph: &Graph, file: &str) -> Result<(), Error> {
-    let report = if file == "article" { facts::load_article(graph)? } else { facts::load_file(graph, Path::new(file))? };
+    let report = if file == "article" {
+        facts::load_article(graph)?
+    } else {
+        facts::load_file(graph, Path::new(file))?
+    };
     println!("{report}");
     Ok(())
 }
@@ -142,7 +155,13 @@ fn load(graph: &Graph, file: &str) -> Result<(), Error> {
 pub fn render_stats(graph: &Graph) -> String {
     let stats = graph.stats();
     let mut out = format!("{} nodes, {} relationships\n", stats.nodes, stats.relationships);
-    let width = stats.labels.iter().chain(&stats.relationship_types).map(|(n, _)| n.len() + 2).max().unwrap_or(0);
+    let width = stats
+        .labels
+        .iter()
+        .chain(&stats.relationship_types)
+        .map(|(n, _)| n.len() + 2)
+        .max()
+        .unwrap_or(0);
     for (label, n) in &stats.labels {
         out.push_str(&format!("  {:<width$} {n:>8}\n", format!(":{label}")));
     }
@@ -157,10 +176,10 @@ pub fn render_stats(graph: &Graph) -> String {
 /// a caret under the position.
 pub fn report(error: &Error, source: Option<&str>) {
     eprintln!("{error}");
-    if let (Error::Query(q), Some(text)) = (error, source) {
-        if let Some(snippet) = caret_snippet(q, text) {
-            eprint!("{snippet}");
-        }
+    if let (Error::Query(q), Some(text)) = (error, source)
+        && let Some(snippet) = caret_snippet(q, text)
+    {
+        eprint!("{snippet}");
     }
 }
 

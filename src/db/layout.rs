@@ -108,7 +108,9 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
 }
 
 pub fn decode_u64(bytes: &[u8], what: &str) -> Result<u64> {
-    let array: [u8; 8] = bytes.try_into().map_err(|_| Error::Format(format!("damaged {what}")))?;
+    let array: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| Error::Format(format!("damaged {what}")))?;
     Ok(u64::from_be_bytes(array))
 }
 
@@ -121,7 +123,10 @@ pub fn encode_element(id: ElementId) -> Result<Vec<u8>> {
 pub fn decode_node(key: &[u8], bytes: &[u8]) -> Result<Node> {
     let node: Node = decode(bytes, "node")?;
     if node_key(node.id) != key {
-        return Err(Error::Format(format!("node record {} is stored under another key", node.id)));
+        return Err(Error::Format(format!(
+            "node record {} is stored under another key",
+            node.id
+        )));
     }
     Ok(node)
 }
@@ -130,7 +135,10 @@ pub fn decode_node(key: &[u8], bytes: &[u8]) -> Result<Node> {
 pub fn decode_rel(key: &[u8], bytes: &[u8]) -> Result<Relationship> {
     let rel: Relationship = decode(bytes, "relationship")?;
     if rel_key(rel.id) != key {
-        return Err(Error::Format(format!("relationship record {} is stored under another key", rel.id)));
+        return Err(Error::Format(format!(
+            "relationship record {} is stored under another key",
+            rel.id
+        )));
     }
     Ok(rel)
 }

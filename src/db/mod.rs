@@ -97,7 +97,9 @@ impl Graph {
 
     /// An empty, open (schemaless) store in memory; it vanishes on drop.
     pub fn in_memory() -> Graph {
-        Graph::in_memory_with(OpenOptions { schema: SchemaChoice::Schemaless })
+        Graph::in_memory_with(OpenOptions {
+            schema: SchemaChoice::Schemaless,
+        })
     }
 
     /// An empty in-memory store with the given options.
@@ -106,7 +108,13 @@ impl Graph {
         // opening cannot fail; fall back to a bare state all the same.
         Graph::with_engine(Box::new(MemoryEngine::new()), options).unwrap_or_else(|_| Graph {
             engine: Box::new(MemoryEngine::new()),
-            state: RwLock::new(State { index: GraphIndex::new(&[]), schema: None, next_node: 1, next_rel: 1, next_txn: 1 }),
+            state: RwLock::new(State {
+                index: GraphIndex::new(&[]),
+                schema: None,
+                next_node: 1,
+                next_rel: 1,
+                next_txn: 1,
+            }),
             path: None,
             created: true,
             bulk: AtomicBool::new(false),
@@ -121,7 +129,13 @@ impl Graph {
             initialise(engine.as_ref(), &options)?;
         }
         let state = load_state(engine.as_ref())?;
-        Ok(Graph { engine, state: RwLock::new(state), path: None, created, bulk: AtomicBool::new(false) })
+        Ok(Graph {
+            engine,
+            state: RwLock::new(state),
+            path: None,
+            created,
+            bulk: AtomicBool::new(false),
+        })
     }
 
     /// True when this open created the store (it was empty): the CLI seeds
@@ -138,13 +152,20 @@ impl Graph {
     /// Starts a write transaction, waiting for the current writer (and
     /// readers) to finish.
     pub fn begin(&self) -> Transaction<'_> {
-        let state = self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let state = self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         Transaction::new(self, state)
     }
 
     /// Runs `f` in a transaction and commits it when `f` succeeds; rolls it
     /// back when `f` or the commit fails.
-    pub fn write<T>(&self, description: &str, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<(T, CommitInfo)> {
+    pub fn write<T>(
+        &self,
+        description: &str,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+    ) -> Result<(T, CommitInfo)> {
         let mut tx = self.begin();
         let value = f(&mut tx)?;
         let info = tx.commit(description)?;
@@ -153,7 +174,9 @@ impl Graph {
 
     /// Shared read access to the graph and schema.
     pub fn read(&self) -> Snapshot<'_> {
-        Snapshot { state: self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner()) }
+        Snapshot {
+            state: self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner()),
+        }
     }
 
     /// In bulk mode commits are applied atomically but not flushed to disk
@@ -211,7 +234,12 @@ impl Graph {
 
     /// Neighbours of a node through relationships of `rel_type` (any when
     /// `None`) in `direction`, as (relationship, node) pairs by relationship id.
-    pub fn neighbours(&self, id: NodeId, rel_type: Option<&str>, direction: Direction) -> Vec<(Relationship, Node)> {
+    pub fn neighbours(
+        &self,
+        id: NodeId,
+        rel_type: Option<&str>,
+        direction: Direction,
+    ) -> Vec<(Relationship, Node)> {
         let snap = self.read();
         let index = snap.index();
         let types: Vec<&str> = rel_type.into_iter().collect();
@@ -239,7 +267,10 @@ impl Graph {
             nodes: index.node_count(),
             relationships: index.relationship_count(),
             labels: index.label_counts().map(|(l, n)| (l.to_string(), n)).collect(),
-            relationship_types: index.relationship_type_counts().map(|(t, n)| (t.to_string(), n)).collect(),
+            relationship_types: index
+                .relationship_type_counts()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect(),
         }
     }
 
@@ -260,7 +291,9 @@ impl Graph {
         index.verify().map_err(Error::Format)?;
         fresh.index.verify().map_err(Error::Format)?;
         let disagree = |what: String| Err(Error::Format(format!("store and memory disagree: {what}")));
-        if fresh.index.node_count() != index.node_count() || fresh.index.relationship_count() != index.relationship_count() {
+        if fresh.index.node_count() != index.node_count()
+            || fresh.index.relationship_count() != index.relationship_count()
+        {
             return disagree("element counts".into());
         }
         for node in index.nodes() {
@@ -283,9 +316,13 @@ impl Graph {
                 return disagree(format!("adjacency of relationship {}", rel.id));
             }
         }
-        let adjacency = self.engine.scan_prefix(&[layout::OUT]).count() + self.engine.scan_prefix(&[layout::IN]).count();
+        let adjacency =
+            self.engine.scan_prefix(&[layout::OUT]).count() + self.engine.scan_prefix(&[layout::IN]).count();
         if adjacency != 2 * index.relationship_count() {
-            return disagree(format!("{adjacency} adjacency entries for {} relationships", index.relationship_count()));
+            return disagree(format!(
+                "{adjacency} adjacency entries for {} relationships",
+                index.relationship_count()
+            ));
         }
         Ok(())
     }
@@ -335,7 +372,8 @@ pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
         ElementId::Node(n) => index.node(n).map(|n| n.sources.clone()),
         ElementId::Rel(r) => index.relationship(r).map(|r| r.sources.clone()),
     };
-    let sources = sources.ok_or_else(|| Error::query(ErrorClass::EntityNotFound, format!("{id} does not exist")))?;
+    let sources =
+        sources.ok_or_else(|| Error::query(ErrorClass::EntityNotFound, format!("{id} does not exist")))?;
     let node_by_key = |key: &str| match index.element_by_key(key) {
         Some(ElementId::Node(n)) => index.node(n),
         _ => None,
@@ -344,18 +382,33 @@ pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
         .into_iter()
         .map(|source| {
             let (text, document) = match &source {
-                Source::Sentence { document, index: i, span } => {
-                    let sentence = node_by_key(&sentence_key(document, *i)).and_then(|n| n.property("text").as_str());
+                Source::Sentence {
+                    document,
+                    index: i,
+                    span,
+                } => {
+                    let sentence =
+                        node_by_key(&sentence_key(document, *i)).and_then(|n| n.property("text").as_str());
                     let text = sentence.map(|t| match span {
-                        Some((a, b)) => t.chars().skip(*a as usize).take(b.saturating_sub(*a) as usize).collect(),
+                        Some((a, b)) => t
+                            .chars()
+                            .skip(*a as usize)
+                            .take(b.saturating_sub(*a) as usize)
+                            .collect(),
                         None => t.to_string(),
                     });
-                    let title = node_by_key(document).and_then(|d| d.property("title").as_str()).map(str::to_string);
+                    let title = node_by_key(document)
+                        .and_then(|d| d.property("title").as_str())
+                        .map(str::to_string);
                     (text, title)
                 }
                 Source::External { .. } => (None, None),
             };
-            Evidence { source, text, document }
+            Evidence {
+                source,
+                text,
+                document,
+            }
         })
         .collect())
 }
@@ -373,7 +426,9 @@ fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {
     // An existing store always has the format key; anything else in a
     // store without it is not an Attest store.
     if engine.scan_prefix(&[]).next().is_some() {
-        return Err(Error::Format("the store holds data but no Attest format version".into()));
+        return Err(Error::Format(
+            "the store holds data but no Attest format version".into(),
+        ));
     }
     let schema = match &options.schema {
         SchemaChoice::News => Some(Schema::news()),
@@ -385,7 +440,11 @@ fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {
     if let Some(schema) = schema {
         batch.put(layout::META_SCHEMA, layout::encode(&schema)?);
     }
-    for key in [layout::META_NEXT_NODE, layout::META_NEXT_REL, layout::META_NEXT_TXN] {
+    for key in [
+        layout::META_NEXT_NODE,
+        layout::META_NEXT_REL,
+        layout::META_NEXT_TXN,
+    ] {
         batch.put(key, 1u64.to_be_bytes().to_vec());
     }
     engine.apply(batch)?;
@@ -393,8 +452,15 @@ fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {
 }
 
 fn load_state(engine: &dyn Engine) -> Result<State> {
-    let format = engine.get(layout::META_FORMAT)?.ok_or_else(|| Error::Format("no format version".into()))?;
-    let version = u32::from_be_bytes(format.as_slice().try_into().map_err(|_| Error::Format("damaged format version".into()))?);
+    let format = engine
+        .get(layout::META_FORMAT)?
+        .ok_or_else(|| Error::Format("no format version".into()))?;
+    let version = u32::from_be_bytes(
+        format
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::Format("damaged format version".into()))?,
+    );
     if version != layout::FORMAT_VERSION {
         return Err(Error::Format(format!(
             "store format {version} is not supported (this Attest reads format {})",
@@ -406,7 +472,9 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
         None => None,
     };
     let counter = |key: &[u8]| -> Result<u64> {
-        let bytes = engine.get(key)?.ok_or_else(|| Error::Format("missing id counter".into()))?;
+        let bytes = engine
+            .get(key)?
+            .ok_or_else(|| Error::Format("missing id counter".into()))?;
         layout::decode_u64(&bytes, "id counter")
     };
     let unique = schema.as_ref().map(Schema::unique_keys).unwrap_or_default();
@@ -420,7 +488,9 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
         let rel = layout::decode_rel(&key, &value)?;
         let id = rel.id;
         if !index.insert_relationship(rel) {
-            return Err(Error::Format(format!("relationship {id} joins a node that does not exist")));
+            return Err(Error::Format(format!(
+                "relationship {id} joins a node that does not exist"
+            )));
         }
     }
     Ok(State {

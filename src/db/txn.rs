@@ -101,9 +101,20 @@ impl<'g> Transaction<'g> {
 
     /// Creates a node. Null properties are dropped; values are checked
     /// against the schema (and converted where it allows) at once.
-    pub fn create_node(&mut self, labels: Vec<String>, properties: Properties, sources: Vec<Source>) -> Result<NodeId> {
+    pub fn create_node(
+        &mut self,
+        labels: Vec<String>,
+        properties: Properties,
+        sources: Vec<Source>,
+    ) -> Result<NodeId> {
         let id = NodeId(self.state.next_node);
-        let mut node = Node { id, labels: dedup(labels), properties: without_nulls(properties), sources, key: None };
+        let mut node = Node {
+            id,
+            labels: dedup(labels),
+            properties: without_nulls(properties),
+            sources,
+            key: None,
+        };
         self.check_node(&mut node)?;
         self.state.next_node += 1;
         self.touch_node(id, None);
@@ -197,7 +208,9 @@ impl<'g> Transaction<'g> {
             && other != id
         {
             let message = format!("fact key `{key}` already names {other}");
-            return Err(self.located(QueryError::new(ErrorClass::ConstraintVerificationFailed, message)));
+            return Err(self
+                .located(QueryError::new(ErrorClass::ConstraintVerificationFailed, message))
+                .into());
         }
         let key = Some(key.to_string());
         match id {
@@ -270,7 +283,11 @@ impl<'g> Transaction<'g> {
                 (Some(_), None) => stats.nodes_deleted += 1,
                 _ => {}
             }
-            count_properties(before.as_ref().map(|n| &n.properties), after.map(|n| &n.properties), &mut stats);
+            count_properties(
+                before.as_ref().map(|n| &n.properties),
+                after.map(|n| &n.properties),
+                &mut stats,
+            );
             for l in before.iter().flat_map(|n| &n.labels) {
                 *label_delta.entry(l).or_default() -= 1;
             }
@@ -294,7 +311,11 @@ impl<'g> Transaction<'g> {
                 (Some(_), None) => stats.relationships_deleted += 1,
                 _ => {}
             }
-            count_properties(before.as_ref().map(|r| &r.properties), after.map(|r| &r.properties), &mut stats);
+            count_properties(
+                before.as_ref().map(|r| &r.properties),
+                after.map(|r| &r.properties),
+                &mut stats,
+            );
         }
         stats
     }
@@ -309,16 +330,28 @@ impl<'g> Transaction<'g> {
         let mut batch = self.changes_batch()?;
         let record = TxnRecord {
             txn,
-            unix_ms: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+            unix_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
             description: description.to_string(),
-            nodes_written: self.before_nodes.keys().filter(|id| self.state.index.node(**id).is_some()).count() as u64,
+            nodes_written: self
+                .before_nodes
+                .keys()
+                .filter(|id| self.state.index.node(**id).is_some())
+                .count() as u64,
             nodes_deleted: stats.nodes_deleted,
-            relationships_written: self.before_rels.keys().filter(|id| self.state.index.relationship(**id).is_some()).count()
-                as u64,
+            relationships_written: self
+                .before_rels
+                .keys()
+                .filter(|id| self.state.index.relationship(**id).is_some())
+                .count() as u64,
             relationships_deleted: stats.relationships_deleted,
         };
         batch.put(layout::txn_key(txn), layout::encode(&record)?);
-        batch.put(layout::META_NEXT_NODE, self.state.next_node.to_be_bytes().to_vec());
+        batch.put(
+            layout::META_NEXT_NODE,
+            self.state.next_node.to_be_bytes().to_vec(),
+        );
         batch.put(layout::META_NEXT_REL, self.state.next_rel.to_be_bytes().to_vec());
         batch.put(layout::META_NEXT_TXN, (txn + 1).to_be_bytes().to_vec());
         self.graph.engine.apply(batch)?;
@@ -326,14 +359,19 @@ impl<'g> Transaction<'g> {
             self.graph.engine.flush()?;
         }
         self.state.next_txn = txn + 1;
-        Ok(CommitInfo { txn: Some(txn), stats })
+        Ok(CommitInfo {
+            txn: Some(txn),
+            stats,
+        })
     }
 
     /// Rules that can only be judged on the final state: required
     /// properties, unique keys, and joins of relationships whose end nodes
     /// changed labels.
     fn check_deferred(&self) -> Result<()> {
-        let Some(schema) = self.state.schema.as_ref() else { return Ok(()) };
+        let Some(schema) = self.state.schema.as_ref() else {
+            return Ok(());
+        };
         let index = &self.state.index;
         let mut nodes: Vec<&NodeId> = self.before_nodes.keys().collect();
         nodes.sort();
@@ -344,9 +382,18 @@ impl<'g> Transaction<'g> {
                 .check_required(&what, &node.labels, &node.properties)
                 .map_err(|e| self.located_for(ElementId::Node(*id), e))?;
             if let Some((label, prop, ids)) = index.unique_conflicts_for(node).into_iter().next() {
-                let others: Vec<String> = ids.iter().filter(|o| *o != id).map(|o| describe_id(index, *o)).collect();
-                let rule = format!("{label}.{prop} must be unique; {} already has it", others.join(", "));
-                return Err(self.located_for(ElementId::Node(*id), crate::schema::violation(&what, &rule)).into());
+                let others: Vec<String> = ids
+                    .iter()
+                    .filter(|o| *o != id)
+                    .map(|o| describe_id(index, *o))
+                    .collect();
+                let rule = format!(
+                    "{label}.{prop} must be unique; {} already has it",
+                    others.join(", ")
+                );
+                return Err(self
+                    .located_for(ElementId::Node(*id), crate::schema::violation(&what, &rule))
+                    .into());
             }
             for (rel, _) in index.relationships_of(*id, Direction::Both, &[]) {
                 if let Some(r) = index.relationship(rel) {
@@ -362,7 +409,13 @@ impl<'g> Transaction<'g> {
         let index = &self.state.index;
         let labels = |id: NodeId| index.node(id).map(|n| n.labels.clone()).unwrap_or_default();
         schema
-            .check_relationship(&describe_rel(index, rel), &rel.rel_type, &labels(rel.start), &labels(rel.end), properties)
+            .check_relationship(
+                &describe_rel(index, rel),
+                &rel.rel_type,
+                &labels(rel.start),
+                &labels(rel.end),
+                properties,
+            )
             .map_err(|e| self.located_for(ElementId::Rel(rel.id), e).into())
     }
 
@@ -377,7 +430,11 @@ impl<'g> Transaction<'g> {
                     batch.delete(layout::label_key(label, *id));
                 }
                 for (label, prop) in unique_pairs(index, old) {
-                    batch.delete(layout::unique_key(&label, &prop, &old.properties[&prop].index_key()));
+                    batch.delete(layout::unique_key(
+                        &label,
+                        &prop,
+                        &old.properties[&prop].index_key(),
+                    ));
                 }
                 if let Some(key) = &old.key {
                     batch.delete(layout::fact_key(key));
@@ -394,7 +451,10 @@ impl<'g> Transaction<'g> {
                         batch.put(key, id.0.to_be_bytes().to_vec());
                     }
                     if let Some(key) = &node.key {
-                        batch.put(layout::fact_key(key), layout::encode_element(ElementId::Node(*id))?);
+                        batch.put(
+                            layout::fact_key(key),
+                            layout::encode_element(ElementId::Node(*id))?,
+                        );
                     }
                 }
                 None => batch.delete(layout::node_key(*id)),
@@ -417,7 +477,10 @@ impl<'g> Transaction<'g> {
                     let inc = layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, *id);
                     batch.put(inc, rel.start.0.to_be_bytes().to_vec());
                     if let Some(key) = &rel.key {
-                        batch.put(layout::fact_key(key), layout::encode_element(ElementId::Rel(*id))?);
+                        batch.put(
+                            layout::fact_key(key),
+                            layout::encode_element(ElementId::Rel(*id))?,
+                        );
                     }
                 }
                 None => batch.delete(layout::rel_key(*id)),
@@ -490,7 +553,9 @@ impl<'g> Transaction<'g> {
         }
         if let Some(schema) = &self.state.schema {
             let what = describe_node(node);
-            schema.check_node(&what, &node.labels, &mut node.properties).map_err(|e| self.located(e))?;
+            schema
+                .check_node(&what, &node.labels, &mut node.properties)
+                .map_err(|e| self.located(e))?;
         }
         Ok(())
     }
@@ -502,7 +567,10 @@ impl<'g> Transaction<'g> {
         let index = &self.state.index;
         for end in [rel.start, rel.end] {
             if index.node(end).is_none() {
-                return Err(not_found(&format!("node {end} (an end of a new {} relationship)", rel.rel_type)));
+                return Err(not_found(&format!(
+                    "node {end} (an end of a new {} relationship)",
+                    rel.rel_type
+                )));
             }
         }
         match &self.state.schema {
@@ -514,14 +582,18 @@ impl<'g> Transaction<'g> {
     fn touch_node(&mut self, id: NodeId, before: Option<Node>) {
         self.before_nodes.entry(id).or_insert(before);
         if let Some(origin) = &self.origin {
-            self.origins.entry(ElementId::Node(id)).or_insert_with(|| origin.clone());
+            self.origins
+                .entry(ElementId::Node(id))
+                .or_insert_with(|| origin.clone());
         }
     }
 
     fn touch_rel(&mut self, id: RelId, before: Option<Relationship>) {
         self.before_rels.entry(id).or_insert(before);
         if let Some(origin) = &self.origin {
-            self.origins.entry(ElementId::Rel(id)).or_insert_with(|| origin.clone());
+            self.origins
+                .entry(ElementId::Rel(id))
+                .or_insert_with(|| origin.clone());
         }
     }
 
@@ -606,7 +678,10 @@ fn dedup(labels: Vec<String>) -> Vec<String> {
 
 fn check_name(what: &str, name: &str) -> Result<()> {
     if name.is_empty() || name.contains('\0') {
-        return Err(Error::query(ErrorClass::SemanticError, format!("invalid {what} name {name:?}")));
+        return Err(Error::query(
+            ErrorClass::SemanticError,
+            format!("invalid {what} name {name:?}"),
+        ));
     }
     Ok(())
 }
@@ -614,14 +689,22 @@ fn check_name(what: &str, name: &str) -> Result<()> {
 fn check_property(key: &str, value: &Value) -> Result<()> {
     check_name("property", key)?;
     if !value.is_storable() {
-        let message = format!("property `{key}` cannot hold a {} (only values can be stored)", value.type_name());
-        return Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidPropertyType").into());
+        let message = format!(
+            "property `{key}` cannot hold a {} (only values can be stored)",
+            value.type_name()
+        );
+        return Err(QueryError::new(ErrorClass::TypeError, message)
+            .with_detail("InvalidPropertyType")
+            .into());
     }
     Ok(())
 }
 
 fn not_found(what: &str) -> Error {
-    Error::query(ErrorClass::EntityNotFound, format!("{what} does not exist (it may have been deleted)"))
+    Error::query(
+        ErrorClass::EntityNotFound,
+        format!("{what} does not exist (it may have been deleted)"),
+    )
 }
 
 /// A short human description of a node for error messages:
@@ -647,5 +730,10 @@ fn describe_rel(index: &GraphIndex, rel: &Relationship) -> String {
         Some(key) => format!("relationship `{key}`"),
         None => "relationship".to_string(),
     };
-    format!("{name} {}-[:{}]->{}", describe_id(index, rel.start), rel.rel_type, describe_id(index, rel.end))
+    format!(
+        "{name} {}-[:{}]->{}",
+        describe_id(index, rel.start),
+        rel.rel_type,
+        describe_id(index, rel.end)
+    )
 }

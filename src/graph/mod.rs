@@ -110,12 +110,18 @@ impl GraphIndex {
 
     /// Labels in use with their node counts, by name.
     pub fn label_counts(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.by_label.iter().filter(|(_, s)| !s.is_empty()).map(|(l, s)| (l.as_str(), s.len()))
+        self.by_label
+            .iter()
+            .filter(|(_, s)| !s.is_empty())
+            .map(|(l, s)| (l.as_str(), s.len()))
     }
 
     /// Relationship types in use with their counts, by name.
     pub fn relationship_type_counts(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.rel_type_counts.iter().filter(|(_, n)| **n > 0).map(|(t, n)| (t.as_str(), *n))
+        self.rel_type_counts
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(t, n)| (t.as_str(), *n))
     }
 
     /// Property keys in use on nodes and relationships, sorted.
@@ -127,14 +133,20 @@ impl GraphIndex {
 
     /// True when `(label, property)` has a unique-key index.
     pub fn has_unique_index(&self, label: &str, property: &str) -> bool {
-        self.unique.contains_key(&(label.to_string(), property.to_string()))
+        self.unique
+            .contains_key(&(label.to_string(), property.to_string()))
     }
 
     /// Nodes with `label` whose `property` equals `value`, through the
     /// unique-key index; `None` when that pair is not indexed.
     pub fn find_unique(&self, label: &str, property: &str, value: &Value) -> Option<Vec<NodeId>> {
         let index = self.unique.get(&(label.to_string(), property.to_string()))?;
-        Some(index.get(&value.index_key()).map(|s| s.iter().copied().collect()).unwrap_or_default())
+        Some(
+            index
+                .get(&value.index_key())
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default(),
+        )
     }
 
     /// Unique-key values currently held by more than one node, as
@@ -145,7 +157,9 @@ impl GraphIndex {
             if !node.has_label(label) {
                 continue;
             }
-            let Some(value) = node.properties.get(prop) else { continue };
+            let Some(value) = node.properties.get(prop) else {
+                continue;
+            };
             if let Some(ids) = index.get(&value.index_key())
                 && ids.len() > 1
             {
@@ -163,7 +177,12 @@ impl GraphIndex {
     /// Relationships at `node` in `direction`, restricted to `types` (all
     /// types when empty), as `(relationship, node at the other end)`. A
     /// self-loop appears once per direction it matches.
-    pub fn relationships_of(&self, node: NodeId, direction: Direction, types: &[&str]) -> Vec<(RelId, NodeId)> {
+    pub fn relationships_of(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        types: &[&str],
+    ) -> Vec<(RelId, NodeId)> {
         let mut out = Vec::new();
         self.for_each_relationship(node, direction, types, |rel, other| out.push((rel, other)));
         out
@@ -178,8 +197,13 @@ impl GraphIndex {
         types: &[&str],
         mut f: impl FnMut(RelId, NodeId),
     ) {
-        let Some(&slot) = self.node_slots.get(&node) else { return };
-        let wanted: Vec<u32> = types.iter().filter_map(|t| self.rel_type_ids.get(*t).copied()).collect();
+        let Some(&slot) = self.node_slots.get(&node) else {
+            return;
+        };
+        let wanted: Vec<u32> = types
+            .iter()
+            .filter_map(|t| self.rel_type_ids.get(*t).copied())
+            .collect();
         if !types.is_empty() && wanted.is_empty() {
             return;
         }
@@ -243,8 +267,16 @@ impl GraphIndex {
     /// Removes a node that has no relationships left; returns its record.
     pub(crate) fn remove_node(&mut self, id: NodeId) -> Option<Node> {
         let slot = *self.node_slots.get(&id)?;
-        if self.graph.edges_directed(slot, PetDirection::Outgoing).next().is_some()
-            || self.graph.edges_directed(slot, PetDirection::Incoming).next().is_some()
+        if self
+            .graph
+            .edges_directed(slot, PetDirection::Outgoing)
+            .next()
+            .is_some()
+            || self
+                .graph
+                .edges_directed(slot, PetDirection::Incoming)
+                .next()
+                .is_some()
         {
             return None;
         }
@@ -365,13 +397,19 @@ impl GraphIndex {
             }
         }
         for (label, ids) in &self.by_label {
-            if let Some(id) = ids.iter().find(|id| !self.nodes.get(id).is_some_and(|n| n.has_label(label))) {
+            if let Some(id) = ids
+                .iter()
+                .find(|id| !self.nodes.get(id).is_some_and(|n| n.has_label(label)))
+            {
                 return Err(format!("label index {label} lists {id} wrongly"));
             }
         }
         for (id, rel) in &self.rels {
             let slot = self.rel_slots.get(id).ok_or(format!("{id} has no graph slot"))?;
-            let (a, b) = self.graph.edge_endpoints(*slot).ok_or(format!("{id} slot is empty"))?;
+            let (a, b) = self
+                .graph
+                .edge_endpoints(*slot)
+                .ok_or(format!("{id} slot is empty"))?;
             if self.graph[a] != rel.start || self.graph[b] != rel.end || self.graph[*slot].id != *id {
                 return Err(format!("{id} endpoints disagree with its record"));
             }
@@ -388,7 +426,13 @@ mod tests {
     fn node(id: u64, label: &str, name: &str) -> Node {
         let mut properties = Properties::new();
         properties.insert("name".into(), name.into());
-        Node { id: NodeId(id), labels: vec![label.into()], properties, sources: vec![], key: None }
+        Node {
+            id: NodeId(id),
+            labels: vec![label.into()],
+            properties,
+            sources: vec![],
+            key: None,
+        }
     }
 
     fn rel(id: u64, t: &str, a: u64, b: u64) -> Relationship {
@@ -411,12 +455,24 @@ mod tests {
         g.insert_node(node(3, "Actor", "U.S."));
         assert!(g.insert_relationship(rel(10, "AGENT", 1, 2)));
         assert!(g.insert_relationship(rel(11, "TARGET", 1, 3)));
-        assert_eq!(g.relationships_of(NodeId(1), Direction::Outgoing, &["AGENT"]), vec![(RelId(10), NodeId(2))]);
-        assert_eq!(g.relationships_of(NodeId(2), Direction::Incoming, &[]), vec![(RelId(10), NodeId(1))]);
+        assert_eq!(
+            g.relationships_of(NodeId(1), Direction::Outgoing, &["AGENT"]),
+            vec![(RelId(10), NodeId(2))]
+        );
+        assert_eq!(
+            g.relationships_of(NodeId(2), Direction::Incoming, &[]),
+            vec![(RelId(10), NodeId(1))]
+        );
         assert!(g.relationships_of(NodeId(2), Direction::Outgoing, &[]).is_empty());
         assert_eq!(g.relationships_of(NodeId(1), Direction::Both, &["NOPE"]), vec![]);
-        assert_eq!(g.find_unique("Actor", "name", &"Russia".into()), Some(vec![NodeId(2)]));
-        assert_eq!(g.find_relationship(NodeId(1), "TARGET", NodeId(3)), Some(RelId(11)));
+        assert_eq!(
+            g.find_unique("Actor", "name", &"Russia".into()),
+            Some(vec![NodeId(2)])
+        );
+        assert_eq!(
+            g.find_relationship(NodeId(1), "TARGET", NodeId(3)),
+            Some(RelId(11))
+        );
         g.verify().unwrap();
     }
 
@@ -427,12 +483,18 @@ mod tests {
             g.insert_node(node(i, "A", "x"));
         }
         assert!(g.insert_relationship(rel(7, "R", 1, 3)));
-        assert!(g.remove_node(NodeId(1)).is_none(), "a node with relationships stays");
+        assert!(
+            g.remove_node(NodeId(1)).is_none(),
+            "a node with relationships stays"
+        );
         g.remove_relationship(RelId(7)).unwrap();
         g.remove_node(NodeId(1)).unwrap();
         g.insert_node(node(4, "B", "y")); // reuses petgraph's freed slot
         assert!(g.insert_relationship(rel(8, "R", 4, 3)));
-        assert_eq!(g.relationships_of(NodeId(3), Direction::Incoming, &[]), vec![(RelId(8), NodeId(4))]);
+        assert_eq!(
+            g.relationships_of(NodeId(3), Direction::Incoming, &[]),
+            vec![(RelId(8), NodeId(4))]
+        );
         assert_eq!(g.label_count("A"), 2);
         g.verify().unwrap();
     }

@@ -31,8 +31,18 @@ fn reverse(direction: Direction) -> Direction {
 impl GraphIndex {
     /// A search in `direction` over relationships of `types` (all when
     /// empty), accepting paths of at most `max_hops` relationships.
-    pub fn shortest_paths<'g>(&'g self, direction: Direction, types: &[&'g str], max_hops: usize) -> ShortestPaths<'g> {
-        ShortestPaths { graph: self, direction, types: types.to_vec(), max_hops }
+    pub fn shortest_paths<'g>(
+        &'g self,
+        direction: Direction,
+        types: &[&'g str],
+        max_hops: usize,
+    ) -> ShortestPaths<'g> {
+        ShortestPaths {
+            graph: self,
+            direction,
+            types: types.to_vec(),
+            max_hops,
+        }
     }
 }
 
@@ -62,7 +72,12 @@ impl ShortestPaths<'_> {
             let meeting = if grow_forward {
                 self.expand(&mut forward_frontier, &mut forward, &backward, self.direction)
             } else {
-                self.expand(&mut backward_frontier, &mut backward, &forward, reverse(self.direction))
+                self.expand(
+                    &mut backward_frontier,
+                    &mut backward,
+                    &forward,
+                    reverse(self.direction),
+                )
             };
             if let Some(meet) = meeting {
                 return Some(join(&forward, &backward, meet));
@@ -73,20 +88,27 @@ impl ShortestPaths<'_> {
 
     /// Grows one frontier by a layer; returns a node also reached by the
     /// other side, if any.
-    fn expand(&self, frontier: &mut Vec<NodeId>, mine: &mut Parents, other: &Parents, dir: Direction) -> Option<NodeId> {
+    fn expand(
+        &self,
+        frontier: &mut Vec<NodeId>,
+        mine: &mut Parents,
+        other: &Parents,
+        dir: Direction,
+    ) -> Option<NodeId> {
         let mut next = Vec::new();
         let mut meeting = None;
         for &node in frontier.iter() {
-            self.graph.for_each_relationship(node, dir, &self.types, |rel, neighbour| {
-                if meeting.is_some() || mine.contains_key(&neighbour) {
-                    return;
-                }
-                mine.insert(neighbour, Some((rel, node)));
-                if other.contains_key(&neighbour) {
-                    meeting = Some(neighbour);
-                }
-                next.push(neighbour);
-            });
+            self.graph
+                .for_each_relationship(node, dir, &self.types, |rel, neighbour| {
+                    if meeting.is_some() || mine.contains_key(&neighbour) {
+                        return;
+                    }
+                    mine.insert(neighbour, Some((rel, node)));
+                    if other.contains_key(&neighbour) {
+                        meeting = Some(neighbour);
+                    }
+                    next.push(neighbour);
+                });
             if meeting.is_some() {
                 break;
             }
@@ -112,17 +134,18 @@ impl ShortestPaths<'_> {
             hops += 1;
             let mut next = Vec::new();
             for &node in &frontier {
-                self.graph.for_each_relationship(node, self.direction, &self.types, |rel, neighbour| {
-                    match depth.get(&neighbour) {
-                        None => {
-                            depth.insert(neighbour, hops);
-                            parents.entry(neighbour).or_default().push((rel, node));
-                            next.push(neighbour);
+                self.graph
+                    .for_each_relationship(node, self.direction, &self.types, |rel, neighbour| {
+                        match depth.get(&neighbour) {
+                            None => {
+                                depth.insert(neighbour, hops);
+                                parents.entry(neighbour).or_default().push((rel, node));
+                                next.push(neighbour);
+                            }
+                            Some(&d) if d == hops => parents.entry(neighbour).or_default().push((rel, node)),
+                            Some(_) => {}
                         }
-                        Some(&d) if d == hops => parents.entry(neighbour).or_default().push((rel, node)),
-                        Some(_) => {}
-                    }
-                });
+                    });
             }
             frontier = next;
         }
@@ -193,7 +216,13 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
-            let node = Node { id: NodeId(id), labels: vec!["N".into()], properties: Properties::new(), sources: vec![], key: None };
+            let node = Node {
+                id: NodeId(id),
+                labels: vec!["N".into()],
+                properties: Properties::new(),
+                sources: vec![],
+                key: None,
+            };
             g.insert_node(node);
         }
         for (i, (a, b)) in edges.iter().enumerate() {
@@ -220,16 +249,25 @@ mod tests {
         assert!(sp.one(NodeId(4), NodeId(1)).is_none(), "directed");
         let undirected = g.shortest_paths(Direction::Both, &[], 8);
         assert_eq!(undirected.one(NodeId(4), NodeId(1)).unwrap().len(), 2);
-        assert!(g.shortest_paths(Direction::Both, &[], 1).one(NodeId(1), NodeId(4)).is_none());
+        assert!(
+            g.shortest_paths(Direction::Both, &[], 1)
+                .one(NodeId(1), NodeId(4))
+                .is_none()
+        );
         assert_eq!(sp.one(NodeId(3), NodeId(3)).unwrap().len(), 0);
     }
 
     #[test]
     fn all_shortest_lists_every_path_of_minimal_length() {
         let g = chain(&[(1, 2), (2, 4), (1, 3), (3, 4), (1, 6), (6, 7), (7, 4)]);
-        let all = g.shortest_paths(Direction::Outgoing, &[], 8).all(NodeId(1), NodeId(4));
+        let all = g
+            .shortest_paths(Direction::Outgoing, &[], 8)
+            .all(NodeId(1), NodeId(4));
         assert_eq!(all.len(), 2);
-        assert!(all.iter().all(|p| p.len() == 2 && p.nodes[0] == NodeId(1) && p.nodes[2] == NodeId(4)));
+        assert!(
+            all.iter()
+                .all(|p| p.len() == 2 && p.nodes[0] == NodeId(1) && p.nodes[2] == NodeId(4))
+        );
     }
 
     #[test]

@@ -164,7 +164,14 @@ mod tests {
     fn parses_and_rejects() {
         assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);
         assert_eq!(Date::parse("2016-02-29").unwrap().to_string(), "2016-02-29");
-        for bad in ["2015-02-29", "2016-13-01", "2016-6-1", "20160616", "abcd-ef-gh", ""] {
+        for bad in [
+            "2015-02-29",
+            "2016-13-01",
+            "2016-6-1",
+            "20160616",
+            "abcd-ef-gh",
+            "",
+        ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
     }

@@ -155,11 +155,7 @@ impl Relationship {
 
     /// The node at the other end from `node` (the start for a self-loop).
     pub fn other(&self, node: NodeId) -> NodeId {
-        if self.start == node {
-            self.end
-        } else {
-            self.start
-        }
+        if self.start == node { self.end } else { self.start }
     }
 }
 

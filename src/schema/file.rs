@@ -75,20 +75,33 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Schema, QueryError> {
     if raw.format != FORMAT {
         return Err(error(
             file,
-            format!("format {} is not supported (this Attest reads format {FORMAT})", raw.format),
+            format!(
+                "format {} is not supported (this Attest reads format {FORMAT})",
+                raw.format
+            ),
             None,
         ));
     }
-    let props = |owner: &str, map: BTreeMap<String, PropertyFile>| -> Result<BTreeMap<String, PropertyDef>, QueryError> {
+    let props = |owner: &str,
+                 map: BTreeMap<String, PropertyFile>|
+     -> Result<BTreeMap<String, PropertyDef>, QueryError> {
         map.into_iter()
             .map(|(key, p)| {
                 let value_type = PropertyType::parse(&p.value_type).ok_or_else(|| {
-                    error(file, format!("{owner}.{key}: unknown type `{}`", p.value_type), None)
+                    error(
+                        file,
+                        format!("{owner}.{key}: unknown type `{}`", p.value_type),
+                        None,
+                    )
                 })?;
                 if let Some(v) = &p.vocabulary
                     && !raw.vocabularies.contains_key(v)
                 {
-                    return Err(error(file, format!("{owner}.{key}: unknown vocabulary `{v}`"), None));
+                    return Err(error(
+                        file,
+                        format!("{owner}.{key}: unknown vocabulary `{v}`"),
+                        None,
+                    ));
                 }
                 let def = PropertyDef {
                     value_type,
@@ -104,22 +117,43 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Schema, QueryError> {
     let mut labels = BTreeMap::new();
     for (name, l) in raw.labels {
         let properties = props(&name, l.properties)?;
-        labels.insert(name, LabelDef { doc: l.doc, properties });
+        labels.insert(
+            name,
+            LabelDef {
+                doc: l.doc,
+                properties,
+            },
+        );
     }
     let mut relationships = BTreeMap::new();
     for (name, r) in raw.relationships {
         for (start, end) in &r.joins {
             for label in [start, end] {
                 if label != "*" && !labels.contains_key(label) {
-                    return Err(error(file, format!("relationship {name} joins unknown label `{label}`"), None));
+                    return Err(error(
+                        file,
+                        format!("relationship {name} joins unknown label `{label}`"),
+                        None,
+                    ));
                 }
             }
         }
         if r.properties.values().any(|p| p.unique) {
-            return Err(error(file, format!("relationship {name}: unique applies to node properties only"), None));
+            return Err(error(
+                file,
+                format!("relationship {name}: unique applies to node properties only"),
+                None,
+            ));
         }
         let properties = props(&name, r.properties)?;
-        relationships.insert(name, RelTypeDef { doc: r.doc, joins: r.joins, properties });
+        relationships.insert(
+            name,
+            RelTypeDef {
+                doc: r.doc,
+                joins: r.joins,
+                properties,
+            },
+        );
     }
     Ok(Schema {
         name: raw.name,
@@ -151,13 +185,25 @@ pub(super) fn render(schema: &Schema) -> String {
         labels: schema
             .labels
             .iter()
-            .map(|(k, l)| (k.clone(), LabelFile { doc: l.doc.clone(), properties: props(&l.properties) }))
+            .map(|(k, l)| {
+                (
+                    k.clone(),
+                    LabelFile {
+                        doc: l.doc.clone(),
+                        properties: props(&l.properties),
+                    },
+                )
+            })
             .collect(),
         relationships: schema
             .relationships
             .iter()
             .map(|(k, r)| {
-                let rel = RelFile { doc: r.doc.clone(), joins: r.joins.clone(), properties: props(&r.properties) };
+                let rel = RelFile {
+                    doc: r.doc.clone(),
+                    joins: r.joins.clone(),
+                    properties: props(&r.properties),
+                };
                 (k.clone(), rel)
             })
             .collect(),
@@ -182,7 +228,17 @@ mod tests {
         let bad_type = "format = 1\nname = \"x\"\n[labels.A.properties]\nk = { type = \"strng\" }\n";
         assert!(parse(bad_type, "s").unwrap_err().message.contains("unknown type"));
         let bad_join = "format = 1\nname = \"x\"\n[relationships.R]\njoins = [[\"A\", \"B\"]]\n";
-        assert!(parse(bad_join, "s").unwrap_err().message.contains("unknown label"));
-        assert!(parse("format = 2\nname = \"x\"\n", "s").unwrap_err().message.contains("format 2"));
+        assert!(
+            parse(bad_join, "s")
+                .unwrap_err()
+                .message
+                .contains("unknown label")
+        );
+        assert!(
+            parse("format = 2\nname = \"x\"\n", "s")
+                .unwrap_err()
+                .message
+                .contains("format 2")
+        );
     }
 }

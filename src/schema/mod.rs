@@ -184,9 +184,17 @@ impl Schema {
     /// [`PropertyType::coerce`] allows. Required properties are checked
     /// separately ([`Schema::check_required`]) because a statement may create
     /// a node and set its properties in later clauses.
-    pub fn check_node(&self, what: &str, labels: &[String], properties: &mut Properties) -> Result<(), QueryError> {
+    pub fn check_node(
+        &self,
+        what: &str,
+        labels: &[String],
+        properties: &mut Properties,
+    ) -> Result<(), QueryError> {
         if labels.is_empty() {
-            return Err(violation(what, "every node in a typed store has at least one label"));
+            return Err(violation(
+                what,
+                "every node in a typed store has at least one label",
+            ));
         }
         for label in labels {
             if !self.labels.contains_key(label) {
@@ -208,9 +216,16 @@ impl Schema {
     }
 
     /// Checks that a node carries every property its labels require.
-    pub fn check_required(&self, what: &str, labels: &[String], properties: &Properties) -> Result<(), QueryError> {
+    pub fn check_required(
+        &self,
+        what: &str,
+        labels: &[String],
+        properties: &Properties,
+    ) -> Result<(), QueryError> {
         for label in labels {
-            let Some(def) = self.labels.get(label) else { continue };
+            let Some(def) = self.labels.get(label) else {
+                continue;
+            };
             for (key, p) in &def.properties {
                 if p.required && properties.get(key).is_none_or(Value::is_null) {
                     return Err(violation(what, &format!("{label}.{key} is required")));
@@ -237,7 +252,11 @@ impl Schema {
             return Err(violation(what, &message));
         };
         let joins = |pattern: &str, labels: &[String]| pattern == "*" || labels.iter().any(|l| l == pattern);
-        if !def.joins.iter().any(|(s, e)| joins(s, start_labels) && joins(e, end_labels)) {
+        if !def
+            .joins
+            .iter()
+            .any(|(s, e)| joins(s, start_labels) && joins(e, end_labels))
+        {
             let allowed: Vec<String> = def.joins.iter().map(|(s, e)| format!("({s})->({e})")).collect();
             return Err(violation(
                 what,
@@ -251,14 +270,25 @@ impl Schema {
         }
         for (key, value) in properties.iter_mut() {
             let Some(p) = def.properties.get(key) else {
-                return Err(unknown_property(what, rel_type, key, def.properties.keys().map(String::as_str)));
+                return Err(unknown_property(
+                    what,
+                    rel_type,
+                    key,
+                    def.properties.keys().map(String::as_str),
+                ));
             };
             *value = self.check_value(what, key, p, value)?;
         }
         Ok(())
     }
 
-    fn check_value(&self, what: &str, key: &str, def: &PropertyDef, value: &Value) -> Result<Value, QueryError> {
+    fn check_value(
+        &self,
+        what: &str,
+        key: &str,
+        def: &PropertyDef,
+        value: &Value,
+    ) -> Result<Value, QueryError> {
         let converted = def.value_type.coerce(value).ok_or_else(|| {
             let message = format!(
                 "property `{key}` must be {}, got {} {value}",
@@ -268,7 +298,11 @@ impl Schema {
             violation(what, &message)
         })?;
         if let Some(vocab) = &def.vocabulary {
-            let words = self.vocabularies.get(vocab).map(Vec::as_slice).unwrap_or_default();
+            let words = self
+                .vocabularies
+                .get(vocab)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let outside = |v: &Value| match v {
                 Value::String(s) => !words.contains(s),
                 _ => false,
@@ -279,7 +313,10 @@ impl Schema {
             };
             if let Some(bad) = bad {
                 let mut message = format!("{bad} is not in vocabulary `{vocab}` ({})", words.join(", "));
-                if let Some(near) = bad.as_str().and_then(|s| nearest(s, words.iter().map(String::as_str))) {
+                if let Some(near) = bad
+                    .as_str()
+                    .and_then(|s| nearest(s, words.iter().map(String::as_str)))
+                {
                     message.push_str(&format!("; did you mean '{near}'?"));
                 }
                 return Err(violation(what, &format!("property `{key}`: {message}")));
@@ -299,10 +336,18 @@ impl Schema {
 
 /// A schema violation: names the offending fact (`what`) and the rule.
 pub fn violation(what: &str, rule: &str) -> QueryError {
-    QueryError::new(ErrorClass::ConstraintVerificationFailed, format!("{what}: {rule}"))
+    QueryError::new(
+        ErrorClass::ConstraintVerificationFailed,
+        format!("{what}: {rule}"),
+    )
 }
 
-fn unknown_property<'a>(what: &str, owner: &str, key: &str, known: impl Iterator<Item = &'a str>) -> QueryError {
+fn unknown_property<'a>(
+    what: &str,
+    owner: &str,
+    key: &str,
+    known: impl Iterator<Item = &'a str>,
+) -> QueryError {
     let mut message = format!("property `{key}` is not declared for :{owner}");
     if let Some(near) = nearest(key, known) {
         message.push_str(&format!("; did you mean `{near}`?"));
@@ -321,7 +366,16 @@ mod tests {
     #[test]
     fn bundled_news_schema_parses() {
         let schema = Schema::from_toml(NEWS_SCHEMA, "data/schema.toml").unwrap();
-        for label in ["Document", "Sentence", "Actor", "Place", "Event", "Assertion", "Equipment", "Agreement"] {
+        for label in [
+            "Document",
+            "Sentence",
+            "Actor",
+            "Place",
+            "Event",
+            "Assertion",
+            "Equipment",
+            "Agreement",
+        ] {
             assert!(schema.labels.contains_key(label), "{label}");
         }
         assert!(schema.unique_keys().contains(&("Actor".into(), "name".into())));
@@ -340,7 +394,11 @@ mod tests {
             .check_node("node x", &["Asertion".into()], &mut Properties::new())
             .unwrap_err();
         assert_eq!(err.class, ErrorClass::ConstraintVerificationFailed);
-        assert!(err.message.contains("did you mean `Assertion`"), "{}", err.message);
+        assert!(
+            err.message.contains("did you mean `Assertion`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -363,9 +421,15 @@ mod tests {
             PropertyType::Date.coerce(&"2016-06-16".into()),
             Some(Value::Date(Date::from_ymd(2016, 6, 16).unwrap()))
         );
-        assert_eq!(PropertyType::Float.coerce(&Value::Int(2)), Some(Value::Float(2.0)));
+        assert_eq!(
+            PropertyType::Float.coerce(&Value::Int(2)),
+            Some(Value::Float(2.0))
+        );
         assert_eq!(PropertyType::Int.coerce(&Value::Float(2.0)), None);
-        assert_eq!(PropertyType::parse("list<string>"), Some(PropertyType::List(Box::new(PropertyType::String))));
+        assert_eq!(
+            PropertyType::parse("list<string>"),
+            Some(PropertyType::List(Box::new(PropertyType::String)))
+        );
     }
 
     #[test]

@@ -119,10 +119,7 @@ struct Scan<'a> {
 impl Scan<'_> {
     fn refill(&mut self) -> Result<()> {
         let map = self.engine.read()?;
-        let end = self
-            .end
-            .as_deref()
-            .map_or(Bound::Unbounded, Bound::Excluded);
+        let end = self.end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
         // `from` stays below `end`: it starts below it (checked at creation)
         // and later is a key the range returned, so `range` cannot panic.
         let chunk: Vec<KeyValue> = map
@@ -170,10 +167,7 @@ mod tests {
             batch.put(i.to_be_bytes(), *b"v");
         }
         engine.apply(batch).unwrap();
-        let keys: Vec<Vec<u8>> = engine
-            .scan_prefix(b"")
-            .map(|pair| pair.unwrap().0)
-            .collect();
+        let keys: Vec<Vec<u8>> = engine.scan_prefix(b"").map(|pair| pair.unwrap().0).collect();
         let expected: Vec<Vec<u8>> = (0..n as u32).map(|i| i.to_be_bytes().to_vec()).collect();
         assert_eq!(keys, expected);
     }

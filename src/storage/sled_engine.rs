@@ -155,9 +155,7 @@ impl Engine for SledEngine {
                 BatchOp::Delete { key } => sled_batch.remove(key),
             }
         }
-        self.db
-            .apply_batch(sled_batch)
-            .map_err(|e| self.storage_error(e))
+        self.db.apply_batch(sled_batch).map_err(|e| self.storage_error(e))
     }
 
     fn flush(&self) -> Result<()> {
@@ -180,8 +178,7 @@ impl Engine for SledEngine {
 /// scatter them among the user's files. A store path must be missing, an
 /// empty directory, or a directory holding sled's `conf` file.
 fn check_store_dir(path: &Path) -> Result<()> {
-    let not_a_store =
-        |why: &str| Error::Format(format!("{} is not an Attest store: {why}", path.display()));
+    let not_a_store = |why: &str| Error::Format(format!("{} is not an Attest store: {why}", path.display()));
     let io_error = |source| Error::Io {
         path: path.display().to_string(),
         source,
@@ -208,8 +205,7 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
         // as an `Other` I/O error whose message starts with this text (see
         // `Config::try_lock` in sled's config.rs); the tests pin it.
         sled::Error::Io(e)
-            if e.kind() == io::ErrorKind::Other
-                && e.to_string().starts_with("could not acquire lock") =>
+            if e.kind() == io::ErrorKind::Other && e.to_string().starts_with("could not acquire lock") =>
         {
             Error::Locked {
                 path: shown.to_string(),
@@ -220,9 +216,7 @@ fn open_error(path: &Path, e: sled::Error) -> Error {
             source,
         },
         sled::Error::Unsupported(why) => Error::Format(format!("{shown}: {why}")),
-        sled::Error::Corruption { .. } => {
-            Error::Format(format!("{shown}: the sled store is damaged ({e})"))
-        }
+        sled::Error::Corruption { .. } => Error::Format(format!("{shown}: the sled store is damaged ({e})")),
         other => Error::Storage(format!("sled store {shown}: {other}")),
     }
 }

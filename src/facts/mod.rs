@@ -1,0 +1,3 @@
+//! Fact files.
+mod load;
+pub use load::*;
