@@ -271,6 +271,15 @@ impl<'g> Transaction<'g> {
         self.restore();
     }
 
+    /// True when this transaction has changed (created, updated or
+    /// deleted) the element.
+    pub fn has_changed(&self, id: ElementId) -> bool {
+        match id {
+            ElementId::Node(n) => self.before_nodes.contains_key(&n),
+            ElementId::Rel(r) => self.before_rels.contains_key(&r),
+        }
+    }
+
     /// Side effects so far, as [`ChangeStats`].
     pub fn stats(&self) -> ChangeStats {
         let index = &self.state.index;
