@@ -40,7 +40,12 @@ impl fmt::Display for LoadReport {
         write!(
             f,
             "{}: {} document(s), {} sentence(s); {} node(s) and {} relationship(s) created, {} element(s) updated",
-            self.file, self.documents, self.sentences, self.nodes_created, self.relationships_created, self.elements_updated
+            self.file,
+            self.documents,
+            self.sentences,
+            self.nodes_created,
+            self.relationships_created,
+            self.elements_updated
         )?;
         match self.txn {
             Some(t) => write!(f, " (transaction {t})"),
@@ -75,20 +80,38 @@ pub fn load_article(graph: &Graph) -> Result<LoadReport> {
 /// Loads a fact file; document texts are read relative to its directory.
 pub fn load_file(graph: &Graph, path: &Path) -> Result<LoadReport> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: name.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: name.clone(),
+        source,
+    })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     load_text(graph, &text, &name, &|relative| {
         let full = dir.join(relative);
-        std::fs::read_to_string(&full).map_err(|source| Error::Io { path: full.display().to_string(), source })
+        std::fs::read_to_string(&full).map_err(|source| Error::Io {
+            path: full.display().to_string(),
+            source,
+        })
     })
 }
 
 /// Loads fact-file `text` (named `file` in messages); `read_text` returns a
 /// document's text given the path the file wrote.
-pub fn load_text(graph: &Graph, text: &str, file: &str, read_text: &dyn Fn(&str) -> Result<String>) -> Result<LoadReport> {
+pub fn load_text(
+    graph: &Graph,
+    text: &str,
+    file: &str,
+    read_text: &dyn Fn(&str) -> Result<String>,
+) -> Result<LoadReport> {
     let facts = parse_facts(text).map_err(|e| e.in_file(file))?;
     let mut tx = graph.begin();
-    let mut loader = Loader { tx: &mut tx, file, report: LoadReport { file: file.to_string(), ..LoadReport::default() } };
+    let mut loader = Loader {
+        tx: &mut tx,
+        file,
+        report: LoadReport {
+            file: file.to_string(),
+            ..LoadReport::default()
+        },
+    };
     loader.load(&facts, read_text)?;
     let mut report = loader.report;
     report.txn = tx.commit(&format!("load {file}"))?.txn;
@@ -109,8 +132,11 @@ impl Loader<'_, '_> {
         for node in facts.nodes() {
             self.node(node)?;
         }
-        let known: Vec<&str> =
-            facts.nodes().map(|n| n.key.as_str()).chain(facts.documents().map(|d| d.key.as_str())).collect();
+        let known: Vec<&str> = facts
+            .nodes()
+            .map(|n| n.key.as_str())
+            .chain(facts.documents().map(|d| d.key.as_str()))
+            .collect();
         for rel in facts.rels() {
             self.relationship(rel, &known)?;
         }
@@ -123,7 +149,9 @@ impl Loader<'_, '_> {
         let sources: Vec<Source> = decl.sources.iter().map(|c| c.source.clone()).collect();
         let doc = self.upsert_node(&decl.key, &["Document".to_string()], &decl.properties, &sources)?;
         self.report.documents += 1;
-        let Some(path) = &decl.text_path else { return Ok(()) };
+        let Some(path) = &decl.text_path else {
+            return Ok(());
+        };
         let text = read_text(path)?;
         for sentence in split_sentences(&text) {
             self.at(decl.pos);
@@ -143,19 +171,33 @@ impl Loader<'_, '_> {
     fn node(&mut self, fact: &NodeFact) -> Result<()> {
         self.at(fact.pos);
         let labels: Vec<String> = fact.labels.iter().map(|l| l.name.clone()).collect();
-        self.upsert_node(&fact.key, &labels, &fact.properties, &fact.sources()).map(|_| ())
+        self.upsert_node(&fact.key, &labels, &fact.properties, &fact.sources())
+            .map(|_| ())
     }
 
     fn relationship(&mut self, fact: &RelFact, known: &[&str]) -> Result<()> {
         self.at(fact.pos);
         let from = self.resolve(&fact.from, known)?;
         let to = self.resolve(&fact.to, known)?;
-        self.upsert_relationship(fact.key.as_deref(), &fact.rel_type.name, from, to, &fact.properties, &fact.sources())
+        self.upsert_relationship(
+            fact.key.as_deref(),
+            &fact.rel_type.name,
+            from,
+            to,
+            &fact.properties,
+            &fact.sources(),
+        )
     }
 
     /// Creates the node with `key`, or brings the existing one up to date
     /// (adding labels, properties and citations it lacks).
-    fn upsert_node(&mut self, key: &str, labels: &[String], properties: &[Property], sources: &[Source]) -> Result<NodeId> {
+    fn upsert_node(
+        &mut self,
+        key: &str,
+        labels: &[String],
+        properties: &[Property],
+        sources: &[Source],
+    ) -> Result<NodeId> {
         let existing = match self.tx.index().element_by_key(key) {
             Some(ElementId::Node(id)) => Some(id),
             Some(ElementId::Rel(_)) => {
@@ -180,7 +222,9 @@ impl Loader<'_, '_> {
             None => {
                 // Properties are set one by one so a schema error points at
                 // the property that broke it.
-                let id = self.tx.create_node(labels.to_vec(), Properties::new(), sources.to_vec())?;
+                let id = self
+                    .tx
+                    .create_node(labels.to_vec(), Properties::new(), sources.to_vec())?;
                 self.tx.set_key(ElementId::Node(id), key)?;
                 self.set_properties(ElementId::Node(id), properties)?;
                 self.report.nodes_created += 1;
@@ -222,7 +266,9 @@ impl Loader<'_, '_> {
                 }
             }
             None => {
-                let id = self.tx.create_relationship(rel_type, from, to, Properties::new(), sources.to_vec())?;
+                let id =
+                    self.tx
+                        .create_relationship(rel_type, from, to, Properties::new(), sources.to_vec())?;
                 if let Some(k) = key {
                     self.tx.set_key(ElementId::Rel(id), k)?;
                 }
@@ -252,13 +298,19 @@ impl Loader<'_, '_> {
                 if let Some(near) = nearest(&name.name, known.iter().copied()) {
                     message.push_str(&format!("; did you mean `{near}`?"));
                 }
-                Err(QueryError::new(ErrorClass::EntityNotFound, message).at(name.pos).in_file(self.file).into())
+                Err(QueryError::new(ErrorClass::EntityNotFound, message)
+                    .at(name.pos)
+                    .in_file(self.file)
+                    .into())
             }
         }
     }
 
     fn at(&mut self, position: Position) {
-        self.tx.set_origin(Some(Origin { file: Some(self.file.to_string()), position: Some(position) }));
+        self.tx.set_origin(Some(Origin {
+            file: Some(self.file.to_string()),
+            position: Some(position),
+        }));
     }
 
     fn error(&self, class: ErrorClass, message: String) -> Error {
@@ -267,5 +319,10 @@ impl Loader<'_, '_> {
 }
 
 fn plain_property(key: &str, value: Value, pos: Position) -> Property {
-    Property { key: key.to_string(), value, pos, value_pos: pos }
+    Property {
+        key: key.to_string(),
+        value,
+        pos,
+        value_pos: pos,
+    }
 }

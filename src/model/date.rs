@@ -134,17 +134,18 @@ fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
     era * 146_097 + doe as i32 - 719_468
 }
 
+// Computed in i64 so that any i32 day number converts without overflow.
 fn civil_from_days(days: i32) -> (i32, u32, u32) {
-    let z = days + 719_468;
+    let z = days as i64 + 719_468;
     let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097) as u32;
+    let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe as i32 + era * 400 + if month <= 2 { 1 } else { 0 };
-    (year, month, day)
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+    (year as i32, month, day)
 }
 
 #[cfg(test)]
@@ -173,6 +174,14 @@ mod tests {
             "",
         ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn extreme_day_numbers_do_not_overflow() {
+        for days in [i32::MIN, i32::MAX, -1, 0] {
+            let _ = Date::from_days(days).to_string();
+            assert!(Date::from_days(days).weekday() <= 7);
         }
     }
 

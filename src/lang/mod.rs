@@ -1,0 +1,4 @@
+//! The query language: value semantics and built-in functions.
+
+pub mod functions;
+pub mod values;
