@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod facts;
 pub mod model;
 pub mod storage;
 
