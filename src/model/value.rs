@@ -237,8 +237,9 @@ impl fmt::Display for Value {
     }
 }
 
-/// Floats always show a decimal point or exponent so they read as floats.
-pub(crate) fn fmt_float(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// Writes a float so it reads as one: always a decimal point or an exponent;
+/// `NaN`, `Infinity`, `-Infinity` for the special values.
+pub fn fmt_float(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     if x.is_nan() {
         f.write_str("NaN")
     } else if x.is_infinite() {

@@ -1,0 +1,369 @@
+//! Query results: columns and rows of self-contained values.
+//!
+//! The executor resolves graph references before the transaction ends, so a
+//! result owns everything it shows: a node comes with its labels and
+//! properties, a path with its nodes and relationships. Results serialise
+//! (serde) in the value encoding of the conformance contract
+//! (`../shared/tck/README.md`), print as aligned tables, CSV or Markdown.
+
+use crate::db::ChangeStats;
+use crate::model::{Date, NodeId, Properties, RelId, Value, value_fmt_float};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+/// A node as a result shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeValue {
+    pub id: NodeId,
+    pub labels: Vec<String>,
+    pub properties: Properties,
+}
+
+/// A relationship as a result shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelValue {
+    pub id: RelId,
+    pub rel_type: String,
+    pub start: NodeId,
+    pub end: NodeId,
+    pub properties: Properties,
+}
+
+/// One value of a result row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResultValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Date(Date),
+    List(Vec<ResultValue>),
+    Map(BTreeMap<String, ResultValue>),
+    Node(NodeValue),
+    Relationship(RelValue),
+    /// Nodes and relationships alternating; `nodes.len() == rels.len() + 1`.
+    Path { nodes: Vec<NodeValue>, rels: Vec<RelValue> },
+}
+
+impl ResultValue {
+    /// A plain value (no graph references) as a result value.
+    pub fn from_plain(value: &Value) -> ResultValue {
+        match value {
+            Value::Null | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => ResultValue::Null,
+            Value::Bool(b) => ResultValue::Bool(*b),
+            Value::Int(i) => ResultValue::Int(*i),
+            Value::Float(f) => ResultValue::Float(*f),
+            Value::String(s) => ResultValue::String(s.clone()),
+            Value::Date(d) => ResultValue::Date(*d),
+            Value::List(items) => ResultValue::List(items.iter().map(ResultValue::from_plain).collect()),
+            Value::Map(m) => ResultValue::Map(m.iter().map(|(k, v)| (k.clone(), ResultValue::from_plain(v))).collect()),
+        }
+    }
+
+    /// The value as an integer, if it is one.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            ResultValue::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The value as a string, if it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            ResultValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// What a statement returned.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QueryResult {
+    /// Column names: the alias, or the expression as written.
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<ResultValue>>,
+    /// Side effects of a writing statement.
+    pub stats: ChangeStats,
+    /// For `EXPLAIN` / `PROFILE`: the plan as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    /// Wall time of parse, plan and execution.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl QueryResult {
+    /// The values of one column, by name.
+    pub fn column(&self, name: &str) -> Option<Vec<&ResultValue>> {
+        let i = self.columns.iter().position(|c| c == name)?;
+        Some(self.rows.iter().map(|r| &r[i]).collect())
+    }
+
+    /// One JSON line of the conformance contract:
+    /// `{"columns": [...], "rows": [[...]], "stats": {...}}`.
+    pub fn to_json_line(&self) -> String {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            columns: &'a [String],
+            rows: &'a [Vec<ResultValue>],
+            stats: &'a ChangeStats,
+        }
+        serde_json::to_string(&Line { columns: &self.columns, rows: &self.rows, stats: &self.stats })
+            .unwrap_or_else(|e| format!("{{\"error\": \"cannot encode result: {e}\"}}"))
+    }
+}
+
+impl Serialize for ResultValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ResultValue::Null => s.serialize_unit(),
+            ResultValue::Bool(b) => s.serialize_bool(*b),
+            ResultValue::Int(i) => s.serialize_i64(*i),
+            ResultValue::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            ResultValue::Float(f) => {
+                let text = if f.is_nan() {
+                    "NaN"
+                } else if *f > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                };
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("$float", text)?;
+                map.end()
+            }
+            ResultValue::String(text) => s.serialize_str(text),
+            ResultValue::Date(d) => s.serialize_str(&d.to_string()),
+            ResultValue::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            ResultValue::Map(entries) => {
+                // A map whose only key starts with `$` would read as a tagged
+                // value; the contract says to wrap it.
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("$map", &PlainMap(entries))?;
+                map.end()
+            }
+            ResultValue::Node(n) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("$node", &NodeJson(n))?;
+                map.end()
+            }
+            ResultValue::Relationship(r) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("$rel", &RelJson(r, None))?;
+                map.end()
+            }
+            ResultValue::Path { nodes, rels } => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("$path", &PathJson(nodes, rels))?;
+                map.end()
+            }
+        }
+    }
+}
+
+struct PlainMap<'a>(&'a BTreeMap<String, ResultValue>);
+impl Serialize for PlainMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+struct PropsJson<'a>(&'a Properties);
+impl Serialize for PropsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, &ResultValue::from_plain(v))?;
+        }
+        map.end()
+    }
+}
+
+struct NodeJson<'a>(&'a NodeValue);
+impl Serialize for NodeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("id", &self.0.id.0)?;
+        map.serialize_entry("labels", &self.0.labels)?;
+        map.serialize_entry("properties", &PropsJson(&self.0.properties))?;
+        map.end()
+    }
+}
+
+/// A relationship; inside a path it also says which way it points.
+struct RelJson<'a>(&'a RelValue, Option<&'static str>);
+impl Serialize for RelJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("id", &self.0.id.0)?;
+        map.serialize_entry("type", &self.0.rel_type)?;
+        map.serialize_entry("start", &self.0.start.0)?;
+        map.serialize_entry("end", &self.0.end.0)?;
+        map.serialize_entry("properties", &PropsJson(&self.0.properties))?;
+        if let Some(dir) = self.1 {
+            map.serialize_entry("dir", dir)?;
+        }
+        map.end()
+    }
+}
+
+struct PathJson<'a>(&'a [NodeValue], &'a [RelValue]);
+impl Serialize for PathJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len() + self.1.len()))?;
+        for (i, node) in self.0.iter().enumerate() {
+            seq.serialize_element(&NodeTagged(node))?;
+            if let Some(rel) = self.1.get(i) {
+                let dir = if rel.start == node.id { "->" } else { "<-" };
+                seq.serialize_element(&RelTagged(rel, dir))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+struct NodeTagged<'a>(&'a NodeValue);
+impl Serialize for NodeTagged<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("$node", &NodeJson(self.0))?;
+        map.end()
+    }
+}
+
+struct RelTagged<'a>(&'a RelValue, &'static str);
+impl Serialize for RelTagged<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("$rel", &RelJson(self.0, Some(self.1)))?;
+        map.end()
+    }
+}
+
+/// Cypher-like rendering for tables: `(:Actor {name: 'Russia'})`,
+/// `[:AGENT]`, paths as `(a)-[:T]->(b)`.
+impl fmt::Display for ResultValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResultValue::Null => f.write_str("null"),
+            ResultValue::Bool(b) => write!(f, "{b}"),
+            ResultValue::Int(i) => write!(f, "{i}"),
+            ResultValue::Float(x) => value_fmt_float(*x, f),
+            ResultValue::String(s) => write!(f, "{}", Value::String(s.clone())),
+            ResultValue::Date(d) => write!(f, "{d}"),
+            ResultValue::List(items) => {
+                f.write_str("[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+            ResultValue::Map(entries) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_str("}")
+            }
+            ResultValue::Node(n) => write_node(n, f),
+            ResultValue::Relationship(r) => write_rel(r, f),
+            ResultValue::Path { nodes, rels } => {
+                for (i, node) in nodes.iter().enumerate() {
+                    write_node(node, f)?;
+                    if let Some(rel) = rels.get(i) {
+                        let forward = rel.start == node.id;
+                        f.write_str(if forward { "-" } else { "<-" })?;
+                        write_rel(rel, f)?;
+                        f.write_str(if forward { "->" } else { "-" })?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn write_props(properties: &Properties, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if properties.is_empty() {
+        return Ok(());
+    }
+    f.write_str(" {")?;
+    for (i, (k, v)) in properties.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{k}: {v}")?;
+    }
+    f.write_str("}")
+}
+
+fn write_node(n: &NodeValue, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str("(")?;
+    for l in &n.labels {
+        write!(f, ":{l}")?;
+    }
+    write_props(&n.properties, f)?;
+    f.write_str(")")
+}
+
+fn write_rel(r: &RelValue, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(f, "[:{}", r.rel_type)?;
+    write_props(&r.properties, f)?;
+    f.write_str("]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_follows_the_conformance_encoding() {
+        let node = NodeValue { id: NodeId(1), labels: vec!["A".into()], properties: Properties::new() };
+        let result = QueryResult {
+            columns: vec!["x".into(), "n".into()],
+            rows: vec![vec![ResultValue::Float(f64::NAN), ResultValue::Node(node)], vec![
+                ResultValue::Float(1.0),
+                ResultValue::Map(BTreeMap::from([("$k".to_string(), ResultValue::Int(1))])),
+            ]],
+            ..QueryResult::default()
+        };
+        let line = result.to_json_line();
+        assert!(line.contains(r#"{"$float":"NaN"}"#), "{line}");
+        assert!(line.contains(r#"{"$node":{"id":1,"labels":["A"],"properties":{}}}"#), "{line}");
+        assert!(line.contains(r#"1.0"#), "{line}");
+        assert!(line.contains(r#"{"$map":{"$k":1}}"#), "{line}");
+        assert!(line.contains(r#""stats":{"nodes_created":0"#), "{line}");
+    }
+
+    #[test]
+    fn paths_carry_directions() {
+        let a = NodeValue { id: NodeId(1), labels: vec![], properties: Properties::new() };
+        let b = NodeValue { id: NodeId(2), labels: vec![], properties: Properties::new() };
+        let r = RelValue { id: RelId(5), rel_type: "T".into(), start: NodeId(2), end: NodeId(1), properties: Properties::new() };
+        let path = ResultValue::Path { nodes: vec![a, b], rels: vec![r] };
+        let json = serde_json::to_string(&path).unwrap();
+        assert!(json.contains(r#""dir":"<-""#), "{json}");
+        assert_eq!(path.to_string(), "()<-[:T]-()");
+    }
+}
