@@ -7,7 +7,7 @@
 //! anywhere writes nothing; the error names the fact and its file:line:column.
 //! Calls `db` and the fact parser; knows nothing of the query language.
 
-use super::ast::{DocumentDecl, FactFile, Name, NodeFact, Property, RelFact};
+use super::ast::{Citation, DocumentDecl, FactFile, Name, NodeFact, Property, RelFact};
 use super::{parse_facts, split_sentences};
 use crate::db::{Graph, Origin, Transaction, sentence_key};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result, nearest};
@@ -124,6 +124,49 @@ struct Loader<'t, 'g> {
     report: LoadReport,
 }
 
+/// Checks that every sentence a citation names exists and that its span
+/// fits inside the sentence, so no fact cites text that is not there.
+fn check_citations(tx: &Transaction<'_>, file: &str, citations: &[Citation]) -> Result<()> {
+    for citation in citations {
+        let Source::Sentence {
+            document,
+            index,
+            span,
+        } = &citation.source
+        else {
+            continue;
+        };
+        let key = sentence_key(document, *index);
+        let text = match tx.index().element_by_key(&key) {
+            Some(ElementId::Node(id)) => tx
+                .index()
+                .node(id)
+                .and_then(|n| n.property("text").as_str().map(str::to_string)),
+            _ => None,
+        };
+        let Some(text) = text else {
+            let message = format!("document `{document}` has no sentence {index}");
+            return Err(QueryError::new(ErrorClass::EntityNotFound, message)
+                .at(citation.pos)
+                .in_file(file)
+                .into());
+        };
+        if let Some((start, end)) = span {
+            let length = text.chars().count() as u32;
+            if *end > length || start >= end {
+                let message = format!(
+                    "span {start}..{end} does not fit sentence {index} of `{document}` ({length} characters)"
+                );
+                return Err(QueryError::new(ErrorClass::ArgumentError, message)
+                    .at(citation.pos)
+                    .in_file(file)
+                    .into());
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Loader<'_, '_> {
     fn load(&mut self, facts: &FactFile, read_text: &dyn Fn(&str) -> Result<String>) -> Result<()> {
         for document in facts.documents() {
@@ -170,6 +213,7 @@ impl Loader<'_, '_> {
 
     fn node(&mut self, fact: &NodeFact) -> Result<()> {
         self.at(fact.pos);
+        check_citations(self.tx, self.file, &fact.citations)?;
         let labels: Vec<String> = fact.labels.iter().map(|l| l.name.clone()).collect();
         self.upsert_node(&fact.key, &labels, &fact.properties, &fact.sources())
             .map(|_| ())
@@ -177,6 +221,7 @@ impl Loader<'_, '_> {
 
     fn relationship(&mut self, fact: &RelFact, known: &[&str]) -> Result<()> {
         self.at(fact.pos);
+        check_citations(self.tx, self.file, &fact.citations)?;
         let from = self.resolve(&fact.from, known)?;
         let to = self.resolve(&fact.to, known)?;
         self.upsert_relationship(
