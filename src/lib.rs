@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod lang;
 pub mod model;
 pub mod storage;
 
