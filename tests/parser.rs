@@ -303,6 +303,7 @@ const VALID: &[&str] = &[
     "SHOW PROPERTY KEYS",
     "RETURN 1;",
     "RETURN 1 ; ",
+    "RETURN 1;;",
     // keyword case, spacing, back-quotes, comments
     "match (n) where n.x = 1 return n order by n.x desc skip 1 limit 2",
     "Match (n) Optional Match (n)-->(m) With n, m Return n, m",
@@ -731,7 +732,27 @@ const INVALID: &[(&str, u32, u32, &str, &str)] = &[
         "UnexpectedSyntax",
         "or end of input after `n`, found `garbage`",
     ),
-    ("RETURN 1)", 1, 9, "UnexpectedSyntax", "found `)`"),
+    (
+        "RETURN 1)",
+        1,
+        9,
+        "UnexpectedSyntax",
+        "found `)` (this `)` has no `(` to close)",
+    ),
+    (
+        "MATCH (n) SET n.k += 1",
+        1,
+        19,
+        "UnexpectedSyntax",
+        "expected `.` or `=` after `k`, found `+=`",
+    ),
+    (
+        "MATCH (n) xyz",
+        1,
+        11,
+        "UnexpectedSyntax",
+        "a clause (MATCH, CREATE, RETURN, ...)",
+    ),
     (
         "RETURN count(n,",
         1,
@@ -1285,11 +1306,18 @@ fn print_parse_timing() {
     for _ in 0..1_000 {
         parse(q).unwrap();
     }
-    let n = 20_000;
-    let start = std::time::Instant::now();
-    for _ in 0..n {
-        std::hint::black_box(parse(std::hint::black_box(q)).unwrap());
-    }
-    let per = start.elapsed() / n;
-    println!("parse of a typical 3-line query: {per:?} per parse ({n} runs)");
+    // The best of several batches: on a shared machine the mean mostly
+    // measures the neighbours.
+    let runs = 2_000;
+    let best = (0..10)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            for _ in 0..runs {
+                std::hint::black_box(parse(std::hint::black_box(q)).unwrap());
+            }
+            start.elapsed() / runs
+        })
+        .min()
+        .unwrap_or_default();
+    println!("parse of a typical 3-line query: {best:?} (best of 10 batches of {runs})");
 }

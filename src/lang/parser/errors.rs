@@ -63,6 +63,7 @@ fn expect(rule: Rule) -> Option<Expect> {
         Rule::statement => Statement,
         Rule::show_statement | Rule::kw_show => Keyword("SHOW"),
         Rule::query
+        | Rule::clause_expected
         | Rule::single_query
         | Rule::match_clause
         | Rule::unwind_clause
@@ -287,8 +288,16 @@ pub(super) fn from_pest(text: &str, base: usize, tokens: &[Token], e: Error<Rule
     if !expected.is_empty() {
         message.push_str(&format!(", found {found_text}"));
     }
-    if expected == [Expect::End] && before.is_some_and(|b| b.text(text) == ";") {
+    let only_ends = expected
+        .iter()
+        .all(|e| matches!(e, Expect::Semicolon | Expect::End));
+    if only_ends && !expected.is_empty() && before.is_some_and(|b| b.text(text) == ";") {
         message.push_str(": only one statement is allowed here (a script may hold several)");
+    }
+    if let Some(f) = found
+        && let Some(open) = unmatched_closer(text, tokens, base, f)
+    {
+        message.push_str(&format!(" (this `{}` has no `{open}` to close)", f.text(text)));
     }
     if let Some(f) = found.filter(|t| t.kind == Kind::Word)
         && let Some(s) = suggestion(f.text(text), &expected)
@@ -296,6 +305,26 @@ pub(super) fn from_pest(text: &str, base: usize, tokens: &[Token], e: Error<Rule
         message.push_str(&format!(" (did you mean `{s}`?)"));
     }
     syntax_error(text, offset, "UnexpectedSyntax", message)
+}
+
+/// The opening bracket that `found` would need, if `found` is a closing
+/// bracket with nothing open before it in the statement starting at `base`.
+fn unmatched_closer(text: &str, tokens: &[Token], base: usize, found: Token) -> Option<&'static str> {
+    let open = match found.text(text) {
+        ")" => "(",
+        "]" => "[",
+        "}" => "{",
+        _ => return None,
+    };
+    let mut depth = 0i64;
+    for t in tokens.iter().filter(|t| t.start >= base && t.start < found.start) {
+        match t.text(text) {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => depth -= 1,
+            _ => {}
+        }
+    }
+    (depth <= 0).then_some(open)
 }
 
 /// pest's own limits: the call budget and the native-stack guard.

@@ -58,8 +58,8 @@ fn syntax_error(text: &str, offset: usize, detail: &str, message: String) -> Que
 /// A `SyntaxError` [`QueryError`] with the position of the problem.
 pub fn parse(text: &str) -> Result<Statement, QueryError> {
     init();
-    let tokens = scan::tokenize(text)?;
-    if scan::split_statements(text, &tokens).is_empty() {
+    let scanned = scan::tokenize(text)?;
+    if scan::split_statements(text, &scanned.tokens).is_empty() {
         return Err(syntax_error(
             text,
             text.len(),
@@ -67,7 +67,8 @@ pub fn parse(text: &str) -> Result<Statement, QueryError> {
             "the query is empty: expected a statement such as `MATCH (n) RETURN n`".into(),
         ));
     }
-    parse_statement(text, 0, text.len(), &tokens)
+    let input = scanned.pest_input(text);
+    parse_statement(text, &input, 0, text.len(), &scanned.tokens)
 }
 
 /// Parses a script: statements separated by `;`, with comments anywhere and
@@ -79,11 +80,12 @@ pub fn parse(text: &str) -> Result<Statement, QueryError> {
 /// The first statement's syntax error, positioned in `text`.
 pub fn parse_script(text: &str) -> Result<Vec<(Statement, Span)>, QueryError> {
     init();
-    let tokens = scan::tokenize(text)?;
-    scan::split_statements(text, &tokens)
+    let scanned = scan::tokenize(text)?;
+    let input = scanned.pest_input(text);
+    scan::split_statements(text, &scanned.tokens)
         .into_iter()
         .map(|(start, end)| {
-            let statement = parse_statement(text, start, end, &tokens)?;
+            let statement = parse_statement(text, &input, start, end, &scanned.tokens)?;
             Ok((statement, Span::new(start, end)))
         })
         .collect()
@@ -95,20 +97,23 @@ pub fn parse_script(text: &str) -> Result<Vec<(Statement, Span)>, QueryError> {
 /// A `SyntaxError` [`QueryError`] with the position of the problem.
 pub fn parse_expression(text: &str) -> Result<Expr, QueryError> {
     init();
-    let tokens = scan::tokenize(text)?;
-    let pairs = CypherParser::parse(Rule::expression_input, text)
-        .map_err(|e| errors::from_pest(text, 0, &tokens, e))?;
-    build::Builder::new(text, 0, &tokens).expression_input(pairs)
+    let scanned = scan::tokenize(text)?;
+    let input = scanned.pest_input(text);
+    let pairs = CypherParser::parse(Rule::expression_input, &input)
+        .map_err(|e| errors::from_pest(text, 0, &scanned.tokens, e))?;
+    build::Builder::new(text, 0, &scanned.tokens).expression_input(pairs)
 }
 
-/// Parses the statement in `text[start..end]`.
+/// Parses the statement in `text[start..end]`; `input` is `text` with its
+/// comments blanked, which is what pest sees.
 fn parse_statement(
     text: &str,
+    input: &str,
     start: usize,
     end: usize,
     tokens: &[scan::Token],
 ) -> Result<Statement, QueryError> {
-    let slice = text.get(start..end).unwrap_or("");
+    let slice = input.get(start..end).unwrap_or("");
     let pairs = CypherParser::parse(Rule::statement_input, slice)
         .map_err(|e| errors::from_pest(text, start, tokens, e))?;
     let statement = build::Builder::new(text, start, tokens).statement_input(pairs)?;
