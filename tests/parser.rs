@@ -467,6 +467,19 @@ fn compound_expressions() {
         ("(a)", "a"),
         ("(a) - (b)", "(- a b)"),
         ("count", "count"),
+        ("[x IN somewhere]", "(list x somewhere _ _)"),
+        ("[x IN 'a,b]' WHERE x]", "(list x 'a,b]' x _)"),
+        ("[x IN f(1, 2) | x]", "(list x (call f 1 2) _ x)"),
+        ("[x IN [y IN l WHERE y] | x]", "(list x (list y l y _) _ x)"),
+        ("[x IN l, y IN m]", "[(IN x l) (IN y m)]"),
+        ("[(a)-->(b), 1]", "[(pattern (a)-[]->(b)) 1]"),
+        ("all(x IN f(1, 2) WHERE x)", "(all x (call f 1 2) x)"),
+        ("all(x)", "(call all x)"),
+        ("any(x IN l)", "(call any (IN x l))"),
+        (
+            "exists((a)-->() OR true)",
+            "(call exists (OR (pattern (a)-[]->()) true))",
+        ),
         ("`weird name`", "weird name"),
         ("`a``b`", "a`b"),
     ];
@@ -1178,6 +1191,49 @@ fn nesting_up_to_the_limit_parses() {
     }
     let nots = format!("MATCH (n) RETURN {}n", "NOT ".repeat(MAX_NESTING));
     assert!(parse(&nots).is_ok());
+}
+
+#[test]
+fn ambiguous_nested_forms_parse_in_linear_time() {
+    // Each of these is decided without backtracking over its contents;
+    // when it was not, 20 levels took seconds and 40 ran out the call
+    // budget.
+    let depth = 40;
+    let forms = [
+        ("[x IN [", "], 1]"),
+        ("[x IN [", "] WHERE x]"),
+        ("[(a {k: ", "})-->(), 1]"),
+        ("[(a {k: ", "})-->() | 1]"),
+        ("exists((a {k: ", "})-->() OR true)"),
+        ("any(x IN f(", ") WHERE true)"),
+    ];
+    for (open, close) in forms {
+        let q = format!("RETURN {}1{}", open.repeat(depth), close.repeat(depth));
+        if let Err(e) = parse(&q) {
+            panic!("{open}...{close}: {e}");
+        }
+        // Broken at the innermost level: an ordinary syntax error.
+        let q = format!("RETURN {}1 +{}", open.repeat(depth), close.repeat(depth));
+        let e = parse(&q).unwrap_err();
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("UnexpectedSyntax"),
+            "{open}...{close}: {e}"
+        );
+    }
+}
+
+/// The call budget, end to end. Slow unoptimised (the budget is tens of
+/// millions of parser steps), so it runs in release builds only.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "takes seconds without optimisation")]
+fn the_call_budget_stops_oversized_statements() {
+    let huge = format!("RETURN [{}]", vec!["1"; 500_000].join(", "));
+    let e = parse(&huge).unwrap_err();
+    assert_eq!(e.detail.as_deref(), Some("QueryTooComplex"), "{e}");
+    // The budget is per statement: the same items split up are fine.
+    let script = format!("RETURN [{}];\n", vec!["1"; 50_000].join(", ")).repeat(10);
+    assert_eq!(parse_script(&script).unwrap().len(), 10);
 }
 
 #[test]

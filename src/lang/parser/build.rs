@@ -976,17 +976,19 @@ impl<'t> Builder<'t> {
     /// `exists(pattern)`, or the older `exists(n.prop)`, which is a function
     /// call like any other.
     fn exists_expr(&self, pair: Pair<'_, Rule>) -> Result<Operand> {
-        let kind = if let Some(chain) = child(&pair, Rule::rel_chain) {
-            ExprKind::Exists(Box::new(self.chain(chain, PatternKind::Plain)?))
-        } else {
-            let keyword = self.required(&pair, Rule::kw_exists)?;
-            ExprKind::FunctionCall {
-                name: Ident {
-                    name: keyword.as_str().to_string(),
-                    span: self.span(&keyword),
-                },
-                distinct: false,
-                args: vec![self.expr(self.required(&pair, Rule::expression)?)?],
+        let arg = self.expr(self.required(&pair, Rule::expression)?)?;
+        let kind = match arg.kind {
+            ExprKind::PatternExpr(pattern) => ExprKind::Exists(pattern),
+            kind => {
+                let keyword = self.required(&pair, Rule::kw_exists)?;
+                ExprKind::FunctionCall {
+                    name: Ident {
+                        name: keyword.as_str().to_string(),
+                        span: self.span(&keyword),
+                    },
+                    distinct: false,
+                    args: vec![Expr::new(kind, arg.span)],
+                }
             }
         };
         self.operand(kind, &pair)

@@ -230,7 +230,14 @@ fn expect(rule: Rule) -> Option<Expect> {
         | Rule::unescaped_name
         | Rule::escaped_name
         | Rule::name_body
-        | Rule::reserved => return None,
+        | Rule::reserved
+        | Rule::comprehension_shape
+        | Rule::quantifier_shape
+        | Rule::pattern_comprehension_shape
+        | Rule::shape_body
+        | Rule::shape_stop
+        | Rule::shape_item
+        | Rule::shape_group => return None,
     })
 }
 
@@ -439,5 +446,46 @@ fn clip(s: &str) -> String {
     } else {
         let head: String = s.chars().take(MAX).collect();
         format!("{head}...")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// pest's limit errors carry no rule names, only a message; both must
+    /// come out as positioned syntax errors of their own kind.
+    #[test]
+    fn maps_pest_limits() {
+        let text = "RETURN 1";
+        let tokens = scan::tokenize(text).unwrap().tokens;
+        for (message, detail) in [
+            ("call limit reached", "QueryTooComplex"),
+            ("stack limit reached", "NestingTooDeep"),
+        ] {
+            let variant = ErrorVariant::CustomError {
+                message: message.into(),
+            };
+            let at = pest::Position::new(text, 7).unwrap();
+            let e = from_pest(text, 0, &tokens, Error::new_from_pos(variant, at));
+            assert_eq!(e.detail.as_deref(), Some(detail));
+            assert_eq!(e.position.map(|p| (p.line, p.column)), Some((1, 8)));
+        }
+    }
+
+    #[test]
+    fn lists_read_naturally() {
+        let items = |xs: &[&str]| join_or(&xs.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(items(&["a"]), "a");
+        assert_eq!(items(&["a", "b"]), "a or b");
+        assert_eq!(items(&["a", "b", "c"]), "a, b or c");
+    }
+
+    #[test]
+    fn suggests_keywords_sharing_the_first_letter() {
+        assert_eq!(suggestion("RETRUN", &[Expect::Clause]), Some("RETURN"));
+        assert_eq!(suggestion("wehre", &[Expect::Keyword("WHERE")]), Some("WHERE"));
+        assert_eq!(suggestion("foo", &[Expect::Operator]), None);
+        assert_eq!(suggestion("RETURN", &[Expect::Clause]), None);
     }
 }
