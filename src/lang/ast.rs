@@ -4,13 +4,18 @@
 //! resolved, no variable scoping has been checked, functions are not looked
 //! up. It is typed enough that a planner can `match` its way through it without
 //! re-parsing anything: operators are enums, literals are
-//! [`Value`](crate::model::Value)s, patterns are node/relationship lists.
+//! [`Value`]s, patterns are node/relationship lists.
 //!
 //! Every node that a later error may need to point at carries a [`Span`]:
 //! expressions, clauses, patterns, and every name (variables, labels,
 //! relationship types, property keys, functions) through [`Ident`]. Spans are
 //! byte offsets into the text given to the parser (for a script, the whole
 //! script), so `span.position(text)` gives the line and column to report.
+//!
+//! Depth is bounded: the parser rejects expressions whose tree would be more
+//! than [`MAX_EXPRESSION_DEPTH`](super::MAX_EXPRESSION_DEPTH) levels deep
+//! (nesting and operator chains both count), so recursive walks over an
+//! [`Expr`] need no guard of their own. [`Expr::walk`] does not recurse at all.
 
 use crate::error::Position;
 use crate::model::{Direction, Value};

@@ -28,20 +28,20 @@ use crate::lang::ast::{Expr, Span, Statement};
 use grammar::{CypherParser, Rule};
 use pest::Parser;
 use std::num::NonZeroUsize;
-use std::sync::Once;
 
 /// The most parser steps (pest rule and combinator calls) one statement may
-/// take. A long hand-written query takes tens of thousands; the budget leaves
-/// room for generated statements thousands of patterns long while stopping
-/// inputs that make the backtracking parser go exponential within about a
-/// second.
-pub const CALL_LIMIT: usize = 20_000_000;
+/// take. A hand-written query takes a few thousand; a single statement
+/// creating some 200,000 nodes fits. What the budget stops is input that
+/// makes the backtracking parser work without end, within a few seconds.
+///
+/// pest's limit is process-wide, and the fact-file parser sets it too: both
+/// use this same value, so neither changes the other's budget.
+pub const CALL_LIMIT: usize = 50_000_000;
 
-/// pest's call limit is process-wide; every parse sets the same value, so
-/// setting it once is enough.
+/// Sets pest's call limit. Every parse does, rather than once, so that a
+/// different limit set elsewhere in the process cannot leak into queries.
 fn init() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT)));
+    pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT));
 }
 
 /// A syntax error at byte `offset` of `text`.
