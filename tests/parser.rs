@@ -1060,6 +1060,13 @@ const INVALID: &[(&str, u32, u32, &str, &str)] = &[
     ),
     ("WITH count(*) RETURN 1", 1, 6, "NoExpressionAlias", "`count(*)`"),
     (
+        "RETURN 1.5.3",
+        1,
+        12,
+        "UnexpectedSyntax",
+        "expected a property name after `.`, found `3`",
+    ),
+    (
         "RETURN 1 AS a, 2 AS a",
         1,
         21,

@@ -253,8 +253,20 @@ pub(super) fn from_pest(text: &str, base: usize, tokens: &[Token], e: Error<Rule
         ErrorVariant::CustomError { message } => return limit_error(text, offset, &message),
         ErrorVariant::ParsingError { positives, .. } => positives,
     };
-    let found = scan::token_at(tokens, offset);
-    let before = scan::token_before(tokens, offset);
+    let mut found = scan::token_at(tokens, offset);
+    let mut before = scan::token_before(tokens, offset);
+    if let Some(f) = found
+        && f.start < offset
+    {
+        // The parser stopped inside what the scanner saw as one token
+        // (`1.5.x`): split it there, so both halves read right.
+        before = Some(Token {
+            kind: Kind::Punct,
+            end: offset,
+            ..f
+        });
+        found = Some(Token { start: offset, ..f });
+    }
 
     if let (Some(b), Some(f)) = (before, found)
         && b.kind == Kind::Number

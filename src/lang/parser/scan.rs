@@ -238,17 +238,18 @@ fn word_end(text: &str, start: usize) -> usize {
 }
 
 /// Numbers: digits and letters (hex, exponents, invalid junk that the
-/// builder will name), a fraction, and a sign right after an exponent.
+/// builder will name), one fraction, and a sign right after an exponent.
 fn number_end(text: &str, start: usize) -> usize {
     let bytes = text.as_bytes();
     let mut i = start;
+    let mut seen_dot = false;
     while i < bytes.len() {
         let b = bytes[i];
         let after_exponent = i > start && matches!(bytes[i - 1], b'e' | b'E');
         let next_is_digit = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
         let continues = b.is_ascii_alphanumeric()
             || b == b'_'
-            || (b == b'.' && next_is_digit)
+            || (b == b'.' && next_is_digit && !seen_dot)
             || ((b == b'+' || b == b'-')
                 && after_exponent
                 && next_is_digit
@@ -256,6 +257,7 @@ fn number_end(text: &str, start: usize) -> usize {
         if !continues {
             break;
         }
+        seen_dot |= b == b'.';
         i += 1;
     }
     i
@@ -376,6 +378,11 @@ mod tests {
         assert_eq!(
             texts("'a\\'b' `x``y` [1..2]"),
             ["'a\\'b'", "`x``y`", "[", "1", "..", "2", "]"]
+        );
+        // One fraction per number; a sign continues only an exponent.
+        assert_eq!(
+            texts("1.5.3 .5e-3 0x1e-2"),
+            ["1.5", ".3", ".5e-3", "0x1e", "-", "2"]
         );
     }
 
