@@ -3,7 +3,8 @@
 //! Parsing runs in four steps:
 //! 1. [`scan`] tokenizes roughly, rejecting unterminated strings and comments
 //!    and nesting deeper than [`scan::MAX_NESTING`] before any recursion
-//!    happens, and (for scripts) splits statements at `;`.
+//!    happens, blanks comments out, and (for scripts) splits statements at
+//!    `;`.
 //! 2. pest parses each statement against `grammar/cypher.pest` under a call
 //!    budget ([`CALL_LIMIT`]), so no input can make it run away.
 //! 3. [`build`] turns pest's pairs into the AST, folding operators by
