@@ -1,0 +1,123 @@
+//! Text to [`ast`](crate::lang::ast): a pest grammar behind three functions.
+//!
+//! Parsing runs in four steps:
+//! 1. [`scan`] tokenizes roughly, rejecting unterminated strings and comments
+//!    and nesting deeper than [`scan::MAX_NESTING`] before any recursion
+//!    happens, blanks comments out, and (for scripts) splits statements at
+//!    `;`.
+//! 2. pest parses each statement against `grammar/cypher.pest` under a call
+//!    budget ([`CALL_LIMIT`]), so no input can make it run away.
+//! 3. [`build`] turns pest's pairs into the AST, folding operators by
+//!    precedence and decoding literals.
+//! 4. [`check`] rejects the structural mistakes the TCK counts as syntax
+//!    errors (clause order, unaliased WITH items, undirected CREATE).
+//!
+//! Every failure is a [`QueryError`] of class `SyntaxError` with a detail
+//! code, a position, and a message naming what was found and expected.
+
+mod build;
+mod check;
+mod errors;
+mod grammar;
+mod scan;
+
+pub use build::MAX_EXPRESSION_DEPTH;
+pub use scan::MAX_NESTING;
+
+use crate::error::{ErrorClass, Position, QueryError};
+use crate::lang::ast::{Expr, Span, Statement};
+use grammar::{CypherParser, Rule};
+use pest::Parser;
+use std::num::NonZeroUsize;
+
+/// The most parser steps (pest rule and combinator calls) one statement may
+/// take. A hand-written query takes a few thousand; a single statement
+/// creating some 200,000 nodes fits. What the budget stops is input that
+/// makes the backtracking parser work without end, within a few seconds.
+///
+/// pest's limit is process-wide, and the fact-file parser sets it too: both
+/// use this same value, so neither changes the other's budget.
+pub const CALL_LIMIT: usize = 50_000_000;
+
+/// Sets pest's call limit. Every parse does, rather than once, so that a
+/// different limit set elsewhere in the process cannot leak into queries.
+fn init() {
+    pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT));
+}
+
+/// A syntax error at byte `offset` of `text`.
+fn syntax_error(text: &str, offset: usize, detail: &str, message: String) -> QueryError {
+    QueryError::new(ErrorClass::SyntaxError, message)
+        .with_detail(detail)
+        .at(Position::of_offset(text, offset))
+}
+
+/// Parses one statement. A trailing `;` is allowed; a second statement is
+/// not (use [`parse_script`]).
+///
+/// # Errors
+/// A `SyntaxError` [`QueryError`] with the position of the problem.
+pub fn parse(text: &str) -> Result<Statement, QueryError> {
+    init();
+    let scanned = scan::tokenize(text)?;
+    if scan::split_statements(text, &scanned.tokens).is_empty() {
+        return Err(syntax_error(
+            text,
+            text.len(),
+            "UnexpectedSyntax",
+            "the query is empty: expected a statement such as `MATCH (n) RETURN n`".into(),
+        ));
+    }
+    let input = scanned.pest_input(text);
+    parse_statement(text, &input, 0, text.len(), &scanned.tokens)
+}
+
+/// Parses a script: statements separated by `;`, with comments anywhere and
+/// empty statements skipped. Each statement comes with its span in `text`
+/// (from its first token to its last), and every span inside the statements
+/// is an offset into `text` too, so positions refer to the script.
+///
+/// # Errors
+/// The first statement's syntax error, positioned in `text`.
+pub fn parse_script(text: &str) -> Result<Vec<(Statement, Span)>, QueryError> {
+    init();
+    let scanned = scan::tokenize(text)?;
+    let input = scanned.pest_input(text);
+    scan::split_statements(text, &scanned.tokens)
+        .into_iter()
+        .map(|(start, end)| {
+            let statement = parse_statement(text, &input, start, end, &scanned.tokens)?;
+            Ok((statement, Span::new(start, end)))
+        })
+        .collect()
+}
+
+/// Parses a lone expression, such as `n.age > 30 AND n:Person`.
+///
+/// # Errors
+/// A `SyntaxError` [`QueryError`] with the position of the problem.
+pub fn parse_expression(text: &str) -> Result<Expr, QueryError> {
+    init();
+    let scanned = scan::tokenize(text)?;
+    let input = scanned.pest_input(text);
+    let pairs = CypherParser::parse(Rule::expression_input, &input)
+        .map_err(|e| errors::from_pest(text, 0, &scanned.tokens, e))?;
+    build::Builder::new(text, 0, &scanned.tokens).expression_input(pairs)
+}
+
+/// Parses the statement in `text[start..end]`; `input` is `text` with its
+/// comments blanked, which is what pest sees.
+fn parse_statement(
+    text: &str,
+    input: &str,
+    start: usize,
+    end: usize,
+    tokens: &[scan::Token],
+) -> Result<Statement, QueryError> {
+    let slice = input.get(start..end).unwrap_or("");
+    let pairs = CypherParser::parse(Rule::statement_input, slice)
+        .map_err(|e| errors::from_pest(text, start, tokens, e))?;
+    let statement = build::Builder::new(text, start, tokens).statement_input(pairs)?;
+    check::statement(text, &statement)?;
+    Ok(statement)
+}
