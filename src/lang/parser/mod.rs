@@ -1,0 +1,152 @@
+//! Text to [`ast`](crate::lang::ast): a pest grammar behind three functions.
+//!
+//! Parsing runs in four steps:
+//! 1. [`scan`] tokenizes roughly, rejecting unterminated strings and comments
+//!    and nesting deeper than [`scan::MAX_NESTING`] before any recursion
+//!    happens, and (for scripts) splits statements at `;`.
+//! 2. pest parses each statement against `grammar/cypher.pest` under a call
+//!    budget ([`CALL_LIMIT`]), so no input can make it run away.
+//! 3. [`build`] turns pest's pairs into the AST, folding operators by
+//!    precedence and decoding literals.
+//! 4. [`check`] rejects the structural mistakes the TCK counts as syntax
+//!    errors (clause order, unaliased WITH items, undirected CREATE).
+//!
+//! Every failure is a [`QueryError`] of class `SyntaxError` with a detail
+//! code, a position, and a message naming what was found and expected.
+
+mod build;
+mod check;
+mod errors;
+mod grammar;
+mod scan;
+
+use crate::error::{ErrorClass, Position, QueryError};
+use crate::lang::ast::{Expr, Span, Statement};
+use grammar::{CypherParser, Rule};
+use pest::Parser;
+use std::num::NonZeroUsize;
+use std::sync::Once;
+
+/// The most parser steps (pest rule and combinator calls) one statement may
+/// take. A long hand-written query takes tens of thousands; the budget leaves
+/// room for generated statements thousands of patterns long while stopping
+/// inputs that make the backtracking parser go exponential within about a
+/// second.
+pub const CALL_LIMIT: usize = 20_000_000;
+
+/// pest's call limit is process-wide; every parse sets the same value, so
+/// setting it once is enough.
+fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT)));
+}
+
+/// A syntax error at byte `offset` of `text`.
+fn syntax_error(text: &str, offset: usize, detail: &str, message: String) -> QueryError {
+    QueryError::new(ErrorClass::SyntaxError, message)
+        .with_detail(detail)
+        .at(Position::of_offset(text, offset))
+}
+
+/// Parses one statement. A trailing `;` is allowed; a second statement is
+/// not (use [`parse_script`]).
+///
+/// # Errors
+/// A `SyntaxError` [`QueryError`] with the position of the problem.
+pub fn parse(text: &str) -> Result<Statement, QueryError> {
+    init();
+    let tokens = scan::tokenize(text)?;
+    if scan::split_statements(text, &tokens).is_empty() {
+        return Err(syntax_error(
+            text,
+            text.len(),
+            "UnexpectedSyntax",
+            "the query is empty: expected a statement such as `MATCH (n) RETURN n`".into(),
+        ));
+    }
+    parse_statement(text, 0, text.len(), &tokens)
+}
+
+/// Parses a script: statements separated by `;`, with comments anywhere and
+/// empty statements skipped. Each statement comes with its span in `text`
+/// (from its first token to its last), and every span inside the statements
+/// is an offset into `text` too, so positions refer to the script.
+///
+/// # Errors
+/// The first statement's syntax error, positioned in `text`.
+pub fn parse_script(text: &str) -> Result<Vec<(Statement, Span)>, QueryError> {
+    init();
+    let tokens = scan::tokenize(text)?;
+    scan::split_statements(text, &tokens)
+        .into_iter()
+        .map(|(start, end)| {
+            let statement = parse_statement(text, start, end, &tokens)?;
+            Ok((statement, Span::new(start, end)))
+        })
+        .collect()
+}
+
+/// Parses a lone expression, such as `n.age > 30 AND n:Person`.
+///
+/// # Errors
+/// A `SyntaxError` [`QueryError`] with the position of the problem.
+pub fn parse_expression(text: &str) -> Result<Expr, QueryError> {
+    init();
+    let tokens = scan::tokenize(text)?;
+    let pairs = CypherParser::parse(Rule::expression_input, text)
+        .map_err(|e| errors::from_pest(text, 0, &tokens, e))?;
+    build::Builder::new(text, 0, &tokens).expression_input(pairs)
+}
+
+/// Parses the statement in `text[start..end]`.
+fn parse_statement(
+    text: &str,
+    start: usize,
+    end: usize,
+    tokens: &[scan::Token],
+) -> Result<Statement, QueryError> {
+    let slice = text.get(start..end).unwrap_or("");
+    let pairs = CypherParser::parse(Rule::statement_input, slice)
+        .map_err(|e| errors::from_pest(text, start, tokens, e))?;
+    let statement = build::Builder::new(text, start, tokens).statement_input(pairs)?;
+    check::statement(text, &statement)?;
+    Ok(statement)
+}
+
+#[cfg(test)]
+mod probe {
+    use super::*;
+    fn pest_only(n: usize) -> bool {
+        let q = format!("RETURN {}1{}", "(".repeat(n), ")".repeat(n));
+        std::thread::Builder::new().stack_size(2 << 20).spawn(move || {
+            let r = CypherParser::parse(Rule::statement_input, &q);
+            if let Err(e) = &r { println!("pest err at {n}: {:?}", e.variant); }
+        }).unwrap().join().is_ok()
+    }
+    #[test]
+    fn probe_pest() {
+        for n in [32, 64, 96, 128, 256] { println!("pest {n}: {}", pest_only(n)); }
+    }
+}
+
+/// The spans of the statements of a script (split at `;`, comments and
+/// empty statements skipped), without parsing them: a runner can then parse
+/// and run them one by one, so the statements before a broken one still run.
+///
+/// # Errors
+/// An unterminated string or comment, or nesting too deep, anywhere in `text`.
+pub fn split_script(text: &str) -> Result<Vec<Span>, QueryError> {
+    init();
+    let tokens = scan::tokenize(text)?;
+    Ok(scan::split_statements(text, &tokens).into_iter().map(|(s, e)| Span::new(s, e)).collect())
+}
+
+/// Parses the statement at `span` of a script; positions refer to `text`.
+///
+/// # Errors
+/// A `SyntaxError` [`QueryError`] with its position in `text`.
+pub fn parse_at(text: &str, span: Span) -> Result<Statement, QueryError> {
+    init();
+    let tokens = scan::tokenize(text)?;
+    parse_statement(text, span.start, span.end, &tokens)
+}
