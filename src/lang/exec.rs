@@ -179,6 +179,7 @@ impl Executor<'_> {
                     if matches.is_empty() {
                         let mut row = row;
                         row.resize(plan.width, Value::Null);
+                        self.check_merge_properties(create, &row, access.index())?;
                         self.create(create, &mut row, access)?;
                         self.set(on_create, &row, access)?;
                         out.push(row);
@@ -493,33 +494,27 @@ impl Executor<'_> {
     // ----- projection -----
 
     fn project(&self, p: &Projection, rows: Vec<Row>, index: &GraphIndex) -> EResult<Vec<Row>> {
-        // Each output row with the extended row its sort keys read.
-        let mut produced: Vec<(Row, Row)> = Vec::new();
-        if p.aggregates.is_empty() {
+        let needs_extended = !p.order.is_empty() || p.where_.is_some();
+        let mut produced: Vec<Produced> = if p.aggregates.is_empty() {
+            let mut out = Vec::with_capacity(rows.len());
             for row in rows {
                 let values = p.items.iter().map(|item| self.eval(&item.expr, &row, index)).collect::<EResult<Row>>()?;
-                let extended = if p.order_on_output || p.order.is_empty() {
-                    Vec::new()
-                } else {
-                    let mut ext = row;
-                    ext.resize(p.input_width, Value::Null);
-                    ext.extend(values.iter().cloned());
-                    ext
-                };
-                produced.push((values, extended));
+                let extended = if needs_extended { extend(row, p.input_width, &values) } else { Vec::new() };
+                out.push(Produced { values, extended, aggregates: Vec::new() });
             }
+            out
         } else {
-            produced = self.aggregate(p, rows, index)?.into_iter().map(|r| (r, Vec::new())).collect();
-        }
+            self.aggregate(p, rows, index, needs_extended)?
+        };
         if p.distinct {
             let mut seen = HashSet::new();
-            produced.retain(|(values, _)| seen.insert(GroupKey::new(Value::List(values.clone()))));
+            produced.retain(|item| seen.insert(GroupKey::new(Value::List(item.values.clone()))));
         }
         if !p.order.is_empty() {
-            let mut keyed: Vec<(Vec<Value>, (Row, Row))> = Vec::with_capacity(produced.len());
+            let mut keyed: Vec<(Vec<Value>, Produced)> = Vec::with_capacity(produced.len());
             for item in produced {
-                let source = if p.order_on_output { &item.0 } else { &item.1 };
-                let keys = p.order.iter().map(|(e, _)| self.eval(e, source, index)).collect::<EResult<Vec<_>>>()?;
+                let ctx = EvalCtx { index, params: self.params, aggregates: &item.aggregates };
+                let keys = p.order.iter().map(|(e, _)| eval(e, &item.extended, &ctx, self)).collect::<EResult<Vec<_>>>()?;
                 keyed.push((keys, item));
             }
             keyed.sort_by(|(a, _), (b, _)| {
@@ -534,28 +529,28 @@ impl Executor<'_> {
             });
             produced = keyed.into_iter().map(|(_, item)| item).collect();
         }
-        let mut out: Vec<Row> = produced.into_iter().map(|(values, _)| values).collect();
         if let Some(skip) = &p.skip {
             let n = self.count_argument(skip, "SKIP", index)?;
-            out.drain(..n.min(out.len()));
+            produced.drain(..n.min(produced.len()));
         }
         if let Some(limit) = &p.limit {
             let n = self.count_argument(limit, "LIMIT", index)?;
-            out.truncate(n);
+            produced.truncate(n);
         }
-        if let Some(w) = &p.where_ {
-            let mut kept = Vec::with_capacity(out.len());
-            for row in out {
-                if values::truthiness(&self.eval(w, &row, index)?)? {
-                    kept.push(row);
+        let mut out = Vec::with_capacity(produced.len());
+        for item in produced {
+            if let Some(w) = &p.where_ {
+                let ctx = EvalCtx { index, params: self.params, aggregates: &item.aggregates };
+                if !values::truthiness(&eval(w, &item.extended, &ctx, self)?)? {
+                    continue;
                 }
             }
-            out = kept;
+            out.push(item.values);
         }
         Ok(out)
     }
 
-    fn aggregate(&self, p: &Projection, rows: Vec<Row>, index: &GraphIndex) -> EResult<Vec<Row>> {
+    fn aggregate(&self, p: &Projection, rows: Vec<Row>, index: &GraphIndex, needs_extended: bool) -> EResult<Vec<Produced>> {
         let grouping: Vec<usize> = (0..p.items.len()).filter(|i| !p.items[*i].aggregating).collect();
         let mut order: Vec<(Vec<Value>, Row, Vec<Aggregator>)> = Vec::new();
         let mut groups: HashMap<GroupKey, usize> = HashMap::new();
@@ -585,19 +580,20 @@ impl Executor<'_> {
         let mut out = Vec::with_capacity(order.len());
         for (key_values, first_row, aggregators) in order {
             let finished: Vec<Value> = aggregators.into_iter().map(Aggregator::finish).collect();
+            let mut first = first_row;
+            first.resize(p.input_width, Value::Null);
+            let ctx = EvalCtx { index, params: self.params, aggregates: &finished };
             let mut keys = key_values.into_iter();
             let mut values = Vec::with_capacity(p.items.len());
             for item in &p.items {
                 if item.aggregating {
-                    let ctx = EvalCtx { index, params: self.params, aggregates: &finished };
-                    let mut first = first_row.clone();
-                    first.resize(p.input_width, Value::Null);
                     values.push(eval(&item.expr, &first, &ctx, self)?);
                 } else {
                     values.push(keys.next().unwrap_or(Value::Null));
                 }
             }
-            out.push(values);
+            let extended = if needs_extended { extend(first, p.input_width, &values) } else { Vec::new() };
+            out.push(Produced { values, extended, aggregates: finished });
         }
         Ok(out)
     }
@@ -656,6 +652,21 @@ impl Executor<'_> {
                 }
             }
             row[*slot] = Value::Path(p);
+        }
+        Ok(())
+    }
+
+    /// MERGE cannot create an element with a null property: it could never
+    /// match it again (openCypher's `MergeReadOwnWrites`).
+    fn check_merge_properties(&self, pattern: &CreatePattern, row: &[Value], index: &GraphIndex) -> EResult<()> {
+        let maps = pattern.nodes.iter().filter(|n| n.create).map(|n| n.properties.as_ref()).chain(pattern.rels.iter().map(|r| r.properties.as_ref()));
+        for e in maps.flatten() {
+            if let Value::Map(m) = self.eval(e, row, index)?
+                && let Some((k, _)) = m.iter().find(|(_, v)| v.is_null())
+            {
+                let message = format!("MERGE cannot use a null value for property `{k}`");
+                return Err(QueryError::new(ErrorClass::SemanticError, message).with_detail("MergeReadOwnWrites"));
+            }
         }
         Ok(())
     }
@@ -726,6 +737,20 @@ impl Executor<'_> {
         let ctx = EvalCtx { index, params: self.params, aggregates: &[] };
         eval(e, row, &ctx, self)
     }
+}
+
+/// One output row of a projection, with the extended row (input slots then
+/// outputs) that ORDER BY and WHERE read, and the group's aggregates.
+struct Produced {
+    values: Row,
+    extended: Row,
+    aggregates: Vec<Value>,
+}
+
+fn extend(mut row: Row, width: usize, values: &[Value]) -> Row {
+    row.resize(width, Value::Null);
+    row.extend(values.iter().cloned());
+    row
 }
 
 struct VarSpec<'a> {
@@ -977,10 +1002,16 @@ fn binary(op: BinaryOp, a: &CExpr, b: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, 
 /// `x.key` for graph elements, maps and dates.
 fn property(target: &Value, key: &str, index: &GraphIndex) -> EResult<Value> {
     Ok(match target {
-        Value::Node(id) => index.node(*id).map_or(Value::Null, |n| n.property(key).clone()),
-        Value::Relationship(id) => index.relationship(*id).map_or(Value::Null, |r| r.property(key).clone()),
+        Value::Node(id) => index.node(*id).ok_or_else(|| deleted(&target.to_string()))?.property(key).clone(),
+        Value::Relationship(id) => index.relationship(*id).ok_or_else(|| deleted(&target.to_string()))?.property(key).clone(),
         other => values::property(other, key)?,
     })
+}
+
+/// Reading an element this statement deleted.
+fn deleted(what: &str) -> QueryError {
+    QueryError::new(ErrorClass::EntityNotFound, format!("{what} was deleted by this statement"))
+        .with_detail("DeletedEntityAccess")
 }
 
 /// Functions that need the graph; the rest go to `functions::call`.
@@ -1007,9 +1038,10 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
             _ => return Err(type_error("a node or relationship")),
         },
         "labels" => match arg {
-            Value::Node(id) => Value::List(
-                index.node(*id).map(|n| n.labels.iter().map(|l| Value::String(l.clone())).collect()).unwrap_or_default(),
-            ),
+            Value::Node(id) => {
+                let node = index.node(*id).ok_or_else(|| deleted(&arg.to_string()))?;
+                Value::List(node.labels.iter().map(|l| Value::String(l.clone())).collect())
+            }
             Value::Null => Value::Null,
             _ => return Err(type_error("a node")),
         },

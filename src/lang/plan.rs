@@ -15,6 +15,7 @@ use super::values::AggregateKind;
 use crate::error::{ErrorClass, QueryError, nearest};
 use crate::graph::GraphIndex;
 use crate::model::{Direction, Value};
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -28,12 +29,16 @@ pub enum VarKind {
     /// The list of relationships of a variable-length pattern.
     RelList,
     Path,
+    /// A value known not to be a graph element (a literal, list, map,
+    /// arithmetic result).
+    Scalar,
     Value,
 }
 
 impl VarKind {
     fn name(self) -> &'static str {
         match self {
+            VarKind::Scalar => "a plain value",
             VarKind::Node => "a node",
             VarKind::Rel => "a relationship",
             VarKind::RelList => "a list of relationships",
@@ -292,15 +297,12 @@ pub struct Projection {
     pub aggregates: Vec<(AggregateKind, bool, Option<CExpr>)>,
     pub distinct: bool,
     /// Sort keys over the extended row: input slots, then output slots at
-    /// `input_width + i`.
+    /// `input_width + i` (`where_` reads the same row).
     pub order: Vec<(CExpr, bool)>,
     pub skip: Option<CExpr>,
     pub limit: Option<CExpr>,
     pub where_: Option<CExpr>,
     pub input_width: usize,
-    /// When sort keys are compiled over the output row only (aggregation or
-    /// DISTINCT).
-    pub order_on_output: bool,
 }
 
 /// A node to create (`CREATE`/`MERGE`).
@@ -403,7 +405,7 @@ pub struct Plan {
 pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex) -> PResult<Plan> {
     let mut parts = Vec::new();
     for part in &query.parts {
-        parts.push(Planner { text, graph }.single(part)?);
+        parts.push(Planner { text, graph, predicate: Cell::new(false) }.single(part)?);
     }
     let columns = parts.first().map(|p| p.columns.clone()).unwrap_or_default();
     for part in &parts[1..] {
@@ -429,6 +431,10 @@ fn syntax(detail: &str, message: String) -> QueryError {
 struct Planner<'a> {
     text: &'a str,
     graph: &'a GraphIndex,
+    /// True while compiling an expression in predicate position (a WHERE
+    /// root or an operand of AND/OR/XOR/NOT there): the only place a bare
+    /// pattern may stand.
+    predicate: Cell<bool>,
 }
 
 /// Where aggregates may appear while compiling an expression.
@@ -517,7 +523,7 @@ impl Planner<'_> {
             ClauseKind::Delete { detach, exprs } => {
                 let mut compiled = Vec::new();
                 for e in exprs {
-                    if matches!(e.kind, ExprKind::Literal(_) | ExprKind::Binary { .. } | ExprKind::List(_)) {
+                    if matches!(e.kind, ExprKind::Literal(_) | ExprKind::Binary { .. } | ExprKind::List(_) | ExprKind::HasLabels { .. }) {
                         return Err(self.at(
                             syntax("InvalidDelete", "DELETE takes nodes, relationships or paths".into()),
                             e.span,
@@ -614,6 +620,7 @@ impl Planner<'_> {
         }
         let conjuncts = match where_ {
             Some(w) => {
+                self.predicate.set(true);
                 let compiled = self.expr(w, scope, &mut AggContext::Forbidden("WHERE"))?;
                 split_and(compiled)
             }
@@ -678,6 +685,16 @@ impl Planner<'_> {
         rel_slots: &mut Vec<usize>,
     ) -> PResult<PatternSlots> {
         let mut slots = PatternSlots::default();
+        let parameter_maps = pattern
+            .nodes()
+            .map(|n| n.properties.as_ref())
+            .chain(pattern.rels().map(|r| r.properties.as_ref()))
+            .flatten()
+            .find(|p| matches!(p.kind, ExprKind::Parameter(_)));
+        if let Some(p) = parameter_maps {
+            let message = "a parameter cannot stand for the whole property map of a pattern to match; write {key: $param}".to_string();
+            return Err(self.at(syntax("InvalidParameterUse", message), p.span));
+        }
         for node in pattern.nodes() {
             let (slot, _) = self.bind(node.var.as_ref(), VarKind::Node, scope, fresh)?;
             let check = NodeCheck {
@@ -898,7 +915,7 @@ impl Planner<'_> {
                         return Err(self.at(syntax("VariableTypeConflict", message), var.span));
                     }
                     let lonely = pattern.steps.is_empty();
-                    if strict && (lonely || !labels.is_empty() || props.is_some()) {
+                    if lonely || !labels.is_empty() || props.is_some() {
                         return Err(self.at(already_bound(&var.name), var.span));
                     }
                     (slot, false)
@@ -977,9 +994,11 @@ impl Planner<'_> {
         let mut items: Vec<ProjectItem> = Vec::new();
         let mut aggregates = Vec::new();
         if p.star {
-            let visible = scope.visible();
-            if visible.is_empty() && p.items.is_empty() {
-                let message = "RETURN * / WITH * needs at least one variable in scope".to_string();
+            let mut visible = scope.visible();
+            // Like Neo4j, `*` lists the variables in name order.
+            visible.sort();
+            if visible.is_empty() && p.items.is_empty() && is_return {
+                let message = "RETURN * needs at least one variable in scope".to_string();
                 return Err(syntax("NoVariablesInScope", message));
             }
             for (name, slot) in visible {
@@ -1001,35 +1020,26 @@ impl Planner<'_> {
                 return Err(syntax("ColumnNameConflict", format!("column `{n}` is returned twice")));
             }
         }
-        let aggregating = !aggregates.is_empty();
         // The scope after the projection.
         let mut out_scope = Scope::default();
         for item in &items {
-            let kind = match &item.expr {
-                CExpr::Slot(s) => scope.vars.iter().find(|(_, slot, _)| slot == s).map_or(VarKind::Value, |v| v.2),
-                _ => VarKind::Value,
-            };
-            out_scope.declare(&item.name, kind);
+            out_scope.declare(&item.name, kind_of(&item.expr, scope));
         }
-        // ORDER BY sees the output columns and, without aggregation or
-        // DISTINCT, the input variables too.
-        let order_on_output = aggregating || p.distinct;
+        // ORDER BY and WITH … WHERE see the output columns and the input
+        // variables: rows are extended with the outputs at `input_width + i`.
+        // In an aggregating projection the input variables read the group's
+        // first row, and ORDER BY may aggregate too.
+        let mut extended = scope.clone();
+        for (i, item) in items.iter().enumerate() {
+            extended.vars.push((item.name.clone(), scope.width + i, out_scope.vars[i].2));
+        }
+        extended.width = scope.width + items.len();
+        let aggregating = !aggregates.is_empty();
         let mut order = Vec::new();
         for sort in &p.order_by {
-            let text = sort.expr.span.slice(self.text).trim();
-            let by_text = p.items.iter().position(|i| i.text == text).map(|i| i + if p.star { items.len() - p.items.len() } else { 0 });
-            let expr = if order_on_output {
-                match by_text {
-                    Some(i) => CExpr::Slot(i),
-                    None => self.expr(&sort.expr, &out_scope, &mut AggContext::Forbidden("ORDER BY after aggregation"))?,
-                }
+            let expr = if aggregating {
+                self.expr(&sort.expr, &extended, &mut AggContext::Collect(&mut aggregates))?
             } else {
-                let mut extended = scope.clone();
-                let width = scope.width;
-                for (i, item) in items.iter().enumerate() {
-                    extended.vars.push((item.name.clone(), width + i, out_scope.vars[i].2));
-                }
-                extended.width = width + items.len();
                 self.expr(&sort.expr, &extended, &mut AggContext::Forbidden("ORDER BY"))?
             };
             order.push((expr, sort.descending));
@@ -1037,20 +1047,14 @@ impl Planner<'_> {
         let skip = p.skip.as_ref().map(|e| self.constant_count(e, "SKIP")).transpose()?;
         let limit = p.limit.as_ref().map(|e| self.constant_count(e, "LIMIT")).transpose()?;
         let where_ = match &p.where_ {
-            Some(w) => Some(self.expr(w, &out_scope, &mut AggContext::Forbidden("WHERE"))?),
+            Some(w) => {
+                self.predicate.set(true);
+                Some(self.expr(w, &extended, &mut AggContext::Forbidden("WHERE"))?)
+            }
             None => None,
         };
-        let projection = Projection {
-            items,
-            aggregates,
-            distinct: p.distinct,
-            order,
-            skip,
-            limit,
-            where_,
-            input_width: scope.width,
-            order_on_output,
-        };
+        let projection =
+            Projection { items, aggregates, distinct: p.distinct, order, skip, limit, where_, input_width: scope.width };
         Ok((projection, out_scope, names))
     }
 
@@ -1070,7 +1074,13 @@ impl Planner<'_> {
     // ----- expressions -----
 
     fn expr(&self, e: &Expr, scope: &Scope, agg: &mut AggContext<'_>) -> PResult<CExpr> {
+        let predicate = self.predicate.replace(false);
         let sub = |x: &Expr, agg: &mut AggContext<'_>| self.expr(x, scope, agg).map(Box::new);
+        // Operands of the logical operators stay in predicate position.
+        let logical = |x: &Expr, agg: &mut AggContext<'_>| {
+            self.predicate.set(predicate);
+            self.expr(x, scope, agg).map(Box::new)
+        };
         Ok(match &e.kind {
             ExprKind::Literal(v) => CExpr::Lit(v.clone()),
             ExprKind::Parameter(name) => CExpr::Param(name.clone()),
@@ -1087,7 +1097,13 @@ impl Planner<'_> {
                     .map(|(k, v)| Ok((k.name.clone(), self.expr(v, scope, agg)?)))
                     .collect::<PResult<_>>()?,
             ),
-            ExprKind::Property { expr, key } => CExpr::Prop(sub(expr, agg)?, key.name.clone()),
+            ExprKind::Property { expr, key } => {
+                if self.static_kind(expr, scope) == Some(VarKind::Path) {
+                    let message = format!("a path has no properties (`.{}`)", key.name);
+                    return Err(self.at(syntax("InvalidArgumentType", message), e.span));
+                }
+                CExpr::Prop(sub(expr, agg)?, key.name.clone())
+            }
             ExprKind::Index { expr, index } => CExpr::Index(sub(expr, agg)?, sub(index, agg)?),
             ExprKind::Slice { expr, from, to } => CExpr::Slice(
                 sub(expr, agg)?,
@@ -1095,12 +1111,29 @@ impl Planner<'_> {
                 to.as_ref().map(|t| sub(t, agg)).transpose()?,
             ),
             ExprKind::HasLabels { expr, labels } => {
+                if matches!(self.static_kind(expr, scope), Some(VarKind::Rel | VarKind::Path | VarKind::RelList)) {
+                    let message = "only nodes have labels".to_string();
+                    return Err(self.at(syntax("InvalidArgumentType", message), e.span));
+                }
                 CExpr::HasLabels(sub(expr, agg)?, labels.iter().map(|l| l.name.clone()).collect())
             }
-            ExprKind::Unary { op: UnaryOp::Not, expr } => CExpr::Not(sub(expr, agg)?),
-            ExprKind::Unary { op: UnaryOp::Neg, expr } => CExpr::Neg(sub(expr, agg)?),
+            ExprKind::Unary { op: UnaryOp::Not, expr } => {
+                let operand = logical(expr, agg)?;
+                self.check_constant(&CExpr::Not(operand), e.span)?
+            }
+            ExprKind::Unary { op: UnaryOp::Neg, expr } => {
+                let operand = sub(expr, agg)?;
+                self.check_constant(&CExpr::Neg(operand), e.span)?
+            }
             ExprKind::Unary { op: UnaryOp::Plus, expr } => self.expr(expr, scope, agg)?,
-            ExprKind::Binary { op, lhs, rhs } => CExpr::Binary(*op, sub(lhs, agg)?, sub(rhs, agg)?),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let compiled = if matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor) {
+                    CExpr::Binary(*op, logical(lhs, agg)?, logical(rhs, agg)?)
+                } else {
+                    CExpr::Binary(*op, sub(lhs, agg)?, sub(rhs, agg)?)
+                };
+                self.check_constant(&compiled, e.span)?
+            }
             ExprKind::IsNull { expr, negated } => CExpr::IsNull(sub(expr, agg)?, *negated),
             ExprKind::CountStar => self.aggregate(AggregateKind::CountStar, false, None, agg, e.span)?,
             ExprKind::FunctionCall { name, distinct, args } => self.call(name, *distinct, args, scope, agg, e.span)?,
@@ -1131,6 +1164,10 @@ impl Planner<'_> {
                 let predicate = Box::new(self.expr(predicate, &inner, &mut AggContext::Forbidden("a quantifier"))?);
                 CExpr::Quantifier { kind: *kind, slot, list, predicate }
             }
+            ExprKind::PatternExpr(_) if !predicate => {
+                let message = "a pattern can stand alone only as a WHERE predicate; use exists(…) or a pattern comprehension [p = … | p]".to_string();
+                return Err(self.at(syntax("UnexpectedSyntax", message), e.span));
+            }
             ExprKind::Exists(pattern) | ExprKind::PatternExpr(pattern) => {
                 let mut inner = scope.clone();
                 self.check_pattern_predicate(pattern, scope)?;
@@ -1148,6 +1185,28 @@ impl Planner<'_> {
                 }
             }
         })
+    }
+
+    /// What a variable expression is known to hold, if it is a variable.
+    fn static_kind(&self, e: &Expr, scope: &Scope) -> Option<VarKind> {
+        match &e.kind {
+            ExprKind::Variable(name) => scope.lookup(name).map(|(_, k)| k),
+            ExprKind::Literal(Value::Null) => None,
+            ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => Some(VarKind::Scalar),
+            _ => None,
+        }
+    }
+
+    /// An operator whose operands are all literals is evaluated now, so a
+    /// type error in it is reported before anything runs, as openCypher's
+    /// compile-time `InvalidArgumentType`.
+    fn check_constant(&self, e: &CExpr, span: Span) -> PResult<CExpr> {
+        if let Some(Err(error)) = fold_constant(e)
+            && error.class == ErrorClass::TypeError
+        {
+            return Err(self.at(syntax("InvalidArgumentType", error.message), span));
+        }
+        Ok(e.clone())
     }
 
     /// Pattern predicates may not introduce new named variables.
@@ -1182,6 +1241,20 @@ impl Planner<'_> {
             return Err(self.at(functions::unknown_function(&name.name), name.span));
         }
         functions::check_arity(&lower, args.len()).map_err(|e| self.at(e, span))?;
+        if let Some(first) = args.first() {
+            let kind = self.static_kind(first, scope);
+            let wrong = match lower.as_str() {
+                "type" | "startnode" | "endnode" => matches!(kind, Some(VarKind::Node | VarKind::Path | VarKind::Scalar)),
+                "labels" => matches!(kind, Some(VarKind::Rel | VarKind::Path | VarKind::RelList | VarKind::Scalar)),
+                "size" => matches!(kind, Some(VarKind::Node | VarKind::Rel | VarKind::Path)) || matches!(first.kind, ExprKind::PatternExpr(_)),
+                "length" => matches!(kind, Some(VarKind::Node | VarKind::Rel)),
+                _ => false,
+            };
+            if wrong {
+                let message = format!("{}() cannot take {}", name.name, kind.map_or("a pattern", VarKind::name));
+                return Err(self.at(syntax("InvalidArgumentType", message), first.span));
+            }
+        }
         let args = args.iter().map(|a| self.expr(a, scope, agg)).collect::<PResult<Vec<_>>>()?;
         let canonical = functions::canonical_name(&lower).map_or(lower.clone(), |c| c.to_lowercase());
         Ok(CExpr::Call(canonical, args))
@@ -1199,6 +1272,68 @@ impl Planner<'_> {
                 Ok(CExpr::Aggregate(list.len() - 1))
             }
         }
+    }
+}
+
+/// The value of an expression made only of literals and operators, if it
+/// is one: `Some(Ok(v))`, `Some(Err(e))` when evaluating it fails, `None`
+/// when it reads anything else.
+fn fold_constant(e: &CExpr) -> Option<Result<Value, QueryError>> {
+    use super::values;
+    let value = |x: &CExpr| match x {
+        CExpr::Lit(v) => Some(Ok(v.clone())),
+        CExpr::List(items) if items.iter().all(|i| matches!(i, CExpr::Lit(_))) => {
+            Some(Ok(Value::List(items.iter().filter_map(|i| if let CExpr::Lit(v) = i { Some(v.clone()) } else { None }).collect())))
+        }
+        CExpr::Map(entries) if entries.iter().all(|(_, v)| matches!(v, CExpr::Lit(_))) => Some(Ok(Value::Map(
+            entries.iter().filter_map(|(k, v)| if let CExpr::Lit(v) = v { Some((k.clone(), v.clone())) } else { None }).collect(),
+        ))),
+        other => fold_constant(other),
+    };
+    match e {
+        CExpr::Not(x) => Some(value(x)?.and_then(|v| values::not(&v))),
+        CExpr::Neg(x) => Some(value(x)?.and_then(|v| values::negate(&v))),
+        CExpr::Binary(op, a, b) => {
+            let (a, b) = match (value(a)?, value(b)?) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
+            };
+            let result = match op {
+                BinaryOp::And => values::and(&a, &b),
+                BinaryOp::Or => values::or(&a, &b),
+                BinaryOp::Xor => values::xor(&a, &b),
+                BinaryOp::Add => values::add(&a, &b),
+                BinaryOp::Sub => values::subtract(&a, &b),
+                BinaryOp::Mul => values::multiply(&a, &b),
+                BinaryOp::Div => values::divide(&a, &b),
+                BinaryOp::Mod => values::modulo(&a, &b),
+                BinaryOp::Pow => values::power(&a, &b),
+                _ => return None,
+            };
+            Some(result)
+        }
+        _ => None,
+    }
+}
+
+/// What a projected expression is known to hold.
+fn kind_of(e: &CExpr, scope: &Scope) -> VarKind {
+    match e {
+        CExpr::Slot(s) => scope.vars.iter().rev().find(|(_, slot, _)| slot == s).map_or(VarKind::Value, |v| v.2),
+        CExpr::Lit(Value::Null) => VarKind::Value,
+        CExpr::Lit(_)
+        | CExpr::List(_)
+        | CExpr::Map(_)
+        | CExpr::Binary(..)
+        | CExpr::Not(_)
+        | CExpr::Neg(_)
+        | CExpr::IsNull(..)
+        | CExpr::ListComprehension { .. }
+        | CExpr::Quantifier { .. }
+        | CExpr::Exists(_)
+        | CExpr::PatternComprehension { .. }
+        | CExpr::HasLabels(..) => VarKind::Scalar,
+        _ => VarKind::Value,
     }
 }
 
