@@ -14,7 +14,10 @@ pub fn value_from_json(json: &Json) -> Result<Value, QueryError> {
         Json::Bool(b) => Value::Bool(*b),
         Json::Number(n) => match n.as_i64() {
             Some(i) if !n.to_string().contains(['.', 'e', 'E']) => Value::Int(i),
-            _ => Value::Float(n.as_f64().ok_or_else(|| bad(&format!("number {n} is out of range")))?),
+            _ => Value::Float(
+                n.as_f64()
+                    .ok_or_else(|| bad(&format!("number {n} is out of range")))?,
+            ),
         },
         Json::String(s) => Value::String(s.clone()),
         Json::Array(items) => Value::List(items.iter().map(value_from_json).collect::<Result<_, _>>()?),
@@ -33,7 +36,11 @@ pub fn value_from_json(json: &Json) -> Result<Value, QueryError> {
 }
 
 fn object(map: &serde_json::Map<String, Json>) -> Result<Value, QueryError> {
-    Ok(Value::Map(map.iter().map(|(k, v)| Ok((k.clone(), value_from_json(v)?))).collect::<Result<_, QueryError>>()?))
+    Ok(Value::Map(
+        map.iter()
+            .map(|(k, v)| Ok((k.clone(), value_from_json(v)?)))
+            .collect::<Result<_, QueryError>>()?,
+    ))
 }
 
 fn special_float(f: &Json) -> Result<Value, QueryError> {
@@ -47,7 +54,8 @@ fn special_float(f: &Json) -> Result<Value, QueryError> {
         },
         _ => None,
     };
-    x.map(Value::Float).ok_or_else(|| bad(&format!("{f} is not a float")))
+    x.map(Value::Float)
+        .ok_or_else(|| bad(&format!("{f} is not a float")))
 }
 
 fn bad(message: &str) -> QueryError {
@@ -57,8 +65,16 @@ fn bad(message: &str) -> QueryError {
 /// Reads a parameters file: one JSON object of name → value.
 pub fn params_from_json(text: &str, file: &str) -> Result<Params, QueryError> {
     let json: Json = serde_json::from_str(text).map_err(|e| {
-        let position = crate::error::Position { line: e.line() as u32, column: e.column() as u32 };
-        QueryError::new(ErrorClass::ArgumentError, format!("parameters file is not valid JSON: {e}")).at(position).in_file(file)
+        let position = crate::error::Position {
+            line: e.line() as u32,
+            column: e.column() as u32,
+        };
+        QueryError::new(
+            ErrorClass::ArgumentError,
+            format!("parameters file is not valid JSON: {e}"),
+        )
+        .at(position)
+        .in_file(file)
     })?;
     let Json::Object(map) = json else {
         return Err(bad("the file must hold one JSON object of name: value").in_file(file));
@@ -74,7 +90,11 @@ mod tests {
 
     #[test]
     fn decodes_the_contract_encoding() {
-        let params = params_from_json(r#"{"i": 1, "f": 1.0, "n": {"$float": "NaN"}, "m": {"$map": {"$k": [1, "a"]}}}"#, "p").unwrap();
+        let params = params_from_json(
+            r#"{"i": 1, "f": 1.0, "n": {"$float": "NaN"}, "m": {"$map": {"$k": [1, "a"]}}}"#,
+            "p",
+        )
+        .unwrap();
         assert_eq!(params["i"], Value::Int(1));
         assert_eq!(params["f"], Value::Float(1.0));
         assert!(matches!(params["n"], Value::Float(x) if x.is_nan()));

@@ -106,11 +106,18 @@ fn script_text(cli: &Cli) -> Option<String> {
 fn run(cli: Cli) -> Result<(), Error> {
     let graph = open_store(&cli)?;
     match cli.command {
-        Some(Command::Run { files, format, params }) => {
+        Some(Command::Run {
+            files,
+            format,
+            params,
+        }) => {
             let params = read_params(params.as_deref())?;
             for file in &files {
                 let name = file.display().to_string();
-                let text = std::fs::read_to_string(file).map_err(|source| Error::Io { path: name.clone(), source })?;
+                let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+                    path: name.clone(),
+                    source,
+                })?;
                 run_script(&graph, &text, &name, &params, format)?;
             }
             Ok(())
@@ -156,7 +163,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 let mut text = String::new();
                 std::io::stdin()
                     .read_to_string(&mut text)
-                    .map_err(|source| Error::Io { path: "standard input".into(), source })?;
+                    .map_err(|source| Error::Io {
+                        path: "standard input".into(),
+                        source,
+                    })?;
                 run_script(&graph, &text, "stdin", &Params::new(), Format::Table)
             }
         }
@@ -164,9 +174,14 @@ fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn read_params(path: Option<&Path>) -> Result<Params, Error> {
-    let Some(path) = path else { return Ok(Params::new()) };
+    let Some(path) = path else {
+        return Ok(Params::new());
+    };
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: name.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: name.clone(),
+        source,
+    })?;
     Ok(json::params_from_json(&text, &name)?)
 }
 
@@ -178,7 +193,13 @@ pub struct Reported;
 /// soon as it is complete (so a reader of the output can tell how far the
 /// script got). The first error is printed with FILE:line:column and the
 /// offending line, and ends the script.
-pub fn run_script(graph: &Graph, text: &str, file: &str, params: &Params, format: Format) -> Result<(), Error> {
+pub fn run_script(
+    graph: &Graph,
+    text: &str,
+    file: &str,
+    params: &Params,
+    format: Format,
+) -> Result<(), Error> {
     let spans = lang::split_script(text).map_err(|e| Error::Query(e.in_file(file)))?;
     let stdout = std::io::stdout();
     for span in spans {

@@ -49,14 +49,31 @@ fn table(result: &QueryResult, max_rows: Option<usize>) -> String {
         let (rows, hidden) = shown(result, max_rows);
         let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(cell).collect()).collect();
         let widths: Vec<usize> = (0..result.columns.len())
-            .map(|i| cells.iter().map(|r| r[i].chars().count()).chain([result.columns[i].chars().count()]).max().unwrap_or(0))
+            .map(|i| {
+                cells
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([result.columns[i].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let line = |values: &[String]| {
-            let padded: Vec<String> =
-                values.iter().zip(&widths).map(|(v, w)| format!("{v}{}", " ".repeat(w - v.chars().count()))).collect();
+            let padded: Vec<String> = values
+                .iter()
+                .zip(&widths)
+                .map(|(v, w)| format!("{v}{}", " ".repeat(w - v.chars().count())))
+                .collect();
             format!("| {} |\n", padded.join(" | "))
         };
-        let rule = format!("+{}+\n", widths.iter().map(|w| "-".repeat(w + 2)).collect::<Vec<_>>().join("+"));
+        let rule = format!(
+            "+{}+\n",
+            widths
+                .iter()
+                .map(|w| "-".repeat(w + 2))
+                .collect::<Vec<_>>()
+                .join("+")
+        );
         out.push_str(&rule);
         out.push_str(&line(&result.columns));
         out.push_str(&rule);
@@ -65,7 +82,9 @@ fn table(result: &QueryResult, max_rows: Option<usize>) -> String {
         }
         out.push_str(&rule);
         if hidden > 0 {
-            out.push_str(&format!("… {hidden} more row(s) not shown (raise the limit with :rows N)\n"));
+            out.push_str(&format!(
+                "… {hidden} more row(s) not shown (raise the limit with :rows N)\n"
+            ));
         }
     }
     out.push_str(&summary(result));
@@ -91,7 +110,11 @@ pub fn summary(result: &QueryResult) -> String {
             parts.push(format!("{count} {what}"));
         }
     }
-    format!("{} ({:.2} ms)\n", parts.join(", "), result.elapsed.as_secs_f64() * 1000.0)
+    format!(
+        "{} ({:.2} ms)\n",
+        parts.join(", "),
+        result.elapsed.as_secs_f64() * 1000.0
+    )
 }
 
 fn csv_field(text: &str) -> String {
@@ -107,7 +130,14 @@ fn csv(result: &QueryResult) -> String {
     if result.columns.is_empty() {
         return out;
     }
-    out.push_str(&result.columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+    out.push_str(
+        &result
+            .columns
+            .iter()
+            .map(|c| csv_field(c))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push('\n');
     for row in &result.rows {
         let fields: Vec<String> = row
@@ -128,11 +158,25 @@ fn markdown(result: &QueryResult, max_rows: Option<usize>) -> String {
         return summary(result);
     }
     let escape = |s: String| s.replace('|', "\\|").replace('\n', " ");
-    let mut out = format!("| {} |\n", result.columns.iter().map(|c| escape(c.clone())).collect::<Vec<_>>().join(" | "));
+    let mut out = format!(
+        "| {} |\n",
+        result
+            .columns
+            .iter()
+            .map(|c| escape(c.clone()))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
     out.push_str(&format!("|{}\n", " --- |".repeat(result.columns.len())));
     let (rows, hidden) = shown(result, max_rows);
     for row in rows {
-        out.push_str(&format!("| {} |\n", row.iter().map(|v| escape(cell(v))).collect::<Vec<_>>().join(" | ")));
+        out.push_str(&format!(
+            "| {} |\n",
+            row.iter()
+                .map(|v| escape(cell(v)))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
     }
     if hidden > 0 {
         out.push_str(&format!("\n… {hidden} more row(s) not shown\n"));
@@ -166,7 +210,10 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_leaves_nulls_empty() {
-        assert_eq!(render(&result(), Format::Csv, None), "name,n\nAsh Carter,2\n\"a, \"\"b\"\"\",\n");
+        assert_eq!(
+            render(&result(), Format::Csv, None),
+            "name,n\nAsh Carter,2\n\"a, \"\"b\"\"\",\n"
+        );
     }
 
     #[test]

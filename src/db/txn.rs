@@ -702,8 +702,11 @@ fn check_property(key: &str, value: &Value) -> Result<()> {
         _ => false,
     };
     if nested_list {
-        let message = format!("property `{key}` cannot hold a list of lists or maps (lists hold plain values)");
-        return Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidPropertyType").into());
+        let message =
+            format!("property `{key}` cannot hold a list of lists or maps (lists hold plain values)");
+        return Err(QueryError::new(ErrorClass::TypeError, message)
+            .with_detail("InvalidPropertyType")
+            .into());
     }
     if !value.is_storable() {
         let message = format!(

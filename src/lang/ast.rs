@@ -490,10 +490,7 @@ impl Expr {
     /// the property maps of patterns inside the expression.
     pub fn for_each_child<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         match &self.kind {
-            ExprKind::Literal(_)
-            | ExprKind::Parameter(_)
-            | ExprKind::Variable(_)
-            | ExprKind::CountStar => {}
+            ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::CountStar => {}
             ExprKind::List(items) => items.iter().for_each(f),
             ExprKind::Map(entries) => entries.iter().for_each(|(_, v)| f(v)),
             ExprKind::Property { expr, .. }
@@ -533,18 +530,12 @@ impl Expr {
                 filter.iter().for_each(|e| f(e));
                 map.iter().for_each(|e| f(e));
             }
-            ExprKind::PatternComprehension {
-                pattern,
-                filter,
-                map,
-            } => {
+            ExprKind::PatternComprehension { pattern, filter, map } => {
                 pattern.for_each_expr(f);
                 filter.iter().for_each(|e| f(e));
                 f(map);
             }
-            ExprKind::Quantifier {
-                list, predicate, ..
-            } => {
+            ExprKind::Quantifier { list, predicate, .. } => {
                 f(list);
                 f(predicate);
             }

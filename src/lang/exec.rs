@@ -9,11 +9,11 @@
 //! transaction API.
 
 use super::Params;
+use super::ast::{BinaryOp, Quantifier};
+use super::functions;
 use super::plan::*;
 use super::result::{NodeValue, RelValue, ResultValue};
 use super::values::{self, Aggregator, GroupKey};
-use super::functions;
-use super::ast::{BinaryOp, Quantifier};
 use crate::db::{Transaction, evidence_in};
 use crate::error::{ErrorClass, QueryError};
 use crate::graph::GraphIndex;
@@ -41,7 +41,10 @@ impl<'g> Access<'_, 'g> {
     fn tx(&mut self) -> EResult<&mut Transaction<'g>> {
         match self {
             Access::Write(tx) => Ok(tx),
-            Access::Read(_) => Err(QueryError::new(ErrorClass::SemanticError, "this statement cannot write here")),
+            Access::Read(_) => Err(QueryError::new(
+                ErrorClass::SemanticError,
+                "this statement cannot write here",
+            )),
         }
     }
 }
@@ -59,7 +62,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_rows: 50_000_000, max_path_depth: 64, deadline: None }
+        Limits {
+            max_rows: 50_000_000,
+            max_path_depth: 64,
+            deadline: None,
+        }
     }
 }
 
@@ -98,7 +105,9 @@ impl Executor<'_> {
             let started = Instant::now();
             rows = self.op(op, rows, access)?;
             if let Some(profile) = &mut self.profile {
-                profile.operators.push((describe_op(op), rows.len(), started.elapsed()));
+                profile
+                    .operators
+                    .push((describe_op(op), rows.len(), started.elapsed()));
             }
         }
         if pipeline.columns.is_empty() {
@@ -109,15 +118,24 @@ impl Executor<'_> {
 
     fn check_limits(&self, produced: usize) -> EResult<()> {
         if produced > self.limits.max_rows {
-            let message = format!("the query produced more than {} rows (limit max_rows)", self.limits.max_rows);
+            let message = format!(
+                "the query produced more than {} rows (limit max_rows)",
+                self.limits.max_rows
+            );
             return Err(QueryError::new(ErrorClass::LimitExceeded, message));
         }
         if let Some(deadline) = self.limits.deadline
             && Instant::now() > deadline
         {
-            return Err(QueryError::new(ErrorClass::LimitExceeded, "the query ran past its time limit (limit timeout)"));
+            return Err(QueryError::new(
+                ErrorClass::LimitExceeded,
+                "the query ran past its time limit (limit timeout)",
+            ));
         }
-        if self.cancelled.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+        if self
+            .cancelled
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        {
             return Err(QueryError::new(ErrorClass::Cancelled, "the query was cancelled"));
         }
         Ok(())
@@ -171,7 +189,12 @@ impl Executor<'_> {
                 }
                 Ok(out)
             }
-            Op::Merge { plan, create, on_create, on_match } => {
+            Op::Merge {
+                plan,
+                create,
+                on_create,
+                on_match,
+            } => {
                 let mut out = Vec::new();
                 for row in rows {
                     let mut matches = Vec::new();
@@ -232,8 +255,12 @@ impl Executor<'_> {
                                 rels.extend(p.rels);
                             }
                             other => {
-                                let message = format!("DELETE takes nodes, relationships or paths, not {}", other.type_name());
-                                return Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType"));
+                                let message = format!(
+                                    "DELETE takes nodes, relationships or paths, not {}",
+                                    other.type_name()
+                                );
+                                return Err(QueryError::new(ErrorClass::TypeError, message)
+                                    .with_detail("InvalidArgumentType"));
                             }
                         }
                     }
@@ -257,7 +284,13 @@ impl Executor<'_> {
     // ----- matching -----
 
     /// Appends every match of `plan` extending `row` to `out`.
-    pub fn match_row(&self, plan: &MatchPlan, mut row: Row, index: &GraphIndex, out: &mut Vec<Row>) -> EResult<()> {
+    pub fn match_row(
+        &self,
+        plan: &MatchPlan,
+        mut row: Row,
+        index: &GraphIndex,
+        out: &mut Vec<Row>,
+    ) -> EResult<()> {
         row.resize(plan.width.max(row.len()), Value::Null);
         if !self.filters_pass(&plan.filters[0], &row, index)? {
             return Ok(());
@@ -274,7 +307,14 @@ impl Executor<'_> {
         Ok(true)
     }
 
-    fn step(&self, plan: &MatchPlan, i: usize, row: &mut Row, index: &GraphIndex, out: &mut Vec<Row>) -> EResult<()> {
+    fn step(
+        &self,
+        plan: &MatchPlan,
+        i: usize,
+        row: &mut Row,
+        index: &GraphIndex,
+        out: &mut Vec<Row>,
+    ) -> EResult<()> {
         let Some(step) = plan.steps.get(i) else {
             out.push(row.clone());
             return self.check_limits(out.len());
@@ -290,7 +330,11 @@ impl Executor<'_> {
                 let candidates: Vec<NodeId> = match source {
                     NodeSource::All => index.node_ids(),
                     NodeSource::Label(l) => index.nodes_with_label(l).collect(),
-                    NodeSource::Unique { label, property, value } => {
+                    NodeSource::Unique {
+                        label,
+                        property,
+                        value,
+                    } => {
                         let value = self.eval(value, row, index)?;
                         if value.is_null() {
                             Vec::new()
@@ -318,8 +362,20 @@ impl Executor<'_> {
                     row[*slot] = Value::Null;
                 }
             }
-            Step::Expand { from, rel, rel_bound, to, to_bound, direction, types, rel_properties, check } => {
-                let Value::Node(start) = row[*from] else { return Ok(()) };
+            Step::Expand {
+                from,
+                rel,
+                rel_bound,
+                to,
+                to_bound,
+                direction,
+                types,
+                rel_properties,
+                check,
+            } => {
+                let Value::Node(start) = row[*from] else {
+                    return Ok(());
+                };
                 let types: Vec<&str> = types.iter().map(String::as_str).collect();
                 for (rid, other) in index.relationships_of(start, *direction, &types) {
                     if *rel_bound {
@@ -347,8 +403,22 @@ impl Executor<'_> {
                     row[*to] = old_to;
                 }
             }
-            Step::VarExpand { from, rels, rels_bound, to, to_bound, direction, types, min, max, rel_properties, check } => {
-                let Value::Node(start) = row[*from] else { return Ok(()) };
+            Step::VarExpand {
+                from,
+                rels,
+                rels_bound,
+                to,
+                to_bound,
+                direction,
+                types,
+                min,
+                max,
+                rel_properties,
+                check,
+            } => {
+                let Value::Node(start) = row[*from] else {
+                    return Ok(());
+                };
                 let max = max.unwrap_or(self.limits.max_path_depth);
                 if max > self.limits.max_path_depth {
                     let message = format!(
@@ -358,13 +428,49 @@ impl Executor<'_> {
                     return Err(QueryError::new(ErrorClass::LimitExceeded, message));
                 }
                 let types: Vec<&str> = types.iter().map(String::as_str).collect();
-                let bound_list = if *rels_bound { Some(row[*rels].clone()) } else { None };
+                let bound_list = if *rels_bound {
+                    Some(row[*rels].clone())
+                } else {
+                    None
+                };
                 let mut path: Vec<RelId> = Vec::new();
-                let spec = VarSpec { rels: *rels, to: *to, to_bound: *to_bound, direction: *direction, min: *min, max, check, rel_properties: rel_properties.as_ref() };
-                self.var_expand(plan, i, &spec, &types, start, &mut path, bound_list.as_ref(), row, index, out)?;
+                let spec = VarSpec {
+                    rels: *rels,
+                    to: *to,
+                    to_bound: *to_bound,
+                    direction: *direction,
+                    min: *min,
+                    max,
+                    check,
+                    rel_properties: rel_properties.as_ref(),
+                };
+                self.var_expand(
+                    plan,
+                    i,
+                    &spec,
+                    &types,
+                    start,
+                    &mut path,
+                    bound_list.as_ref(),
+                    row,
+                    index,
+                    out,
+                )?;
             }
-            Step::Shortest { from, to, path, rels, direction, types, min, max, all } => {
-                let (Value::Node(a), Value::Node(b)) = (&row[*from], &row[*to]) else { return Ok(()) };
+            Step::Shortest {
+                from,
+                to,
+                path,
+                rels,
+                direction,
+                types,
+                min,
+                max,
+                all,
+            } => {
+                let (Value::Node(a), Value::Node(b)) = (&row[*from], &row[*to]) else {
+                    return Ok(());
+                };
                 let max = max.unwrap_or(self.limits.max_path_depth) as usize;
                 let types: Vec<&str> = types.iter().map(String::as_str).collect();
                 let search = index.shortest_paths(*direction, &types, max);
@@ -385,8 +491,14 @@ impl Executor<'_> {
                 }
                 row[*path] = Value::Null;
             }
-            Step::BuildPath { slot, start, segments } => {
-                let Value::Node(first) = row[*start] else { return Ok(()) };
+            Step::BuildPath {
+                slot,
+                start,
+                segments,
+            } => {
+                let Value::Node(first) = row[*start] else {
+                    return Ok(());
+                };
                 let mut p = Path::single(first);
                 let mut at = first;
                 for segment in segments {
@@ -400,10 +512,14 @@ impl Executor<'_> {
                             at = *n;
                         }
                         PathSegment::RelList { rels, node } => {
-                            let Value::List(list) = &row[*rels] else { return Ok(()) };
+                            let Value::List(list) = &row[*rels] else {
+                                return Ok(());
+                            };
                             for item in list {
                                 let Value::Relationship(r) = item else { continue };
-                                let Some(record) = index.relationship(*r) else { continue };
+                                let Some(record) = index.relationship(*r) else {
+                                    continue;
+                                };
                                 at = record.other(at);
                                 p.rels.push(*r);
                                 p.nodes.push(at);
@@ -439,7 +555,11 @@ impl Executor<'_> {
         let depth = path.len() as u64;
         if depth >= spec.min {
             let list = Value::List(path.iter().map(|r| Value::Relationship(*r)).collect());
-            let end_ok = if spec.to_bound { row[spec.to] == Value::Node(at) } else { self.node_ok(at, spec.check, row, index)? };
+            let end_ok = if spec.to_bound {
+                row[spec.to] == Value::Node(at)
+            } else {
+                self.node_ok(at, spec.check, row, index)?
+            };
             let list_ok = bound_list.is_none_or(|b| *b == list);
             if end_ok && list_ok {
                 let (old_rels, old_to) = (row[spec.rels].clone(), row[spec.to].clone());
@@ -471,7 +591,9 @@ impl Executor<'_> {
     }
 
     fn node_ok(&self, id: NodeId, check: &NodeCheck, row: &[Value], index: &GraphIndex) -> EResult<bool> {
-        let Some(node) = index.node(id) else { return Ok(false) };
+        let Some(node) = index.node(id) else {
+            return Ok(false);
+        };
         if !check.labels.iter().all(|l| node.has_label(l)) {
             return Ok(false);
         }
@@ -484,9 +606,17 @@ impl Executor<'_> {
         }
     }
 
-    fn rel_ok(&self, id: RelId, properties: Option<&CExpr>, row: &[Value], index: &GraphIndex) -> EResult<bool> {
+    fn rel_ok(
+        &self,
+        id: RelId,
+        properties: Option<&CExpr>,
+        row: &[Value],
+        index: &GraphIndex,
+    ) -> EResult<bool> {
         let Some(p) = properties else { return Ok(true) };
-        let Some(rel) = index.relationship(id) else { return Ok(false) };
+        let Some(rel) = index.relationship(id) else {
+            return Ok(false);
+        };
         let wanted = self.eval(p, row, index)?;
         Ok(properties_equal(&rel.properties, &wanted))
     }
@@ -498,9 +628,21 @@ impl Executor<'_> {
         let mut produced: Vec<Produced> = if p.aggregates.is_empty() {
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
-                let values = p.items.iter().map(|item| self.eval(&item.expr, &row, index)).collect::<EResult<Row>>()?;
-                let extended = if needs_extended { extend(row, p.input_width, &values) } else { Vec::new() };
-                out.push(Produced { values, extended, aggregates: Vec::new() });
+                let values = p
+                    .items
+                    .iter()
+                    .map(|item| self.eval(&item.expr, &row, index))
+                    .collect::<EResult<Row>>()?;
+                let extended = if needs_extended {
+                    extend(row, p.input_width, &values)
+                } else {
+                    Vec::new()
+                };
+                out.push(Produced {
+                    values,
+                    extended,
+                    aggregates: Vec::new(),
+                });
             }
             out
         } else {
@@ -513,8 +655,16 @@ impl Executor<'_> {
         if !p.order.is_empty() {
             let mut keyed: Vec<(Vec<Value>, Produced)> = Vec::with_capacity(produced.len());
             for item in produced {
-                let ctx = EvalCtx { index, params: self.params, aggregates: &item.aggregates };
-                let keys = p.order.iter().map(|(e, _)| eval(e, &item.extended, &ctx, self)).collect::<EResult<Vec<_>>>()?;
+                let ctx = EvalCtx {
+                    index,
+                    params: self.params,
+                    aggregates: &item.aggregates,
+                };
+                let keys = p
+                    .order
+                    .iter()
+                    .map(|(e, _)| eval(e, &item.extended, &ctx, self))
+                    .collect::<EResult<Vec<_>>>()?;
                 keyed.push((keys, item));
             }
             keyed.sort_by(|(a, _), (b, _)| {
@@ -540,7 +690,11 @@ impl Executor<'_> {
         let mut out = Vec::with_capacity(produced.len());
         for item in produced {
             if let Some(w) = &p.where_ {
-                let ctx = EvalCtx { index, params: self.params, aggregates: &item.aggregates };
+                let ctx = EvalCtx {
+                    index,
+                    params: self.params,
+                    aggregates: &item.aggregates,
+                };
                 if !values::truthiness(&eval(w, &item.extended, &ctx, self)?)? {
                     continue;
                 }
@@ -550,13 +704,27 @@ impl Executor<'_> {
         Ok(out)
     }
 
-    fn aggregate(&self, p: &Projection, rows: Vec<Row>, index: &GraphIndex, needs_extended: bool) -> EResult<Vec<Produced>> {
+    fn aggregate(
+        &self,
+        p: &Projection,
+        rows: Vec<Row>,
+        index: &GraphIndex,
+        needs_extended: bool,
+    ) -> EResult<Vec<Produced>> {
         let grouping: Vec<usize> = (0..p.items.len()).filter(|i| !p.items[*i].aggregating).collect();
         let mut order: Vec<(Vec<Value>, Row, Vec<Aggregator>)> = Vec::new();
         let mut groups: HashMap<GroupKey, usize> = HashMap::new();
-        let fresh = || p.aggregates.iter().map(|(kind, distinct, _)| Aggregator::new(*kind, *distinct)).collect::<Vec<_>>();
+        let fresh = || {
+            p.aggregates
+                .iter()
+                .map(|(kind, distinct, _)| Aggregator::new(*kind, *distinct))
+                .collect::<Vec<_>>()
+        };
         for row in rows {
-            let key_values = grouping.iter().map(|i| self.eval(&p.items[*i].expr, &row, index)).collect::<EResult<Vec<_>>>()?;
+            let key_values = grouping
+                .iter()
+                .map(|i| self.eval(&p.items[*i].expr, &row, index))
+                .collect::<EResult<Vec<_>>>()?;
             let key = GroupKey::new(Value::List(key_values.clone()));
             let slot = match groups.get(&key) {
                 Some(s) => *s,
@@ -582,7 +750,11 @@ impl Executor<'_> {
             let finished: Vec<Value> = aggregators.into_iter().map(Aggregator::finish).collect();
             let mut first = first_row;
             first.resize(p.input_width, Value::Null);
-            let ctx = EvalCtx { index, params: self.params, aggregates: &finished };
+            let ctx = EvalCtx {
+                index,
+                params: self.params,
+                aggregates: &finished,
+            };
             let mut keys = key_values.into_iter();
             let mut values = Vec::with_capacity(p.items.len());
             for item in &p.items {
@@ -592,8 +764,16 @@ impl Executor<'_> {
                     values.push(keys.next().unwrap_or(Value::Null));
                 }
             }
-            let extended = if needs_extended { extend(first, p.input_width, &values) } else { Vec::new() };
-            out.push(Produced { values, extended, aggregates: finished });
+            let extended = if needs_extended {
+                extend(first, p.input_width, &values)
+            } else {
+                Vec::new()
+            };
+            out.push(Produced {
+                values,
+                extended,
+                aggregates: finished,
+            });
         }
         Ok(out)
     }
@@ -615,7 +795,14 @@ impl Executor<'_> {
     // ----- writing -----
 
     fn create(&self, pattern: &CreatePattern, row: &mut Row, access: &mut Access<'_, '_>) -> EResult<()> {
-        let width = pattern.nodes.iter().map(|n| n.slot).chain(pattern.rels.iter().map(|r| r.slot)).max().unwrap_or(0) + 1;
+        let width = pattern
+            .nodes
+            .iter()
+            .map(|n| n.slot)
+            .chain(pattern.rels.iter().map(|r| r.slot))
+            .max()
+            .unwrap_or(0)
+            + 1;
         let width = pattern.path.as_ref().map_or(width, |(s, _, _)| width.max(s + 1));
         if row.len() < width {
             row.resize(width, Value::Null);
@@ -623,25 +810,39 @@ impl Executor<'_> {
         for node in &pattern.nodes {
             if !node.create {
                 if !matches!(row[node.slot], Value::Node(_)) {
-                    return Err(QueryError::new(ErrorClass::SemanticError, "cannot create a relationship to a missing (null) node"));
+                    return Err(QueryError::new(
+                        ErrorClass::SemanticError,
+                        "cannot create a relationship to a missing (null) node",
+                    ));
                 }
                 continue;
             }
             let properties = self.property_map(node.properties.as_ref(), row, access.index())?;
-            let id = access.tx()?.create_node(node.labels.clone(), properties, Vec::new()).map_err(query_error)?;
+            let id = access
+                .tx()?
+                .create_node(node.labels.clone(), properties, Vec::new())
+                .map_err(query_error)?;
             row[node.slot] = Value::Node(id);
         }
         for rel in &pattern.rels {
             let (Value::Node(from), Value::Node(to)) = (&row[rel.from], &row[rel.to]) else {
-                return Err(QueryError::new(ErrorClass::SemanticError, "cannot create a relationship to a missing (null) node"));
+                return Err(QueryError::new(
+                    ErrorClass::SemanticError,
+                    "cannot create a relationship to a missing (null) node",
+                ));
             };
             let (from, to) = (*from, *to);
             let properties = self.property_map(rel.properties.as_ref(), row, access.index())?;
-            let id = access.tx()?.create_relationship(&rel.rel_type, from, to, properties, Vec::new()).map_err(query_error)?;
+            let id = access
+                .tx()?
+                .create_relationship(&rel.rel_type, from, to, properties, Vec::new())
+                .map_err(query_error)?;
             row[rel.slot] = Value::Relationship(id);
         }
         if let Some((slot, start, segments)) = &pattern.path {
-            let Value::Node(first) = row[*start] else { return Ok(()) };
+            let Value::Node(first) = row[*start] else {
+                return Ok(());
+            };
             let mut p = Path::single(first);
             for segment in segments {
                 if let PathSegment::Rel { rel, node } = segment
@@ -658,14 +859,26 @@ impl Executor<'_> {
 
     /// MERGE cannot create an element with a null property: it could never
     /// match it again (openCypher's `MergeReadOwnWrites`).
-    fn check_merge_properties(&self, pattern: &CreatePattern, row: &[Value], index: &GraphIndex) -> EResult<()> {
-        let maps = pattern.nodes.iter().filter(|n| n.create).map(|n| n.properties.as_ref()).chain(pattern.rels.iter().map(|r| r.properties.as_ref()));
+    fn check_merge_properties(
+        &self,
+        pattern: &CreatePattern,
+        row: &[Value],
+        index: &GraphIndex,
+    ) -> EResult<()> {
+        let maps = pattern
+            .nodes
+            .iter()
+            .filter(|n| n.create)
+            .map(|n| n.properties.as_ref())
+            .chain(pattern.rels.iter().map(|r| r.properties.as_ref()));
         for e in maps.flatten() {
             if let Value::Map(m) = self.eval(e, row, index)?
                 && let Some((k, _)) = m.iter().find(|(_, v)| v.is_null())
             {
                 let message = format!("MERGE cannot use a null value for property `{k}`");
-                return Err(QueryError::new(ErrorClass::SemanticError, message).with_detail("MergeReadOwnWrites"));
+                return Err(
+                    QueryError::new(ErrorClass::SemanticError, message).with_detail("MergeReadOwnWrites")
+                );
             }
         }
         Ok(())
@@ -676,7 +889,10 @@ impl Executor<'_> {
         match self.eval(e, row, index)? {
             Value::Map(m) => Ok(m.into_iter().collect()),
             Value::Null => Ok(Properties::new()),
-            other => Err(QueryError::new(ErrorClass::TypeError, format!("expected a map of properties, got {}", other.type_name()))),
+            other => Err(QueryError::new(
+                ErrorClass::TypeError,
+                format!("expected a map of properties, got {}", other.type_name()),
+            )),
         }
     }
 
@@ -693,19 +909,32 @@ impl Executor<'_> {
                     let value = self.eval(value, row, access.index())?;
                     let map: Properties = match value {
                         Value::Map(m) => m,
-                        Value::Node(n) => access.index().node(n).map(|n| n.properties.clone()).unwrap_or_default(),
-                        Value::Relationship(r) => access.index().relationship(r).map(|r| r.properties.clone()).unwrap_or_default(),
+                        Value::Node(n) => access
+                            .index()
+                            .node(n)
+                            .map(|n| n.properties.clone())
+                            .unwrap_or_default(),
+                        Value::Relationship(r) => access
+                            .index()
+                            .relationship(r)
+                            .map(|r| r.properties.clone())
+                            .unwrap_or_default(),
                         Value::Null if replace => Properties::new(),
                         other => {
                             let message = format!("SET with = or += takes a map, got {}", other.type_name());
-                            return Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType"));
+                            return Err(QueryError::new(ErrorClass::TypeError, message)
+                                .with_detail("InvalidArgumentType"));
                         }
                     };
                     let target = row.get(*slot).cloned().unwrap_or(Value::Null);
                     let tx = access.tx()?;
                     match target {
-                        Value::Node(id) if replace => tx.replace_node_properties(id, map).map_err(query_error)?,
-                        Value::Relationship(id) if replace => tx.replace_relationship_properties(id, map).map_err(query_error)?,
+                        Value::Node(id) if replace => {
+                            tx.replace_node_properties(id, map).map_err(query_error)?
+                        }
+                        Value::Relationship(id) if replace => {
+                            tx.replace_relationship_properties(id, map).map_err(query_error)?
+                        }
                         Value::Node(_) | Value::Relationship(_) => {
                             for (k, v) in map {
                                 set_property(access, &target, &k, v)?;
@@ -713,8 +942,10 @@ impl Executor<'_> {
                         }
                         Value::Null => {}
                         other => {
-                            let message = format!("SET needs a node or relationship, got {}", other.type_name());
-                            return Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType"));
+                            let message =
+                                format!("SET needs a node or relationship, got {}", other.type_name());
+                            return Err(QueryError::new(ErrorClass::TypeError, message)
+                                .with_detail("InvalidArgumentType"));
                         }
                     }
                 }
@@ -734,7 +965,11 @@ impl Executor<'_> {
     // ----- expressions -----
 
     pub fn eval(&self, e: &CExpr, row: &[Value], index: &GraphIndex) -> EResult<Value> {
-        let ctx = EvalCtx { index, params: self.params, aggregates: &[] };
+        let ctx = EvalCtx {
+            index,
+            params: self.params,
+            aggregates: &[],
+        };
         eval(e, row, &ctx, self)
     }
 }
@@ -786,18 +1021,23 @@ fn numeric_twin(v: &Value) -> Option<Value> {
 }
 
 fn rel_in_use(row: &[Value], rel_slots: &[usize], except: usize, rid: RelId) -> bool {
-    rel_slots.iter().filter(|s| **s != except).any(|s| match row.get(*s) {
-        Some(Value::Relationship(r)) => *r == rid,
-        Some(Value::List(items)) => items.contains(&Value::Relationship(rid)),
-        _ => false,
-    })
+    rel_slots
+        .iter()
+        .filter(|s| **s != except)
+        .any(|s| match row.get(*s) {
+            Some(Value::Relationship(r)) => *r == rid,
+            Some(Value::List(items)) => items.contains(&Value::Relationship(rid)),
+            _ => false,
+        })
 }
 
 /// True when every entry of `wanted` (a map) equals the element's property.
 fn properties_equal(properties: &Properties, wanted: &Value) -> bool {
     match wanted {
         Value::Map(m) => m.iter().all(|(k, v)| {
-            properties.get(k).is_some_and(|actual| values::equals(actual, v) == Value::Bool(true))
+            properties
+                .get(k)
+                .is_some_and(|actual| values::equals(actual, v) == Value::Bool(true))
         }),
         Value::Null => true,
         _ => false,
@@ -806,8 +1046,14 @@ fn properties_equal(properties: &Properties, wanted: &Value) -> bool {
 
 fn set_property(access: &mut Access<'_, '_>, target: &Value, key: &str, value: Value) -> EResult<()> {
     match target {
-        Value::Node(id) => access.tx()?.set_node_property(*id, key, value).map_err(query_error),
-        Value::Relationship(id) => access.tx()?.set_relationship_property(*id, key, value).map_err(query_error),
+        Value::Node(id) => access
+            .tx()?
+            .set_node_property(*id, key, value)
+            .map_err(query_error),
+        Value::Relationship(id) => access
+            .tx()?
+            .set_relationship_property(*id, key, value)
+            .map_err(query_error),
         Value::Null => Ok(()),
         other => {
             let message = format!("cannot set a property on {}", other.type_name());
@@ -824,7 +1070,9 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
             Some(v) => v.clone(),
             None => {
                 let message = format!("parameter `${name}` was not given");
-                return Err(QueryError::new(ErrorClass::ParameterMissing, message).with_detail("MissingParameter"));
+                return Err(
+                    QueryError::new(ErrorClass::ParameterMissing, message).with_detail("MissingParameter")
+                );
             }
         },
         CExpr::Slot(s) => row.get(*s).cloned().unwrap_or(Value::Null),
@@ -841,7 +1089,9 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
             let target = ev(target)?;
             let idx = ev(idx)?;
             match (&target, &idx) {
-                (Value::Node(_) | Value::Relationship(_), Value::String(k)) => property(&target, k, ctx.index)?,
+                (Value::Node(_) | Value::Relationship(_), Value::String(k)) => {
+                    property(&target, k, ctx.index)?
+                }
                 _ => values::index(&target, &idx)?,
             }
         }
@@ -851,11 +1101,17 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
             values::slice(&ev(target)?, from.as_ref(), to.as_ref())?
         }
         CExpr::HasLabels(target, labels) => match ev(target)? {
-            Value::Node(id) => Value::Bool(ctx.index.node(id).is_some_and(|n| labels.iter().all(|l| n.has_label(l)))),
+            Value::Node(id) => Value::Bool(
+                ctx.index
+                    .node(id)
+                    .is_some_and(|n| labels.iter().all(|l| n.has_label(l))),
+            ),
             Value::Null => Value::Null,
             other => {
                 let message = format!("label test on {}", other.type_name());
-                return Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType"));
+                return Err(
+                    QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType")
+                );
             }
         },
         CExpr::Not(x) => values::not(&ev(x)?)?,
@@ -867,7 +1123,11 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
             let args = args.iter().map(ev).collect::<EResult<Vec<_>>>()?;
             call(name, &args, ctx)?
         }
-        CExpr::Case { operand, whens, else_ } => {
+        CExpr::Case {
+            operand,
+            whens,
+            else_,
+        } => {
             let operand = operand.as_ref().map(|o| ev(o)).transpose()?;
             for (when, then) in whens {
                 let hit = match &operand {
@@ -883,13 +1143,20 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
                 None => Value::Null,
             }
         }
-        CExpr::ListComprehension { slot, list, filter, map } => {
+        CExpr::ListComprehension {
+            slot,
+            list,
+            filter,
+            map,
+        } => {
             let items = match ev(list)? {
                 Value::List(items) => items,
                 Value::Null => return Ok(Value::Null),
                 other => {
                     let message = format!("a list comprehension needs a list, got {}", other.type_name());
-                    return Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType"));
+                    return Err(
+                        QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType")
+                    );
                 }
             };
             let mut inner = row.to_vec();
@@ -909,13 +1176,20 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
             }
             Value::List(out)
         }
-        CExpr::Quantifier { kind, slot, list, predicate } => {
+        CExpr::Quantifier {
+            kind,
+            slot,
+            list,
+            predicate,
+        } => {
             let items = match ev(list)? {
                 Value::List(items) => items,
                 Value::Null => return Ok(Value::Null),
                 other => {
                     let message = format!("a list predicate needs a list, got {}", other.type_name());
-                    return Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType"));
+                    return Err(
+                        QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType")
+                    );
                 }
             };
             let mut inner = row.to_vec();
@@ -965,7 +1239,14 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
     })
 }
 
-fn binary(op: BinaryOp, a: &CExpr, b: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> EResult<Value> {
+fn binary(
+    op: BinaryOp,
+    a: &CExpr,
+    b: &CExpr,
+    row: &[Value],
+    ctx: &EvalCtx<'_>,
+    exec: &Executor<'_>,
+) -> EResult<Value> {
     use values::CompareOp;
     let left = eval(a, row, ctx, exec)?;
     // AND / OR short-circuit on a decisive left operand, as openCypher allows.
@@ -1002,16 +1283,27 @@ fn binary(op: BinaryOp, a: &CExpr, b: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, 
 /// `x.key` for graph elements, maps and dates.
 fn property(target: &Value, key: &str, index: &GraphIndex) -> EResult<Value> {
     Ok(match target {
-        Value::Node(id) => index.node(*id).ok_or_else(|| deleted(&target.to_string()))?.property(key).clone(),
-        Value::Relationship(id) => index.relationship(*id).ok_or_else(|| deleted(&target.to_string()))?.property(key).clone(),
+        Value::Node(id) => index
+            .node(*id)
+            .ok_or_else(|| deleted(&target.to_string()))?
+            .property(key)
+            .clone(),
+        Value::Relationship(id) => index
+            .relationship(*id)
+            .ok_or_else(|| deleted(&target.to_string()))?
+            .property(key)
+            .clone(),
         other => values::property(other, key)?,
     })
 }
 
 /// Reading an element this statement deleted.
 fn deleted(what: &str) -> QueryError {
-    QueryError::new(ErrorClass::EntityNotFound, format!("{what} was deleted by this statement"))
-        .with_detail("DeletedEntityAccess")
+    QueryError::new(
+        ErrorClass::EntityNotFound,
+        format!("{what} was deleted by this statement"),
+    )
+    .with_detail("DeletedEntityAccess")
 }
 
 /// Functions that need the graph; the rest go to `functions::call`.
@@ -1019,8 +1311,11 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
     let index = ctx.index;
     let arg = args.first().unwrap_or(&Value::Null);
     let type_error = |what: &str| {
-        QueryError::new(ErrorClass::TypeError, format!("{name}() needs {what}, got {}", arg.type_name()))
-            .with_detail("InvalidArgumentValue")
+        QueryError::new(
+            ErrorClass::TypeError,
+            format!("{name}() needs {what}, got {}", arg.type_name()),
+        )
+        .with_detail("InvalidArgumentValue")
     };
     Ok(match name {
         " properties_match" => {
@@ -1046,7 +1341,9 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
             _ => return Err(type_error("a node")),
         },
         "type" => match arg {
-            Value::Relationship(id) => index.relationship(*id).map_or(Value::Null, |r| Value::String(r.rel_type.clone())),
+            Value::Relationship(id) => index
+                .relationship(*id)
+                .map_or(Value::Null, |r| Value::String(r.rel_type.clone())),
             Value::Null => Value::Null,
             _ => return Err(type_error("a relationship")),
         },
@@ -1064,12 +1361,13 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
             }
         }
         "startnode" | "endnode" => match arg {
-            Value::Relationship(id) => index
-                .relationship(*id)
-                .map_or(Value::Null, |r| Value::Node(if name == "startnode" { r.start } else { r.end })),
+            Value::Relationship(id) => index.relationship(*id).map_or(Value::Null, |r| {
+                Value::Node(if name == "startnode" { r.start } else { r.end })
+            }),
             Value::Null => Value::Null,
             _ => return Err(type_error("a relationship")),
         },
+        "timeline" => Value::List(timeline(index).into_iter().map(Value::Node).collect()),
         "evidence" => {
             let id = match arg {
                 Value::Node(id) => ElementId::Node(*id),
@@ -1082,6 +1380,126 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
         }
         _ => functions::call(name, args)?,
     })
+}
+
+/// Every `Event` node in time order: by `date` where events have one, with
+/// `BEFORE` links deciding between events of the same date and placing
+/// undated events (an undated event follows its latest predecessor). A
+/// topological order of the BEFORE links (Kahn's algorithm) whose ready
+/// set is taken earliest-date first; if the links contradict the dates (or
+/// form a cycle), the earliest remaining event is taken anyway, so every
+/// event appears exactly once.
+pub fn timeline(index: &GraphIndex) -> Vec<NodeId> {
+    use std::collections::BTreeSet;
+    let events: Vec<NodeId> = index.nodes_with_label("Event").collect();
+    let date = |id: NodeId| match index.node(id).map(|n| n.property("date")) {
+        Some(Value::Date(d)) => Some(d.days()),
+        _ => None,
+    };
+    let mut waiting: HashMap<NodeId, usize> = HashMap::new();
+    for &e in &events {
+        let preds = index.relationships_of(e, Direction::Incoming, &["BEFORE"]);
+        waiting.insert(
+            e,
+            preds
+                .iter()
+                .filter(|(_, p)| index.node(*p).is_some_and(|n| n.has_label("Event")))
+                .count(),
+        );
+    }
+    // Effective time: the event's date; for an undated event, the earliest
+    // date among the events it must precede (transitively), else the
+    // latest date of its predecessors once they are placed, else the end.
+    let mut bound: HashMap<NodeId, Option<i64>> = HashMap::new();
+    for &e in &events {
+        successor_bound(index, e, &date, &mut bound, &mut HashSet::new());
+    }
+    let mut effective: HashMap<NodeId, i64> = events
+        .iter()
+        .map(|e| {
+            (
+                *e,
+                date(*e)
+                    .map(i64::from)
+                    .or(bound.get(e).copied().flatten())
+                    .unwrap_or(i64::MAX),
+            )
+        })
+        .collect();
+    let mut ready: BTreeSet<(i64, NodeId)> = events
+        .iter()
+        .filter(|e| waiting[*e] == 0)
+        .map(|e| (effective[e], *e))
+        .collect();
+    let mut placed: HashSet<NodeId> = HashSet::new();
+    let mut order = Vec::with_capacity(events.len());
+    while order.len() < events.len() {
+        let next = match ready.pop_first() {
+            Some((_, e)) => e,
+            // A cycle or contradiction: take the earliest event not yet placed.
+            None => match events
+                .iter()
+                .filter(|e| !placed.contains(*e))
+                .min_by_key(|e| (effective[*e], **e))
+            {
+                Some(e) => *e,
+                None => break,
+            },
+        };
+        if !placed.insert(next) {
+            continue;
+        }
+        order.push(next);
+        for (_, succ) in index.relationships_of(next, Direction::Outgoing, &["BEFORE"]) {
+            let Some(left) = waiting.get_mut(&succ) else {
+                continue;
+            };
+            *left = left.saturating_sub(1);
+            if date(succ).is_none() && bound.get(&succ).copied().flatten().is_none() {
+                let inherited = effective[&next];
+                if let Some(e) = effective.get_mut(&succ) {
+                    *e = if *e == i64::MAX {
+                        inherited
+                    } else {
+                        (*e).max(inherited)
+                    };
+                }
+            }
+            if *left == 0 && !placed.contains(&succ) {
+                ready.insert((effective[&succ], succ));
+            }
+        }
+    }
+    order
+}
+
+/// The earliest date among the events `e` must precede through BEFORE
+/// links (memoised; `visiting` breaks cycles).
+fn successor_bound(
+    index: &GraphIndex,
+    e: NodeId,
+    date: &dyn Fn(NodeId) -> Option<i32>,
+    memo: &mut HashMap<NodeId, Option<i64>>,
+    visiting: &mut HashSet<NodeId>,
+) -> Option<i64> {
+    if let Some(known) = memo.get(&e) {
+        return *known;
+    }
+    if !visiting.insert(e) {
+        return None;
+    }
+    let mut best: Option<i64> = None;
+    for (_, succ) in index.relationships_of(e, Direction::Outgoing, &["BEFORE"]) {
+        let candidate = date(succ)
+            .map(i64::from)
+            .or_else(|| successor_bound(index, succ, date, memo, visiting));
+        best = match (best, candidate) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    memo.insert(e, best);
+    best
 }
 
 /// One piece of evidence as a map: `{source, document, sentence, text}`.
@@ -1123,14 +1541,34 @@ pub fn to_result(value: &Value, index: &GraphIndex) -> ResultValue {
 
 fn node_value(id: NodeId, index: &GraphIndex) -> NodeValue {
     match index.node(id) {
-        Some(n) => NodeValue { id, labels: n.labels.clone(), properties: n.properties.clone() },
-        None => NodeValue { id, labels: Vec::new(), properties: Properties::new() },
+        Some(n) => NodeValue {
+            id,
+            labels: n.labels.clone(),
+            properties: n.properties.clone(),
+        },
+        None => NodeValue {
+            id,
+            labels: Vec::new(),
+            properties: Properties::new(),
+        },
     }
 }
 
 fn rel_value(id: RelId, index: &GraphIndex) -> RelValue {
     match index.relationship(id) {
-        Some(r) => RelValue { id, rel_type: r.rel_type.clone(), start: r.start, end: r.end, properties: r.properties.clone() },
-        None => RelValue { id, rel_type: String::new(), start: NodeId(0), end: NodeId(0), properties: Properties::new() },
+        Some(r) => RelValue {
+            id,
+            rel_type: r.rel_type.clone(),
+            start: r.start,
+            end: r.end,
+            properties: r.properties.clone(),
+        },
+        None => RelValue {
+            id,
+            rel_type: String::new(),
+            start: NodeId(0),
+            end: NodeId(0),
+            properties: Properties::new(),
+        },
     }
 }

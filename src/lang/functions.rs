@@ -133,6 +133,7 @@ const SPECS: &[Spec] = &[
     spec("endNode", 1, 1, Graph),
     spec("exists", 1, 1, Graph),
     spec("evidence", 1, 1, Graph),
+    spec("timeline", 0, 0, Graph),
     spec("shortestPath", 1, 1, Graph),
     spec("allShortestPaths", 1, 1, Graph),
     // Aggregates.
@@ -477,7 +478,14 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
             .map_or(Value::Null, |l| Value::List(l.iter().skip(1).cloned().collect()))),
         "range" => range(args).map_err(|e| {
             // openCypher classes a non-integer bound or step as an argument error.
-            if e.class == ErrorClass::TypeError { QueryError { class: ErrorClass::ArgumentError, ..e } } else { e }
+            if e.class == ErrorClass::TypeError {
+                QueryError {
+                    class: ErrorClass::ArgumentError,
+                    ..e
+                }
+            } else {
+                e
+            }
         }),
         "rand" => Ok(Value::Float(random_unit())),
 

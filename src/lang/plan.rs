@@ -15,6 +15,7 @@ use super::values::AggregateKind;
 use crate::error::{ErrorClass, QueryError, nearest};
 use crate::graph::GraphIndex;
 use crate::model::{Direction, Value};
+use crate::schema::Schema;
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -60,7 +61,11 @@ pub struct Scope {
 
 impl Scope {
     fn lookup(&self, name: &str) -> Option<(usize, VarKind)> {
-        self.vars.iter().rev().find(|(n, _, _)| n == name).map(|(_, s, k)| (*s, *k))
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, s, k)| (*s, *k))
     }
 
     fn declare(&mut self, name: &str, kind: VarKind) -> usize {
@@ -89,7 +94,11 @@ impl Scope {
     }
 
     fn names(&self) -> Vec<&str> {
-        self.vars.iter().filter(|(n, _, _)| !n.starts_with(' ')).map(|(n, _, _)| n.as_str()).collect()
+        self.vars
+            .iter()
+            .filter(|(n, _, _)| !n.starts_with(' '))
+            .map(|(n, _, _)| n.as_str())
+            .collect()
     }
 }
 
@@ -150,9 +159,11 @@ impl CExpr {
             CExpr::Lit(_) | CExpr::Param(_) | CExpr::Aggregate(_) => {}
             CExpr::List(items) | CExpr::Call(_, items) => items.iter().for_each(|e| e.slots(out)),
             CExpr::Map(entries) => entries.iter().for_each(|(_, e)| e.slots(out)),
-            CExpr::Prop(e, _) | CExpr::HasLabels(e, _) | CExpr::Not(e) | CExpr::Neg(e) | CExpr::IsNull(e, _) => {
-                e.slots(out)
-            }
+            CExpr::Prop(e, _)
+            | CExpr::HasLabels(e, _)
+            | CExpr::Not(e)
+            | CExpr::Neg(e)
+            | CExpr::IsNull(e, _) => e.slots(out),
             CExpr::Index(a, b) | CExpr::Binary(_, a, b) => {
                 a.slots(out);
                 b.slots(out);
@@ -161,14 +172,20 @@ impl CExpr {
                 a.slots(out);
                 b.iter().chain(c.iter()).for_each(|e| e.slots(out));
             }
-            CExpr::Case { operand, whens, else_ } => {
+            CExpr::Case {
+                operand,
+                whens,
+                else_,
+            } => {
                 operand.iter().chain(else_.iter()).for_each(|e| e.slots(out));
                 whens.iter().for_each(|(w, t)| {
                     w.slots(out);
                     t.slots(out);
                 });
             }
-            CExpr::ListComprehension { list, filter, map, .. } => {
+            CExpr::ListComprehension {
+                list, filter, map, ..
+            } => {
                 list.slots(out);
                 filter.iter().chain(map.iter()).for_each(|e| e.slots(out));
             }
@@ -194,7 +211,11 @@ pub enum NodeSource {
     /// Nodes with a label.
     Label(String),
     /// Nodes with `label` whose unique `property` equals a value.
-    Unique { label: String, property: String, value: CExpr },
+    Unique {
+        label: String,
+        property: String,
+        value: CExpr,
+    },
     /// The node already bound in a slot.
     Bound,
 }
@@ -210,7 +231,11 @@ pub struct NodeCheck {
 #[derive(Clone, Debug)]
 pub enum Step {
     /// Binds `slot` to each node from `source` passing `check`.
-    Nodes { slot: usize, source: NodeSource, check: NodeCheck },
+    Nodes {
+        slot: usize,
+        source: NodeSource,
+        check: NodeCheck,
+    },
     /// From the node in `from`, follows one relationship into `rel`,
     /// reaching the node in `to` (bound or to be bound).
     Expand {
@@ -251,7 +276,11 @@ pub enum Step {
         all: bool,
     },
     /// Builds the named path `slot` from pattern elements.
-    BuildPath { slot: usize, start: usize, segments: Vec<PathSegment> },
+    BuildPath {
+        slot: usize,
+        start: usize,
+        segments: Vec<PathSegment>,
+    },
 }
 
 /// One hop of a named path, for [`Step::BuildPath`].
@@ -336,10 +365,23 @@ pub struct CreatePattern {
 /// A compiled `SET` item.
 #[derive(Clone, Debug)]
 pub enum SetOp {
-    Property { target: CExpr, key: String, value: CExpr },
-    Replace { slot: usize, value: CExpr },
-    Merge { slot: usize, value: CExpr },
-    Labels { slot: usize, labels: Vec<String> },
+    Property {
+        target: CExpr,
+        key: String,
+        value: CExpr,
+    },
+    Replace {
+        slot: usize,
+        value: CExpr,
+    },
+    Merge {
+        slot: usize,
+        value: CExpr,
+    },
+    Labels {
+        slot: usize,
+        labels: Vec<String>,
+    },
 }
 
 /// A compiled `REMOVE` item.
@@ -352,14 +394,28 @@ pub enum RemoveOp {
 /// One operator of a single query's pipeline.
 #[derive(Clone, Debug)]
 pub enum Op {
-    Match { plan: MatchPlan, optional: bool },
-    Unwind { expr: CExpr, slot: usize },
+    Match {
+        plan: MatchPlan,
+        optional: bool,
+    },
+    Unwind {
+        expr: CExpr,
+        slot: usize,
+    },
     Project(Box<Projection>),
     Create(Vec<CreatePattern>),
-    Merge { plan: MatchPlan, create: CreatePattern, on_create: Vec<SetOp>, on_match: Vec<SetOp> },
+    Merge {
+        plan: MatchPlan,
+        create: CreatePattern,
+        on_create: Vec<SetOp>,
+        on_match: Vec<SetOp>,
+    },
     Set(Vec<SetOp>),
     Remove(Vec<RemoveOp>),
-    Delete { detach: bool, exprs: Vec<CExpr> },
+    Delete {
+        detach: bool,
+        exprs: Vec<CExpr>,
+    },
 }
 
 impl Op {
@@ -402,17 +458,28 @@ pub struct Plan {
 }
 
 /// Plans a query against the graph it will run on (for selectivity).
-pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex) -> PResult<Plan> {
+pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex, schema: Option<&Schema>) -> PResult<Plan> {
     let mut parts = Vec::new();
     for part in &query.parts {
-        parts.push(Planner { text, graph, predicate: Cell::new(false) }.single(part)?);
+        parts.push(
+            Planner {
+                text,
+                graph,
+                schema,
+                predicate: Cell::new(false),
+            }
+            .single(part)?,
+        );
     }
     let columns = parts.first().map(|p| p.columns.clone()).unwrap_or_default();
     for part in &parts[1..] {
         if part.columns != columns {
             return Err(syntax(
                 "DifferentColumnsInUnion",
-                format!("all parts of a UNION must return the same columns: {:?} and {:?}", columns, part.columns),
+                format!(
+                    "all parts of a UNION must return the same columns: {:?} and {:?}",
+                    columns, part.columns
+                ),
             ));
         }
     }
@@ -420,17 +487,24 @@ pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex) -> PResult<Plan
         .parts
         .iter()
         .any(|p| p.clauses.iter().any(|c| c.kind.is_updating()));
-    Ok(Plan { parts, union_all: query.union_all.first().copied().unwrap_or(false), columns, writes })
+    Ok(Plan {
+        parts,
+        union_all: query.union_all.first().copied().unwrap_or(false),
+        columns,
+        writes,
+    })
 }
 
 fn syntax(detail: &str, message: String) -> QueryError {
     QueryError::new(ErrorClass::SyntaxError, message).with_detail(detail)
 }
 
-
 struct Planner<'a> {
     text: &'a str,
     graph: &'a GraphIndex,
+    /// In a typed store, names the schema does not know are mistakes worth
+    /// reporting (with a suggestion) rather than patterns that match nothing.
+    schema: Option<&'a Schema>,
     /// True while compiling an expression in predicate position (a WHERE
     /// root or an operand of AND/OR/XOR/NOT there): the only place a bare
     /// pattern may stand.
@@ -454,18 +528,33 @@ impl Planner<'_> {
         let mut columns = Vec::new();
         for clause in &query.clauses {
             let op = self.clause(clause, &mut scope, &mut columns).map_err(|e| {
-                if e.position.is_none() { self.at(e, clause.span) } else { e }
+                if e.position.is_none() {
+                    self.at(e, clause.span)
+                } else {
+                    e
+                }
             })?;
             ops.push(op);
         }
-        Ok(Pipeline { ops, columns, width: 0 })
+        Ok(Pipeline {
+            ops,
+            columns,
+            width: 0,
+        })
     }
 
     fn clause(&self, clause: &Clause, scope: &mut Scope, columns: &mut Vec<String>) -> PResult<Op> {
         match &clause.kind {
-            ClauseKind::Match { optional, patterns, where_ } => {
+            ClauseKind::Match {
+                optional,
+                patterns,
+                where_,
+            } => {
                 let plan = self.match_plan(patterns, where_.as_ref(), scope)?;
-                Ok(Op::Match { plan, optional: *optional })
+                Ok(Op::Match {
+                    plan,
+                    optional: *optional,
+                })
             }
             ClauseKind::Unwind { expr, var } => {
                 let expr = self.expr(expr, scope, &mut AggContext::Forbidden("UNWIND"))?;
@@ -493,7 +582,11 @@ impl Planner<'_> {
                 }
                 Ok(Op::Create(out))
             }
-            ClauseKind::Merge { pattern, on_create, on_match } => {
+            ClauseKind::Merge {
+                pattern,
+                on_create,
+                on_match,
+            } => {
                 let before = scope.clone();
                 let plan = self.match_plan(std::slice::from_ref(pattern), None, scope)?;
                 // The create side binds the same slots as the match side.
@@ -501,7 +594,12 @@ impl Planner<'_> {
                 let create = self.create_pattern(pattern, &mut create_scope, false)?;
                 let on_create = self.set_items(on_create, scope)?;
                 let on_match = self.set_items(on_match, scope)?;
-                Ok(Op::Merge { plan, create, on_create, on_match })
+                Ok(Op::Merge {
+                    plan,
+                    create,
+                    on_create,
+                    on_match,
+                })
             }
             ClauseKind::Set { items } => Ok(Op::Set(self.set_items(items, scope)?)),
             ClauseKind::Remove { items } => {
@@ -523,15 +621,27 @@ impl Planner<'_> {
             ClauseKind::Delete { detach, exprs } => {
                 let mut compiled = Vec::new();
                 for e in exprs {
-                    if matches!(e.kind, ExprKind::Literal(_) | ExprKind::Binary { .. } | ExprKind::List(_) | ExprKind::HasLabels { .. }) {
+                    if matches!(
+                        e.kind,
+                        ExprKind::Literal(_)
+                            | ExprKind::Binary { .. }
+                            | ExprKind::List(_)
+                            | ExprKind::HasLabels { .. }
+                    ) {
                         return Err(self.at(
-                            syntax("InvalidDelete", "DELETE takes nodes, relationships or paths".into()),
+                            syntax(
+                                "InvalidDelete",
+                                "DELETE takes nodes, relationships or paths".into(),
+                            ),
                             e.span,
                         ));
                     }
                     compiled.push(self.expr(e, scope, &mut AggContext::Forbidden("DELETE"))?);
                 }
-                Ok(Op::Delete { detach: *detach, exprs: compiled })
+                Ok(Op::Delete {
+                    detach: *detach,
+                    exprs: compiled,
+                })
             }
         }
     }
@@ -546,12 +656,14 @@ impl Planner<'_> {
                     key: key.name.clone(),
                     value: self.expr(value, scope, &mut no_agg)?,
                 },
-                SetItem::Replace { var, value } => {
-                    SetOp::Replace { slot: self.variable(var, scope)?.0, value: self.expr(value, scope, &mut no_agg)? }
-                }
-                SetItem::Merge { var, value } => {
-                    SetOp::Merge { slot: self.variable(var, scope)?.0, value: self.expr(value, scope, &mut no_agg)? }
-                }
+                SetItem::Replace { var, value } => SetOp::Replace {
+                    slot: self.variable(var, scope)?.0,
+                    value: self.expr(value, scope, &mut no_agg)?,
+                },
+                SetItem::Merge { var, value } => SetOp::Merge {
+                    slot: self.variable(var, scope)?.0,
+                    value: self.expr(value, scope, &mut no_agg)?,
+                },
                 SetItem::Labels { var, labels } => SetOp::Labels {
                     slot: self.variable(var, scope)?.0,
                     labels: labels.iter().map(|l| l.name.clone()).collect(),
@@ -562,14 +674,22 @@ impl Planner<'_> {
     }
 
     fn variable(&self, var: &Ident, scope: &Scope) -> PResult<(usize, VarKind)> {
-        scope.lookup(&var.name).ok_or_else(|| self.at(undefined(&var.name, scope), var.span))
+        scope
+            .lookup(&var.name)
+            .ok_or_else(|| self.at(undefined(&var.name, scope), var.span))
     }
 
     // ----- patterns -----
 
     /// Declares (or checks) a pattern variable of `kind`; returns its slot
     /// and whether it was bound before.
-    fn bind(&self, var: Option<&Ident>, kind: VarKind, scope: &mut Scope, fresh: &mut Vec<usize>) -> PResult<(usize, bool)> {
+    fn bind(
+        &self,
+        var: Option<&Ident>,
+        kind: VarKind,
+        scope: &mut Scope,
+        fresh: &mut Vec<usize>,
+    ) -> PResult<(usize, bool)> {
         let Some(var) = var else {
             let slot = scope.hidden(kind);
             fresh.push(slot);
@@ -579,8 +699,12 @@ impl Planner<'_> {
             Some((slot, existing)) => {
                 let compatible = existing == kind || existing == VarKind::Value && kind != VarKind::Path;
                 if !compatible {
-                    let message =
-                        format!("variable `{}` is {}, it cannot also be {}", var.name, existing.name(), kind.name());
+                    let message = format!(
+                        "variable `{}` is {}, it cannot also be {}",
+                        var.name,
+                        existing.name(),
+                        kind.name()
+                    );
                     return Err(self.at(syntax("VariableTypeConflict", message), var.span));
                 }
                 Ok((slot, !fresh.contains(&slot) || kind == VarKind::Node))
@@ -593,7 +717,12 @@ impl Planner<'_> {
         }
     }
 
-    fn match_plan(&self, patterns: &[Pattern], where_: Option<&Expr>, scope: &mut Scope) -> PResult<MatchPlan> {
+    fn match_plan(
+        &self,
+        patterns: &[Pattern],
+        where_: Option<&Expr>,
+        scope: &mut Scope,
+    ) -> PResult<MatchPlan> {
         let bound_before: BTreeSet<usize> = (0..scope.width).collect();
         let mut plan = MatchPlan::default();
         let mut fresh: Vec<usize> = Vec::new();
@@ -606,7 +735,8 @@ impl Planner<'_> {
             for rel in pattern.rels() {
                 if let Some(v) = &rel.var {
                     if rel_names_seen.contains(&v.name) {
-                        let message = format!("relationship variable `{}` is used twice in one pattern", v.name);
+                        let message =
+                            format!("relationship variable `{}` is used twice in one pattern", v.name);
                         return Err(self.at(syntax("RelationshipUniquenessViolation", message), v.span));
                     }
                     rel_names_seen.push(v.name.clone());
@@ -642,7 +772,10 @@ impl Planner<'_> {
         let attach = |e: CExpr, filters: &mut Vec<Vec<CExpr>>| {
             let mut used = BTreeSet::new();
             e.slots(&mut used);
-            let at = bound_at.iter().position(|b| used.is_subset(b)).unwrap_or(steps.len());
+            let at = bound_at
+                .iter()
+                .position(|b| used.is_subset(b))
+                .unwrap_or(steps.len());
             filters[at].push(e);
         };
         for slots in &declared {
@@ -650,7 +783,10 @@ impl Planner<'_> {
                 // Node constraints on already-bound variables become filters.
                 if bound_before.contains(slot) {
                     if !check.labels.is_empty() {
-                        attach(CExpr::HasLabels(Box::new(CExpr::Slot(*slot)), check.labels.clone()), &mut plan.filters);
+                        attach(
+                            CExpr::HasLabels(Box::new(CExpr::Slot(*slot)), check.labels.clone()),
+                            &mut plan.filters,
+                        );
                     }
                     if let Some(p) = &check.properties {
                         attach(properties_match(*slot, p.clone()), &mut plan.filters);
@@ -695,6 +831,12 @@ impl Planner<'_> {
             let message = "a parameter cannot stand for the whole property map of a pattern to match; write {key: $param}".to_string();
             return Err(self.at(syntax("InvalidParameterUse", message), p.span));
         }
+        for label in pattern.nodes().flat_map(|n| &n.labels) {
+            self.check_known_label(label)?;
+        }
+        for rel_type in pattern.rels().flat_map(|r| &r.types) {
+            self.check_known_type(rel_type)?;
+        }
         for node in pattern.nodes() {
             let (slot, _) = self.bind(node.var.as_ref(), VarKind::Node, scope, fresh)?;
             let check = NodeCheck {
@@ -708,7 +850,11 @@ impl Planner<'_> {
             slots.node_checks.push((slot, check));
         }
         for rel in pattern.rels() {
-            let kind = if rel.length.is_some() { VarKind::RelList } else { VarKind::Rel };
+            let kind = if rel.length.is_some() {
+                VarKind::RelList
+            } else {
+                VarKind::Rel
+            };
             if pattern.kind != PatternKind::Plain && rel.var.is_none() {
                 slots.rels.push(scope.hidden(kind));
                 continue;
@@ -731,7 +877,11 @@ impl Planner<'_> {
 
     fn rel_props(&self, rel: &RelPattern, scope: &Scope) -> PResult<Option<CExpr>> {
         match &rel.properties {
-            Some(p) => Ok(Some(self.expr(p, scope, &mut AggContext::Forbidden("a pattern"))?)),
+            Some(p) => Ok(Some(self.expr(
+                p,
+                scope,
+                &mut AggContext::Forbidden("a pattern"),
+            )?)),
             None => Ok(None),
         }
     }
@@ -753,7 +903,11 @@ impl Planner<'_> {
             for (i, slot) in [from, to].into_iter().enumerate() {
                 if !bound.contains(&slot) {
                     let source = self.node_source(slot, checks[i], conjuncts, bound);
-                    steps.push(Step::Nodes { slot, source, check: checks[i].clone() });
+                    steps.push(Step::Nodes {
+                        slot,
+                        source,
+                        check: checks[i].clone(),
+                    });
                     bound.insert(slot);
                 }
             }
@@ -784,24 +938,38 @@ impl Planner<'_> {
         let anchor_slot = slots.nodes[anchor];
         if !bound.contains(&anchor_slot) {
             let source = self.node_source(anchor_slot, checks[anchor], conjuncts, bound);
-            steps.push(Step::Nodes { slot: anchor_slot, source, check: checks[anchor].clone() });
+            steps.push(Step::Nodes {
+                slot: anchor_slot,
+                source,
+                check: checks[anchor].clone(),
+            });
             bound.insert(anchor_slot);
         }
         let rels: Vec<&RelPattern> = pattern.rels().collect();
         // Rightwards from the anchor, then leftwards.
-        let order: Vec<(usize, bool)> =
-            (anchor..rels.len()).map(|i| (i, true)).chain((0..anchor).rev().map(|i| (i, false))).collect();
+        let order: Vec<(usize, bool)> = (anchor..rels.len())
+            .map(|i| (i, true))
+            .chain((0..anchor).rev().map(|i| (i, false)))
+            .collect();
         for (i, rightwards) in order {
             let rel = rels[i];
             let (from_i, to_i) = if rightwards { (i, i + 1) } else { (i + 1, i) };
-            let direction = if rightwards { rel.direction } else { reverse(rel.direction) };
+            let direction = if rightwards {
+                rel.direction
+            } else {
+                reverse(rel.direction)
+            };
             let to = slots.nodes[to_i];
             let to_bound = bound.contains(&to);
             let rel_slot = slots.rels[i];
             let rel_bound = bound.contains(&rel_slot);
             let types = rel.types.iter().map(|t| t.name.clone()).collect();
             let rel_properties = self.rel_props(rel, scope)?;
-            let check = if to_bound { NodeCheck::default() } else { checks[to_i].clone() };
+            let check = if to_bound {
+                NodeCheck::default()
+            } else {
+                checks[to_i].clone()
+            };
             let step = match rel.length {
                 None => Step::Expand {
                     from: slots.nodes[from_i],
@@ -840,11 +1008,21 @@ impl Planner<'_> {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| match r.length {
-                    None => PathSegment::Rel { rel: slots.rels[i], node: slots.nodes[i + 1] },
-                    Some(_) => PathSegment::RelList { rels: slots.rels[i], node: slots.nodes[i + 1] },
+                    None => PathSegment::Rel {
+                        rel: slots.rels[i],
+                        node: slots.nodes[i + 1],
+                    },
+                    Some(_) => PathSegment::RelList {
+                        rels: slots.rels[i],
+                        node: slots.nodes[i + 1],
+                    },
                 })
                 .collect();
-            steps.push(Step::BuildPath { slot: path, start: slots.nodes[0], segments });
+            steps.push(Step::BuildPath {
+                slot: path,
+                start: slots.nodes[0],
+                segments,
+            });
             bound.insert(path);
         }
         Ok(())
@@ -852,7 +1030,13 @@ impl Planner<'_> {
 
     /// Index of the node pattern to start from: one with a unique-key seek,
     /// else the one whose label has the fewest nodes.
-    fn most_selective(&self, nodes: &[usize], checks: &[&NodeCheck], conjuncts: &[Option<CExpr>], bound: &BTreeSet<usize>) -> usize {
+    fn most_selective(
+        &self,
+        nodes: &[usize],
+        checks: &[&NodeCheck],
+        conjuncts: &[Option<CExpr>],
+        bound: &BTreeSet<usize>,
+    ) -> usize {
         let cost = |i: usize| -> usize {
             match self.node_source(nodes[i], checks[i], conjuncts, bound) {
                 NodeSource::Unique { .. } => 1,
@@ -863,7 +1047,13 @@ impl Planner<'_> {
         (0..nodes.len()).min_by_key(|i| cost(*i)).unwrap_or(0)
     }
 
-    fn node_source(&self, slot: usize, check: &NodeCheck, conjuncts: &[Option<CExpr>], bound: &BTreeSet<usize>) -> NodeSource {
+    fn node_source(
+        &self,
+        slot: usize,
+        check: &NodeCheck,
+        conjuncts: &[Option<CExpr>],
+        bound: &BTreeSet<usize>,
+    ) -> NodeSource {
         // Equalities from the inline map, then from WHERE.
         let mut equalities: Vec<(String, CExpr)> = Vec::new();
         if let Some(CExpr::Map(entries)) = &check.properties {
@@ -888,7 +1078,11 @@ impl Planner<'_> {
         for label in &check.labels {
             for (key, value) in &equalities {
                 if self.graph.has_unique_index(label, key) {
-                    return NodeSource::Unique { label: label.clone(), property: key.clone(), value: value.clone() };
+                    return NodeSource::Unique {
+                        label: label.clone(),
+                        property: key.clone(),
+                        value: value.clone(),
+                    };
                 }
             }
         }
@@ -907,7 +1101,10 @@ impl Planner<'_> {
                 None => None,
             };
             let labels: Vec<String> = node.labels.iter().map(|l| l.name.clone()).collect();
-            let existing = node.var.as_ref().and_then(|v| scope.lookup(&v.name).map(|b| (v, b)));
+            let existing = node
+                .var
+                .as_ref()
+                .and_then(|v| scope.lookup(&v.name).map(|b| (v, b)));
             let (slot, create) = match existing {
                 Some((var, (slot, kind))) => {
                     if kind != VarKind::Node && kind != VarKind::Value {
@@ -920,9 +1117,16 @@ impl Planner<'_> {
                     }
                     (slot, false)
                 }
-                None if node_slots.iter().any(|(n, _): &(String, usize)| Some(n) == node.var.as_ref().map(|v| &v.name)) => {
+                None if node_slots
+                    .iter()
+                    .any(|(n, _): &(String, usize)| Some(n) == node.var.as_ref().map(|v| &v.name)) =>
+                {
                     let var = node.var.as_ref().map(|v| v.name.clone()).unwrap_or_default();
-                    let slot = node_slots.iter().find(|(n, _)| *n == var).map(|(_, s)| *s).unwrap_or(0);
+                    let slot = node_slots
+                        .iter()
+                        .find(|(n, _)| *n == var)
+                        .map(|(_, s)| *s)
+                        .unwrap_or(0);
                     (slot, false)
                 }
                 None => {
@@ -936,7 +1140,12 @@ impl Planner<'_> {
                     (slot, true)
                 }
             };
-            nodes.push(CreateNode { slot, create, labels, properties: props });
+            nodes.push(CreateNode {
+                slot,
+                create,
+                labels,
+                properties: props,
+            });
         }
         let mut rels = Vec::new();
         for (i, (rel, _)) in pattern.steps.iter().enumerate() {
@@ -950,7 +1159,13 @@ impl Planner<'_> {
                 return Err(self.at(syntax("NoSingleRelationshipType", message), rel.span));
             }
             if rel.length.is_some() {
-                return Err(self.at(syntax("CreatingVarLength", "cannot create a variable-length relationship".into()), rel.span));
+                return Err(self.at(
+                    syntax(
+                        "CreatingVarLength",
+                        "cannot create a variable-length relationship".into(),
+                    ),
+                    rel.span,
+                ));
             }
             let slot = match &rel.var {
                 Some(v) => scope.declare(&v.name, VarKind::Rel),
@@ -971,7 +1186,13 @@ impl Planner<'_> {
                 Some(p) => Some(self.expr(p, scope, &mut AggContext::Forbidden("CREATE"))?),
                 None => None,
             };
-            rels.push(CreateRel { slot, rel_type: rel.types[0].name.clone(), from, to, properties });
+            rels.push(CreateRel {
+                slot,
+                rel_type: rel.types[0].name.clone(),
+                from,
+                to,
+                properties,
+            });
         }
         let path = match &pattern.path_var {
             Some(p) => {
@@ -979,8 +1200,14 @@ impl Planner<'_> {
                     return Err(self.at(already_bound(&p.name), p.span));
                 }
                 let slot = scope.declare(&p.name, VarKind::Path);
-                let segments =
-                    rels.iter().enumerate().map(|(i, r)| PathSegment::Rel { rel: r.slot, node: nodes[i + 1].slot }).collect();
+                let segments = rels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| PathSegment::Rel {
+                        rel: r.slot,
+                        node: nodes[i + 1].slot,
+                    })
+                    .collect();
                 Some((slot, nodes[0].slot, segments))
             }
             None => None,
@@ -990,7 +1217,12 @@ impl Planner<'_> {
 
     // ----- projections -----
 
-    fn projection(&self, p: &super::ast::Projection, scope: &Scope, is_return: bool) -> PResult<(Projection, Scope, Vec<String>)> {
+    fn projection(
+        &self,
+        p: &super::ast::Projection,
+        scope: &Scope,
+        is_return: bool,
+    ) -> PResult<(Projection, Scope, Vec<String>)> {
         let mut items: Vec<ProjectItem> = Vec::new();
         let mut aggregates = Vec::new();
         if p.star {
@@ -1002,7 +1234,11 @@ impl Planner<'_> {
                 return Err(syntax("NoVariablesInScope", message));
             }
             for (name, slot) in visible {
-                items.push(ProjectItem { name, expr: CExpr::Slot(slot), aggregating: false });
+                items.push(ProjectItem {
+                    name,
+                    expr: CExpr::Slot(slot),
+                    aggregating: false,
+                });
             }
         }
         for item in &p.items {
@@ -1012,12 +1248,19 @@ impl Planner<'_> {
             }
             let before = aggregates.len();
             let expr = self.expr(&item.expr, scope, &mut AggContext::Collect(&mut aggregates))?;
-            items.push(ProjectItem { name: item.name().to_string(), expr, aggregating: aggregates.len() > before });
+            items.push(ProjectItem {
+                name: item.name().to_string(),
+                expr,
+                aggregating: aggregates.len() > before,
+            });
         }
         let names: Vec<String> = items.iter().map(|i| i.name.clone()).collect();
         for (i, n) in names.iter().enumerate() {
             if names[..i].contains(n) {
-                return Err(syntax("ColumnNameConflict", format!("column `{n}` is returned twice")));
+                return Err(syntax(
+                    "ColumnNameConflict",
+                    format!("column `{n}` is returned twice"),
+                ));
             }
         }
         // The scope after the projection.
@@ -1031,7 +1274,9 @@ impl Planner<'_> {
         // first row, and ORDER BY may aggregate too.
         let mut extended = scope.clone();
         for (i, item) in items.iter().enumerate() {
-            extended.vars.push((item.name.clone(), scope.width + i, out_scope.vars[i].2));
+            extended
+                .vars
+                .push((item.name.clone(), scope.width + i, out_scope.vars[i].2));
         }
         extended.width = scope.width + items.len();
         let aggregating = !aggregates.is_empty();
@@ -1044,8 +1289,16 @@ impl Planner<'_> {
             };
             order.push((expr, sort.descending));
         }
-        let skip = p.skip.as_ref().map(|e| self.constant_count(e, "SKIP")).transpose()?;
-        let limit = p.limit.as_ref().map(|e| self.constant_count(e, "LIMIT")).transpose()?;
+        let skip = p
+            .skip
+            .as_ref()
+            .map(|e| self.constant_count(e, "SKIP"))
+            .transpose()?;
+        let limit = p
+            .limit
+            .as_ref()
+            .map(|e| self.constant_count(e, "LIMIT"))
+            .transpose()?;
         let where_ = match &p.where_ {
             Some(w) => {
                 self.predicate.set(true);
@@ -1053,16 +1306,30 @@ impl Planner<'_> {
             }
             None => None,
         };
-        let projection =
-            Projection { items, aggregates, distinct: p.distinct, order, skip, limit, where_, input_width: scope.width };
+        let projection = Projection {
+            items,
+            aggregates,
+            distinct: p.distinct,
+            order,
+            skip,
+            limit,
+            where_,
+            input_width: scope.width,
+        };
         Ok((projection, out_scope, names))
     }
 
     fn constant_count(&self, e: &Expr, clause: &str) -> PResult<CExpr> {
-        let compiled = self.expr(e, &Scope::default(), &mut AggContext::Forbidden(if clause == "SKIP" { "SKIP" } else { "LIMIT" }))
+        let compiled = self
+            .expr(
+                e,
+                &Scope::default(),
+                &mut AggContext::Forbidden(if clause == "SKIP" { "SKIP" } else { "LIMIT" }),
+            )
             .map_err(|err| {
                 if err.detail.as_deref() == Some("UndefinedVariable") {
-                    let message = format!("{clause} takes a constant expression (literals and parameters only)");
+                    let message =
+                        format!("{clause} takes a constant expression (literals and parameters only)");
                     self.at(syntax("NonConstantExpression", message), e.span)
                 } else {
                     err
@@ -1088,9 +1355,12 @@ impl Planner<'_> {
                 Some((slot, _)) => CExpr::Slot(slot),
                 None => return Err(self.at(undefined(name, scope), e.span)),
             },
-            ExprKind::List(items) => {
-                CExpr::List(items.iter().map(|i| self.expr(i, scope, agg)).collect::<PResult<_>>()?)
-            }
+            ExprKind::List(items) => CExpr::List(
+                items
+                    .iter()
+                    .map(|i| self.expr(i, scope, agg))
+                    .collect::<PResult<_>>()?,
+            ),
             ExprKind::Map(entries) => CExpr::Map(
                 entries
                     .iter()
@@ -1098,9 +1368,13 @@ impl Planner<'_> {
                     .collect::<PResult<_>>()?,
             ),
             ExprKind::Property { expr, key } => {
-                if self.static_kind(expr, scope) == Some(VarKind::Path) {
-                    let message = format!("a path has no properties (`.{}`)", key.name);
-                    return Err(self.at(syntax("InvalidArgumentType", message), e.span));
+                match self.static_kind(expr, scope) {
+                    Some(VarKind::Path) => {
+                        let message = format!("a path has no properties (`.{}`)", key.name);
+                        return Err(self.at(syntax("InvalidArgumentType", message), e.span));
+                    }
+                    Some(VarKind::Node | VarKind::Rel) => self.check_known_property(key)?,
+                    _ => {}
                 }
                 CExpr::Prop(sub(expr, agg)?, key.name.clone())
             }
@@ -1111,21 +1385,36 @@ impl Planner<'_> {
                 to.as_ref().map(|t| sub(t, agg)).transpose()?,
             ),
             ExprKind::HasLabels { expr, labels } => {
-                if matches!(self.static_kind(expr, scope), Some(VarKind::Rel | VarKind::Path | VarKind::RelList)) {
+                if matches!(
+                    self.static_kind(expr, scope),
+                    Some(VarKind::Rel | VarKind::Path | VarKind::RelList)
+                ) {
                     let message = "only nodes have labels".to_string();
                     return Err(self.at(syntax("InvalidArgumentType", message), e.span));
                 }
+                for label in labels {
+                    self.check_known_label(label)?;
+                }
                 CExpr::HasLabels(sub(expr, agg)?, labels.iter().map(|l| l.name.clone()).collect())
             }
-            ExprKind::Unary { op: UnaryOp::Not, expr } => {
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                expr,
+            } => {
                 let operand = logical(expr, agg)?;
                 self.check_constant(&CExpr::Not(operand), e.span)?
             }
-            ExprKind::Unary { op: UnaryOp::Neg, expr } => {
+            ExprKind::Unary {
+                op: UnaryOp::Neg,
+                expr,
+            } => {
                 let operand = sub(expr, agg)?;
                 self.check_constant(&CExpr::Neg(operand), e.span)?
             }
-            ExprKind::Unary { op: UnaryOp::Plus, expr } => self.expr(expr, scope, agg)?,
+            ExprKind::Unary {
+                op: UnaryOp::Plus,
+                expr,
+            } => self.expr(expr, scope, agg)?,
             ExprKind::Binary { op, lhs, rhs } => {
                 let compiled = if matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor) {
                     CExpr::Binary(*op, logical(lhs, agg)?, logical(rhs, agg)?)
@@ -1136,8 +1425,14 @@ impl Planner<'_> {
             }
             ExprKind::IsNull { expr, negated } => CExpr::IsNull(sub(expr, agg)?, *negated),
             ExprKind::CountStar => self.aggregate(AggregateKind::CountStar, false, None, agg, e.span)?,
-            ExprKind::FunctionCall { name, distinct, args } => self.call(name, *distinct, args, scope, agg, e.span)?,
-            ExprKind::Case { operand, whens, else_ } => CExpr::Case {
+            ExprKind::FunctionCall { name, distinct, args } => {
+                self.call(name, *distinct, args, scope, agg, e.span)?
+            }
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            } => CExpr::Case {
                 operand: operand.as_ref().map(|o| sub(o, agg)).transpose()?,
                 whens: whens
                     .iter()
@@ -1145,7 +1440,12 @@ impl Planner<'_> {
                     .collect::<PResult<_>>()?,
                 else_: else_.as_ref().map(|x| sub(x, agg)).transpose()?,
             },
-            ExprKind::ListComprehension { var, list, filter, map } => {
+            ExprKind::ListComprehension {
+                var,
+                list,
+                filter,
+                map,
+            } => {
                 let list = sub(list, agg)?;
                 let mut inner = scope.clone();
                 let slot = inner.declare(&var.name, VarKind::Value);
@@ -1153,16 +1453,33 @@ impl Planner<'_> {
                 CExpr::ListComprehension {
                     slot,
                     list,
-                    filter: filter.as_ref().map(|f| self.expr(f, &inner, &mut no_agg).map(Box::new)).transpose()?,
-                    map: map.as_ref().map(|m| self.expr(m, &inner, &mut no_agg).map(Box::new)).transpose()?,
+                    filter: filter
+                        .as_ref()
+                        .map(|f| self.expr(f, &inner, &mut no_agg).map(Box::new))
+                        .transpose()?,
+                    map: map
+                        .as_ref()
+                        .map(|m| self.expr(m, &inner, &mut no_agg).map(Box::new))
+                        .transpose()?,
                 }
             }
-            ExprKind::Quantifier { kind, var, list, predicate } => {
+            ExprKind::Quantifier {
+                kind,
+                var,
+                list,
+                predicate,
+            } => {
                 let list = sub(list, agg)?;
                 let mut inner = scope.clone();
                 let slot = inner.declare(&var.name, VarKind::Value);
-                let predicate = Box::new(self.expr(predicate, &inner, &mut AggContext::Forbidden("a quantifier"))?);
-                CExpr::Quantifier { kind: *kind, slot, list, predicate }
+                let predicate =
+                    Box::new(self.expr(predicate, &inner, &mut AggContext::Forbidden("a quantifier"))?);
+                CExpr::Quantifier {
+                    kind: *kind,
+                    slot,
+                    list,
+                    predicate,
+                }
             }
             ExprKind::PatternExpr(_) if !predicate => {
                 let message = "a pattern can stand alone only as a WHERE predicate; use exists(…) or a pattern comprehension [p = … | p]".to_string();
@@ -1180,11 +1497,75 @@ impl Planner<'_> {
                 let mut no_agg = AggContext::Forbidden("a pattern comprehension");
                 CExpr::PatternComprehension {
                     plan: Box::new(plan),
-                    filter: filter.as_ref().map(|f| self.expr(f, &inner, &mut no_agg).map(Box::new)).transpose()?,
+                    filter: filter
+                        .as_ref()
+                        .map(|f| self.expr(f, &inner, &mut no_agg).map(Box::new))
+                        .transpose()?,
                     map: Box::new(self.expr(map, &inner, &mut no_agg)?),
                 }
             }
         })
+    }
+
+    fn check_known_label(&self, label: &Ident) -> PResult<()> {
+        let Some(schema) = self.schema else { return Ok(()) };
+        if schema.labels.contains_key(&label.name) {
+            return Ok(());
+        }
+        let known = schema.labels.keys().map(String::as_str);
+        Err(self.unknown_name("label", &label.name, known, label.span))
+    }
+
+    fn check_known_type(&self, rel_type: &Ident) -> PResult<()> {
+        let Some(schema) = self.schema else { return Ok(()) };
+        if schema.relationships.contains_key(&rel_type.name) {
+            return Ok(());
+        }
+        let known = schema.relationships.keys().map(String::as_str);
+        Err(self.unknown_name("relationship type", &rel_type.name, known, rel_type.span))
+    }
+
+    fn check_known_property(&self, key: &Ident) -> PResult<()> {
+        let Some(schema) = self.schema else { return Ok(()) };
+        let mut known = schema
+            .labels
+            .values()
+            .flat_map(|l| l.properties.keys())
+            .chain(schema.relationships.values().flat_map(|r| r.properties.keys()));
+        if known.any(|k| *k == key.name) {
+            return Ok(());
+        }
+        let all: BTreeSet<&str> = schema
+            .labels
+            .values()
+            .flat_map(|l| l.properties.keys())
+            .chain(schema.relationships.values().flat_map(|r| r.properties.keys()))
+            .map(String::as_str)
+            .collect();
+        Err(self.unknown_name("property", &key.name, all.into_iter(), key.span))
+    }
+
+    fn unknown_name<'k>(
+        &self,
+        what: &str,
+        name: &str,
+        known: impl Iterator<Item = &'k str>,
+        span: Span,
+    ) -> QueryError {
+        let schema = self.schema.map_or("", |s| s.name.as_str());
+        let mut message = format!("{what} `{name}` is not in schema `{schema}`");
+        if let Some(near) = nearest(name, known) {
+            message.push_str(&format!("; did you mean `{near}`?"));
+        }
+        let detail = match what {
+            "label" => "UnknownLabel",
+            "property" => "UnknownPropertyKey",
+            _ => "UnknownRelationshipType",
+        };
+        self.at(
+            QueryError::new(ErrorClass::SemanticError, message).with_detail(detail),
+            span,
+        )
     }
 
     /// What a variable expression is known to hold, if it is a variable.
@@ -1211,7 +1592,10 @@ impl Planner<'_> {
 
     /// Pattern predicates may not introduce new named variables.
     fn check_pattern_predicate(&self, pattern: &Pattern, scope: &Scope) -> PResult<()> {
-        let names = pattern.nodes().filter_map(|n| n.var.as_ref()).chain(pattern.rels().filter_map(|r| r.var.as_ref()));
+        let names = pattern
+            .nodes()
+            .filter_map(|n| n.var.as_ref())
+            .chain(pattern.rels().filter_map(|r| r.var.as_ref()));
         for var in names {
             if scope.lookup(&var.name).is_none() {
                 return Err(self.at(undefined(&var.name, scope), var.span));
@@ -1220,14 +1604,27 @@ impl Planner<'_> {
         Ok(())
     }
 
-    fn call(&self, name: &Ident, distinct: bool, args: &[Expr], scope: &Scope, agg: &mut AggContext<'_>, span: Span) -> PResult<CExpr> {
+    fn call(
+        &self,
+        name: &Ident,
+        distinct: bool,
+        args: &[Expr],
+        scope: &Scope,
+        agg: &mut AggContext<'_>,
+        span: Span,
+    ) -> PResult<CExpr> {
         let lower = name.name.to_lowercase();
         if let Some(kind) = AggregateKind::from_name(&lower) {
             if args.len() != 1 {
                 let message = format!("{}() takes exactly one argument", name.name);
                 return Err(self.at(syntax("InvalidNumberOfArguments", message), span));
             }
-            let arg = self.expr(&args[0], scope, &mut AggContext::Forbidden("an aggregate function's argument"))
+            let arg = self
+                .expr(
+                    &args[0],
+                    scope,
+                    &mut AggContext::Forbidden("an aggregate function's argument"),
+                )
                 .map_err(|e| {
                     if e.detail.as_deref() == Some("NestedAggregation") {
                         e
@@ -1244,26 +1641,52 @@ impl Planner<'_> {
         if let Some(first) = args.first() {
             let kind = self.static_kind(first, scope);
             let wrong = match lower.as_str() {
-                "type" | "startnode" | "endnode" => matches!(kind, Some(VarKind::Node | VarKind::Path | VarKind::Scalar)),
-                "labels" => matches!(kind, Some(VarKind::Rel | VarKind::Path | VarKind::RelList | VarKind::Scalar)),
-                "size" => matches!(kind, Some(VarKind::Node | VarKind::Rel | VarKind::Path)) || matches!(first.kind, ExprKind::PatternExpr(_)),
+                "type" | "startnode" | "endnode" => {
+                    matches!(kind, Some(VarKind::Node | VarKind::Path | VarKind::Scalar))
+                }
+                "labels" => matches!(
+                    kind,
+                    Some(VarKind::Rel | VarKind::Path | VarKind::RelList | VarKind::Scalar)
+                ),
+                "size" => {
+                    matches!(kind, Some(VarKind::Node | VarKind::Rel | VarKind::Path))
+                        || matches!(first.kind, ExprKind::PatternExpr(_))
+                }
                 "length" => matches!(kind, Some(VarKind::Node | VarKind::Rel)),
                 _ => false,
             };
             if wrong {
-                let message = format!("{}() cannot take {}", name.name, kind.map_or("a pattern", VarKind::name));
+                let message = format!(
+                    "{}() cannot take {}",
+                    name.name,
+                    kind.map_or("a pattern", VarKind::name)
+                );
                 return Err(self.at(syntax("InvalidArgumentType", message), first.span));
             }
         }
-        let args = args.iter().map(|a| self.expr(a, scope, agg)).collect::<PResult<Vec<_>>>()?;
+        let args = args
+            .iter()
+            .map(|a| self.expr(a, scope, agg))
+            .collect::<PResult<Vec<_>>>()?;
         let canonical = functions::canonical_name(&lower).map_or(lower.clone(), |c| c.to_lowercase());
         Ok(CExpr::Call(canonical, args))
     }
 
-    fn aggregate(&self, kind: AggregateKind, distinct: bool, arg: Option<CExpr>, agg: &mut AggContext<'_>, span: Span) -> PResult<CExpr> {
+    fn aggregate(
+        &self,
+        kind: AggregateKind,
+        distinct: bool,
+        arg: Option<CExpr>,
+        agg: &mut AggContext<'_>,
+        span: Span,
+    ) -> PResult<CExpr> {
         match agg {
             AggContext::Forbidden(place) => {
-                let detail = if place.starts_with("an aggregate") { "NestedAggregation" } else { "InvalidAggregation" };
+                let detail = if place.starts_with("an aggregate") {
+                    "NestedAggregation"
+                } else {
+                    "InvalidAggregation"
+                };
                 let message = format!("aggregate functions are not allowed in {place}");
                 Err(self.at(syntax(detail, message), span))
             }
@@ -1282,12 +1705,32 @@ fn fold_constant(e: &CExpr) -> Option<Result<Value, QueryError>> {
     use super::values;
     let value = |x: &CExpr| match x {
         CExpr::Lit(v) => Some(Ok(v.clone())),
-        CExpr::List(items) if items.iter().all(|i| matches!(i, CExpr::Lit(_))) => {
-            Some(Ok(Value::List(items.iter().filter_map(|i| if let CExpr::Lit(v) = i { Some(v.clone()) } else { None }).collect())))
-        }
-        CExpr::Map(entries) if entries.iter().all(|(_, v)| matches!(v, CExpr::Lit(_))) => Some(Ok(Value::Map(
-            entries.iter().filter_map(|(k, v)| if let CExpr::Lit(v) = v { Some((k.clone(), v.clone())) } else { None }).collect(),
+        CExpr::List(items) if items.iter().all(|i| matches!(i, CExpr::Lit(_))) => Some(Ok(Value::List(
+            items
+                .iter()
+                .filter_map(|i| {
+                    if let CExpr::Lit(v) = i {
+                        Some(v.clone())
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
         ))),
+        CExpr::Map(entries) if entries.iter().all(|(_, v)| matches!(v, CExpr::Lit(_))) => {
+            Some(Ok(Value::Map(
+                entries
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        if let CExpr::Lit(v) = v {
+                            Some((k.clone(), v.clone()))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
+            )))
+        }
         other => fold_constant(other),
     };
     match e {
@@ -1319,7 +1762,12 @@ fn fold_constant(e: &CExpr) -> Option<Result<Value, QueryError>> {
 /// What a projected expression is known to hold.
 fn kind_of(e: &CExpr, scope: &Scope) -> VarKind {
     match e {
-        CExpr::Slot(s) => scope.vars.iter().rev().find(|(_, slot, _)| slot == s).map_or(VarKind::Value, |v| v.2),
+        CExpr::Slot(s) => scope
+            .vars
+            .iter()
+            .rev()
+            .find(|(_, slot, _)| slot == s)
+            .map_or(VarKind::Value, |v| v.2),
         CExpr::Lit(Value::Null) => VarKind::Value,
         CExpr::Lit(_)
         | CExpr::List(_)
@@ -1415,7 +1863,11 @@ fn step_reads(step: &Step, out: &mut BTreeSet<usize>) {
         }
     };
     match step {
-        Step::Nodes { slot, source, check: c } => {
+        Step::Nodes {
+            slot,
+            source,
+            check: c,
+        } => {
             if matches!(source, NodeSource::Bound) {
                 out.insert(*slot);
             }
@@ -1424,8 +1876,26 @@ fn step_reads(step: &Step, out: &mut BTreeSet<usize>) {
             }
             check(c, out);
         }
-        Step::Expand { from, rel, rel_bound, to, to_bound, rel_properties, check: c, .. }
-        | Step::VarExpand { from, rels: rel, rels_bound: rel_bound, to, to_bound, rel_properties, check: c, .. } => {
+        Step::Expand {
+            from,
+            rel,
+            rel_bound,
+            to,
+            to_bound,
+            rel_properties,
+            check: c,
+            ..
+        }
+        | Step::VarExpand {
+            from,
+            rels: rel,
+            rels_bound: rel_bound,
+            to,
+            to_bound,
+            rel_properties,
+            check: c,
+            ..
+        } => {
             out.insert(*from);
             if *rel_bound {
                 out.insert(*rel);
@@ -1455,7 +1925,10 @@ fn undefined(name: &str, scope: &Scope) -> QueryError {
 }
 
 fn already_bound(name: &str) -> QueryError {
-    syntax("VariableAlreadyBound", format!("variable `{name}` is already bound"))
+    syntax(
+        "VariableAlreadyBound",
+        format!("variable `{name}` is already bound"),
+    )
 }
 
 /// The plan as `EXPLAIN` prints it, one operator per line.
@@ -1501,7 +1974,13 @@ pub fn describe_op(op: &Op) -> String {
 }
 
 fn describe_step(step: &Step) -> String {
-    let types = |t: &[String]| if t.is_empty() { String::new() } else { format!(":{}", t.join("|")) };
+    let types = |t: &[String]| {
+        if t.is_empty() {
+            String::new()
+        } else {
+            format!(":{}", t.join("|"))
+        }
+    };
     let arrow = |d: &Direction, inner: String| match d {
         Direction::Outgoing => format!("-[{inner}]->"),
         Direction::Incoming => format!("<-[{inner}]-"),
@@ -1511,20 +1990,50 @@ fn describe_step(step: &Step) -> String {
         Step::Nodes { slot, source, .. } => match source {
             NodeSource::All => format!("AllNodesScan #{slot}"),
             NodeSource::Label(l) => format!("NodeByLabelScan #{slot}:{l}"),
-            NodeSource::Unique { label, property, .. } => format!("NodeUniqueSeek #{slot}:{label}({property})"),
+            NodeSource::Unique { label, property, .. } => {
+                format!("NodeUniqueSeek #{slot}:{label}({property})")
+            }
             NodeSource::Bound => format!("Argument #{slot}"),
         },
-        Step::Expand { from, to, direction, types: t, to_bound, .. } => {
+        Step::Expand {
+            from,
+            to,
+            direction,
+            types: t,
+            to_bound,
+            ..
+        } => {
             let into = if *to_bound { "Into" } else { "All" };
             format!("Expand({into}) #{from}{}#{to}", arrow(direction, types(t)))
         }
-        Step::VarExpand { from, to, direction, types: t, min, max, .. } => {
+        Step::VarExpand {
+            from,
+            to,
+            direction,
+            types: t,
+            min,
+            max,
+            ..
+        } => {
             let max = max.map_or(String::new(), |m| m.to_string());
-            format!("VarLengthExpand #{from}{}#{to}", arrow(direction, format!("{}*{min}..{max}", types(t))))
+            format!(
+                "VarLengthExpand #{from}{}#{to}",
+                arrow(direction, format!("{}*{min}..{max}", types(t)))
+            )
         }
-        Step::Shortest { from, to, all, direction, types: t, .. } => {
+        Step::Shortest {
+            from,
+            to,
+            all,
+            direction,
+            types: t,
+            ..
+        } => {
             let name = if *all { "AllShortestPaths" } else { "ShortestPath" };
-            format!("{name} #{from}{}#{to}", arrow(direction, format!("{}*", types(t))))
+            format!(
+                "{name} #{from}{}#{to}",
+                arrow(direction, format!("{}*", types(t)))
+            )
         }
         Step::BuildPath { slot, .. } => format!("ProjectPath #{slot}"),
     }

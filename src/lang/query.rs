@@ -9,9 +9,9 @@
 
 use super::ast::{ShowKind, Statement};
 use super::exec::{Access, Executor, Limits, Profile, to_result};
+use super::parse;
 use super::plan::{self, Plan};
 use super::result::{QueryResult, ResultValue};
-use super::parse;
 use crate::db::{Graph, Transaction};
 use crate::error::{Error, Result};
 use crate::graph::GraphIndex;
@@ -66,7 +66,12 @@ pub struct QueryOptions {
 impl Default for QueryOptions {
     fn default() -> QueryOptions {
         let limits = Limits::default();
-        QueryOptions { max_rows: limits.max_rows, max_path_depth: limits.max_path_depth, timeout: None, cancel: None }
+        QueryOptions {
+            max_rows: limits.max_rows,
+            max_path_depth: limits.max_path_depth,
+            timeout: None,
+            cancel: None,
+        }
     }
 }
 
@@ -93,13 +98,19 @@ pub struct PreparedQuery {
 impl PreparedQuery {
     /// Parses `text` once.
     pub fn new(text: &str) -> Result<PreparedQuery> {
-        Ok(PreparedQuery { statement: parse(text)?, text: text.to_string() })
+        Ok(PreparedQuery {
+            statement: parse(text)?,
+            text: text.to_string(),
+        })
     }
 
     /// A statement already parsed out of `text` (e.g. one statement of a
     /// script; its spans are offsets into `text`).
     pub fn from_parsed(statement: Statement, text: &str) -> PreparedQuery {
-        PreparedQuery { statement, text: text.to_string() }
+        PreparedQuery {
+            statement,
+            text: text.to_string(),
+        }
     }
 
     /// The parsed statement.
@@ -114,7 +125,13 @@ impl PreparedQuery {
 
     /// Runs the statement on `graph`.
     pub fn run(&self, graph: &Graph, params: &Params) -> Result<QueryResult> {
-        execute(graph, &self.statement, &self.text, params, &QueryOptions::default())
+        execute(
+            graph,
+            &self.statement,
+            &self.text,
+            params,
+            &QueryOptions::default(),
+        )
     }
 
     /// Runs the statement with limits and a cancel handle.
@@ -124,7 +141,12 @@ impl PreparedQuery {
 
     /// Runs the statement inside an open transaction (the REPL's
     /// `:begin` … `:commit`).
-    pub fn run_in(&self, tx: &mut Transaction<'_>, params: &Params, options: &QueryOptions) -> Result<QueryResult> {
+    pub fn run_in(
+        &self,
+        tx: &mut Transaction<'_>,
+        params: &Params,
+        options: &QueryOptions,
+    ) -> Result<QueryResult> {
         execute_in(tx, &self.statement, &self.text, params, options)
     }
 }
@@ -157,27 +179,56 @@ impl Graph {
 
 /// Runs a parsed statement on `graph`: reads under a snapshot, writes in a
 /// transaction of their own.
-pub fn execute(graph: &Graph, statement: &Statement, text: &str, params: &Params, options: &QueryOptions) -> Result<QueryResult> {
+pub fn execute(
+    graph: &Graph,
+    statement: &Statement,
+    text: &str,
+    params: &Params,
+    options: &QueryOptions,
+) -> Result<QueryResult> {
     let started = Instant::now();
     let mut result = if writes(statement) {
         let mut tx = graph.begin();
         let result = execute_in(&mut tx, statement, text, params, options)?;
         let info = tx.commit(text)?;
-        QueryResult { stats: info.stats, ..result }
+        QueryResult {
+            stats: info.stats,
+            ..result
+        }
     } else {
         let snapshot = graph.read();
-        run_statement(statement, text, params, options, &mut Access::Read(snapshot.index()), snapshot.schema())?
+        run_statement(
+            statement,
+            text,
+            params,
+            options,
+            &mut Access::Read(snapshot.index()),
+            snapshot.schema(),
+        )?
     };
     result.elapsed = started.elapsed();
     Ok(result)
 }
 
 /// Runs a parsed statement inside `tx` (which the caller commits).
-pub fn execute_in(tx: &mut Transaction<'_>, statement: &Statement, text: &str, params: &Params, options: &QueryOptions) -> Result<QueryResult> {
+pub fn execute_in(
+    tx: &mut Transaction<'_>,
+    statement: &Statement,
+    text: &str,
+    params: &Params,
+    options: &QueryOptions,
+) -> Result<QueryResult> {
     let started = Instant::now();
     let schema = tx.schema().cloned();
     let before = tx.stats();
-    let mut result = run_statement(statement, text, params, options, &mut Access::Write(tx), schema.as_ref())?;
+    let mut result = run_statement(
+        statement,
+        text,
+        params,
+        options,
+        &mut Access::Write(tx),
+        schema.as_ref(),
+    )?;
     result.stats = stats_difference(before, tx.stats());
     result.elapsed = started.elapsed();
     Ok(result)
@@ -186,7 +237,10 @@ pub fn execute_in(tx: &mut Transaction<'_>, statement: &Statement, text: &str, p
 /// True when running the statement may change the graph.
 fn writes(statement: &Statement) -> bool {
     match statement {
-        Statement::Query(q) => q.parts.iter().any(|p| p.clauses.iter().any(|c| c.kind.is_updating())),
+        Statement::Query(q) => q
+            .parts
+            .iter()
+            .any(|p| p.clauses.iter().any(|c| c.kind.is_updating())),
         Statement::Profile(inner) => writes(inner),
         Statement::Explain(_) | Statement::Show(_) => false,
     }
@@ -196,8 +250,12 @@ fn stats_difference(before: crate::db::ChangeStats, after: crate::db::ChangeStat
     crate::db::ChangeStats {
         nodes_created: after.nodes_created.saturating_sub(before.nodes_created),
         nodes_deleted: after.nodes_deleted.saturating_sub(before.nodes_deleted),
-        relationships_created: after.relationships_created.saturating_sub(before.relationships_created),
-        relationships_deleted: after.relationships_deleted.saturating_sub(before.relationships_deleted),
+        relationships_created: after
+            .relationships_created
+            .saturating_sub(before.relationships_created),
+        relationships_deleted: after
+            .relationships_deleted
+            .saturating_sub(before.relationships_deleted),
         properties_set: after.properties_set.saturating_sub(before.properties_set),
         properties_removed: after.properties_removed.saturating_sub(before.properties_removed),
         labels_added: after.labels_added.saturating_sub(before.labels_added),
@@ -217,13 +275,19 @@ fn run_statement(
         Statement::Show(kind) => Ok(show(*kind, access.index(), schema)),
         Statement::Explain(inner) => {
             let Statement::Query(query) = inner.as_ref() else {
-                return Ok(QueryResult { plan: Some("Show\n".into()), ..QueryResult::default() });
+                return Ok(QueryResult {
+                    plan: Some("Show\n".into()),
+                    ..QueryResult::default()
+                });
             };
-            let plan = plan::plan_query(query, text, access.index())?;
+            let plan = plan::plan_query(query, text, access.index(), schema)?;
             let described = plan::describe(&plan);
             Ok(QueryResult {
                 columns: vec!["plan".into()],
-                rows: described.lines().map(|l| vec![ResultValue::String(l.to_string())]).collect(),
+                rows: described
+                    .lines()
+                    .map(|l| vec![ResultValue::String(l.to_string())])
+                    .collect(),
                 plan: Some(described),
                 ..QueryResult::default()
             })
@@ -232,38 +296,64 @@ fn run_statement(
             let Statement::Query(query) = inner.as_ref() else {
                 return run_statement(inner, text, params, options, access, schema);
             };
-            let plan = plan::plan_query(query, text, access.index())?;
+            let plan = plan::plan_query(query, text, access.index(), schema)?;
             let mut profile = Profile::default();
             let mut result = run_plan(&plan, params, options, access, Some(&mut profile))?;
             let mut described = String::new();
             for (op, rows, time) in &profile.operators {
-                described.push_str(&format!("{op}\n    rows: {rows}, time: {:.3} ms\n", time.as_secs_f64() * 1000.0));
+                described.push_str(&format!(
+                    "{op}\n    rows: {rows}, time: {:.3} ms\n",
+                    time.as_secs_f64() * 1000.0
+                ));
             }
             result.plan = Some(described);
             Ok(result)
         }
         Statement::Query(query) => {
-            let plan = plan::plan_query(query, text, access.index())?;
+            let plan = plan::plan_query(query, text, access.index(), schema)?;
             run_plan(&plan, params, options, access, None)
         }
     }
 }
 
-fn run_plan(plan: &Plan, params: &Params, options: &QueryOptions, access: &mut Access<'_, '_>, profile: Option<&mut Profile>) -> Result<QueryResult> {
+fn run_plan(
+    plan: &Plan,
+    params: &Params,
+    options: &QueryOptions,
+    access: &mut Access<'_, '_>,
+    profile: Option<&mut Profile>,
+) -> Result<QueryResult> {
     let limits = Limits {
         max_rows: options.max_rows,
         max_path_depth: options.max_path_depth,
         deadline: options.timeout.map(|t| Instant::now() + t),
     };
     let cancelled = options.cancel.as_ref().map(|c| c.0.as_ref());
-    let mut executor = Executor { params, limits, profile: profile.as_ref().map(|_| Profile::default()), cancelled };
+    let mut executor = Executor {
+        params,
+        limits,
+        profile: profile.as_ref().map(|_| Profile::default()),
+        cancelled,
+    };
     let rows = executor.run(plan, access).map_err(Error::Query)?;
     if let (Some(out), Some(p)) = (profile, executor.profile.take()) {
         *out = p;
     }
     let index = access.index();
-    let rows = rows.iter().map(|row| row.iter().take(plan.columns.len()).map(|v| to_result(v, index)).collect()).collect();
-    Ok(QueryResult { columns: plan.columns.clone(), rows, ..QueryResult::default() })
+    let rows = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .take(plan.columns.len())
+                .map(|v| to_result(v, index))
+                .collect()
+        })
+        .collect();
+    Ok(QueryResult {
+        columns: plan.columns.clone(),
+        rows,
+        ..QueryResult::default()
+    })
 }
 
 fn show(kind: ShowKind, index: &GraphIndex, schema: Option<&Schema>) -> QueryResult {
@@ -271,30 +361,58 @@ fn show(kind: ShowKind, index: &GraphIndex, schema: Option<&Schema>) -> QueryRes
     let count = |n: usize| ResultValue::Int(n as i64);
     let (columns, rows): (Vec<&str>, Vec<Vec<ResultValue>>) = match kind {
         ShowKind::Labels => {
-            let mut labels: BTreeMap<String, usize> = index.label_counts().map(|(l, n)| (l.to_string(), n)).collect();
+            let mut labels: BTreeMap<String, usize> =
+                index.label_counts().map(|(l, n)| (l.to_string(), n)).collect();
             for label in schema.iter().flat_map(|s| s.labels.keys()) {
                 labels.entry(label.clone()).or_insert(0);
             }
-            (vec!["label", "count"], labels.into_iter().map(|(l, n)| vec![string(&l), count(n)]).collect())
+            (
+                vec!["label", "count"],
+                labels
+                    .into_iter()
+                    .map(|(l, n)| vec![string(&l), count(n)])
+                    .collect(),
+            )
         }
         ShowKind::RelationshipTypes => {
-            let mut types: BTreeMap<String, usize> =
-                index.relationship_type_counts().map(|(t, n)| (t.to_string(), n)).collect();
+            let mut types: BTreeMap<String, usize> = index
+                .relationship_type_counts()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect();
             for t in schema.iter().flat_map(|s| s.relationships.keys()) {
                 types.entry(t.clone()).or_insert(0);
             }
-            (vec!["relationshipType", "count"], types.into_iter().map(|(t, n)| vec![string(&t), count(n)]).collect())
+            (
+                vec!["relationshipType", "count"],
+                types
+                    .into_iter()
+                    .map(|(t, n)| vec![string(&t), count(n)])
+                    .collect(),
+            )
         }
         ShowKind::PropertyKeys => {
             let keys = index.property_keys();
-            (vec!["propertyKey"], keys.into_iter().map(|k| vec![string(k)]).collect())
+            (
+                vec!["propertyKey"],
+                keys.into_iter().map(|k| vec![string(k)]).collect(),
+            )
         }
         ShowKind::Schema => match schema {
-            None => (vec!["element", "name", "property", "type", "constraints"], Vec::new()),
-            Some(schema) => (vec!["element", "name", "property", "type", "constraints"], schema_rows(schema)),
+            None => (
+                vec!["element", "name", "property", "type", "constraints"],
+                Vec::new(),
+            ),
+            Some(schema) => (
+                vec!["element", "name", "property", "type", "constraints"],
+                schema_rows(schema),
+            ),
         },
     };
-    QueryResult { columns: columns.into_iter().map(String::from).collect(), rows, ..QueryResult::default() }
+    QueryResult {
+        columns: columns.into_iter().map(String::from).collect(),
+        rows,
+        ..QueryResult::default()
+    }
 }
 
 fn schema_rows(schema: &Schema) -> Vec<Vec<ResultValue>> {
@@ -309,22 +427,50 @@ fn schema_rows(schema: &Schema) -> Vec<Vec<ResultValue>> {
             parts.push("unique".to_string());
         }
         if let Some(v) = &p.vocabulary {
-            let words = schema.vocabularies.get(v).map(|w| w.join("|")).unwrap_or_default();
+            let words = schema
+                .vocabularies
+                .get(v)
+                .map(|w| w.join("|"))
+                .unwrap_or_default();
             parts.push(format!("one of {words}"));
         }
         parts.join(", ")
     };
     for (label, def) in &schema.labels {
-        rows.push(vec![s("label"), s(label), ResultValue::Null, ResultValue::Null, s(&def.doc)]);
+        rows.push(vec![
+            s("label"),
+            s(label),
+            ResultValue::Null,
+            ResultValue::Null,
+            s(&def.doc),
+        ]);
         for (key, p) in &def.properties {
-            rows.push(vec![s("label"), s(label), s(key), s(&p.value_type.to_string()), s(&describe(p))]);
+            rows.push(vec![
+                s("label"),
+                s(label),
+                s(key),
+                s(&p.value_type.to_string()),
+                s(&describe(p)),
+            ]);
         }
     }
     for (name, def) in &schema.relationships {
         let joins: Vec<String> = def.joins.iter().map(|(a, b)| format!("(:{a})->(:{b})")).collect();
-        rows.push(vec![s("relationship"), s(name), ResultValue::Null, ResultValue::Null, s(&joins.join(", "))]);
+        rows.push(vec![
+            s("relationship"),
+            s(name),
+            ResultValue::Null,
+            ResultValue::Null,
+            s(&joins.join(", ")),
+        ]);
         for (key, p) in &def.properties {
-            rows.push(vec![s("relationship"), s(name), s(key), s(&p.value_type.to_string()), s(&describe(p))]);
+            rows.push(vec![
+                s("relationship"),
+                s(name),
+                s(key),
+                s(&p.value_type.to_string()),
+                s(&describe(p)),
+            ]);
         }
     }
     rows

@@ -56,9 +56,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_mod, Assoc::Left))
         .op(Op::infix(Rule::op_pow, Assoc::Left))
         .op(Op::prefix(Rule::op_neg) | Op::prefix(Rule::op_pos))
-        .op(Op::postfix(Rule::property_lookup)
-            | Op::postfix(Rule::subscript)
-            | Op::postfix(Rule::label_test))
+        .op(Op::postfix(Rule::property_lookup) | Op::postfix(Rule::subscript) | Op::postfix(Rule::label_test))
 });
 
 fn is_prefix_op(rule: Rule) -> bool {
@@ -145,8 +143,7 @@ impl<'t> Builder<'t> {
         let s = pair.as_span();
         let start = self.base + s.start();
         let end = self.base + s.end();
-        let end = scan::token_before(self.tokens, end)
-            .map_or(end, |t| t.end.clamp(start, end));
+        let end = scan::token_before(self.tokens, end).map_or(end, |t| t.end.clamp(start, end));
         Span::new(start, end)
     }
 
@@ -160,10 +157,7 @@ impl<'t> Builder<'t> {
         self.error(
             self.span(pair).start,
             "UnexpectedSyntax",
-            format!(
-                "internal parser error: expected {what} in {:?}",
-                pair.as_rule()
-            ),
+            format!("internal parser error: expected {what} in {:?}", pair.as_rule()),
         )
     }
 
@@ -256,10 +250,7 @@ impl<'t> Builder<'t> {
 
     fn single_query(&self, pair: Pair<'_, Rule>) -> Result<SingleQuery> {
         let span = self.span(&pair);
-        let clauses = pair
-            .into_inner()
-            .map(|c| self.clause(c))
-            .collect::<Result<_>>()?;
+        let clauses = pair.into_inner().map(|c| self.clause(c)).collect::<Result<_>>()?;
         Ok(SingleQuery { clauses, span })
     }
 
@@ -375,9 +366,7 @@ impl<'t> Builder<'t> {
         let text = self.span(&e).slice(self.text).to_string();
         Ok(ProjectionItem {
             expr: self.expr(e)?,
-            alias: child(&pair, Rule::variable)
-                .map(|v| self.ident(&v))
-                .transpose()?,
+            alias: child(&pair, Rule::variable).map(|v| self.ident(&v)).transpose()?,
             text,
         })
     }
@@ -396,8 +385,7 @@ impl<'t> Builder<'t> {
         let var = || self.ident(&self.required(&pair, Rule::variable)?);
         Ok(match pair.as_rule() {
             Rule::set_property => {
-                let (target, key) =
-                    self.property_target(self.required(&pair, Rule::property_target)?)?;
+                let (target, key) = self.property_target(self.required(&pair, Rule::property_target)?)?;
                 SetItem::Property {
                     target,
                     key,
@@ -427,8 +415,7 @@ impl<'t> Builder<'t> {
                 labels: self.labels(&self.required(&pair, Rule::node_labels)?)?,
             },
             _ => {
-                let (target, key) =
-                    self.property_target(self.required(&pair, Rule::property_target)?)?;
+                let (target, key) = self.property_target(self.required(&pair, Rule::property_target)?)?;
                 RemoveItem::Property { target, key }
             }
         })
@@ -470,9 +457,7 @@ impl<'t> Builder<'t> {
 
     fn pattern_part(&self, pair: Pair<'_, Rule>) -> Result<Pattern> {
         let span = self.span(&pair);
-        let path_var = child(&pair, Rule::variable)
-            .map(|v| self.ident(&v))
-            .transpose()?;
+        let path_var = child(&pair, Rule::variable).map(|v| self.ident(&v)).transpose()?;
         let mut pattern = if let Some(sp) = child(&pair, Rule::shortest_path) {
             let kind = if has(&sp, Rule::kw_all_shortest_paths) {
                 PatternKind::AllShortest
@@ -587,10 +572,7 @@ impl<'t> Builder<'t> {
     }
 
     fn var_length(&self, pair: Pair<'_, Rule>) -> Result<(VarLength, Option<PatternKind>)> {
-        let mut length = VarLength {
-            min: None,
-            max: None,
-        };
+        let mut length = VarLength { min: None, max: None };
         let mut kind = None;
         for c in pair.into_inner() {
             match c.as_rule() {
@@ -767,9 +749,7 @@ impl<'t> Builder<'t> {
 
     /// The expression inside a wrapper rule such as `subscript_lo`.
     fn boxed_expr(&self, wrapper: &Pair<'_, Rule>) -> Result<Box<Expr>> {
-        Ok(Box::new(
-            self.expr(self.required(wrapper, Rule::expression)?)?,
-        ))
+        Ok(Box::new(self.expr(self.required(wrapper, Rule::expression)?)?))
     }
 
     fn infix(&self, lhs: Operand, op: Pair<'_, Rule>, rhs: Operand) -> Result<Operand> {
@@ -1124,10 +1104,9 @@ impl<'t> Builder<'t> {
                 'u' | 'U' => {
                     let len = if e == 'u' { 4 } else { 8 };
                     let hex: String = chars.by_ref().take(len).map(|(_, c)| c).collect();
-                    let code = (hex.chars().count() == len
-                        && hex.chars().all(|c| c.is_ascii_hexdigit()))
-                    .then(|| u32::from_str_radix(&hex, 16).ok())
-                    .flatten();
+                    let code = (hex.chars().count() == len && hex.chars().all(|c| c.is_ascii_hexdigit()))
+                        .then(|| u32::from_str_radix(&hex, 16).ok())
+                        .flatten();
                     match code.and_then(char::from_u32) {
                         Some(ch) => ch,
                         None => {

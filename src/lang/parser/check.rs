@@ -84,14 +84,10 @@ fn clause_order(text: &str, part: &SingleQuery, union: bool) -> Result {
 
 fn clause(text: &str, clause: &Clause) -> Result {
     match &clause.kind {
-        ClauseKind::Match { patterns, .. } => {
-            patterns.iter().try_for_each(|p| shortest_shape(text, p))
-        }
+        ClauseKind::Match { patterns, .. } => patterns.iter().try_for_each(|p| shortest_shape(text, p)),
         ClauseKind::With(p) => projection(text, p, true),
         ClauseKind::Return(p) => projection(text, p, false),
-        ClauseKind::Create { patterns } => patterns
-            .iter()
-            .try_for_each(|p| creatable(text, p, "CREATE")),
+        ClauseKind::Create { patterns } => patterns.iter().try_for_each(|p| creatable(text, p, "CREATE")),
         ClauseKind::Merge { pattern, .. } => creatable(text, pattern, "MERGE"),
         _ => Ok(()),
     }
@@ -163,9 +159,7 @@ fn creatable(text: &str, p: &Pattern, clause: &str) -> Result {
                 text,
                 rel.span,
                 "NoSingleRelationshipType",
-                format!(
-                    "a relationship in {clause} needs exactly one type, such as `-[:KNOWS]->`"
-                ),
+                format!("a relationship in {clause} needs exactly one type, such as `-[:KNOWS]->`"),
             ));
         }
         if rel.length.is_some() {

@@ -53,8 +53,7 @@ impl Expect {
 /// Keywords that begin a clause: when several are expected they merge into
 /// "a clause".
 const CLAUSE_KEYWORDS: [&str; 11] = [
-    "OPTIONAL", "MATCH", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DETACH",
-    "DELETE",
+    "OPTIONAL", "MATCH", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "REMOVE", "DETACH", "DELETE",
 ];
 
 fn expect(rule: Rule) -> Option<Expect> {
@@ -402,9 +401,10 @@ fn suggestion(word: &str, expected: &[Expect]) -> Option<&'static str> {
 /// Characters the language uses as punctuation; anything else stuck to a
 /// number makes the number invalid.
 fn is_language_punct(token: &str) -> bool {
-    token.chars().next().is_some_and(|c| {
-        c.is_whitespace() || "()[]{},;:.+-*/%^=<>|$'\"`!".contains(c)
-    })
+    token
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_whitespace() || "()[]{},;:.+-*/%^=<>|$'\"`!".contains(c))
 }
 
 /// Shortens long tokens (strings, mostly) for messages.

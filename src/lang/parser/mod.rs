@@ -118,14 +118,23 @@ mod probe {
     use super::*;
     fn pest_only(n: usize) -> bool {
         let q = format!("RETURN {}1{}", "(".repeat(n), ")".repeat(n));
-        std::thread::Builder::new().stack_size(2 << 20).spawn(move || {
-            let r = CypherParser::parse(Rule::statement_input, &q);
-            if let Err(e) = &r { println!("pest err at {n}: {:?}", e.variant); }
-        }).unwrap().join().is_ok()
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let r = CypherParser::parse(Rule::statement_input, &q);
+                if let Err(e) = &r {
+                    println!("pest err at {n}: {:?}", e.variant);
+                }
+            })
+            .unwrap()
+            .join()
+            .is_ok()
     }
     #[test]
     fn probe_pest() {
-        for n in [32, 64, 96, 128, 256] { println!("pest {n}: {}", pest_only(n)); }
+        for n in [32, 64, 96, 128, 256] {
+            println!("pest {n}: {}", pest_only(n));
+        }
     }
 }
 
@@ -138,7 +147,10 @@ mod probe {
 pub fn split_script(text: &str) -> Result<Vec<Span>, QueryError> {
     init();
     let tokens = scan::tokenize(text)?;
-    Ok(scan::split_statements(text, &tokens).into_iter().map(|(s, e)| Span::new(s, e)).collect())
+    Ok(scan::split_statements(text, &tokens)
+        .into_iter()
+        .map(|(s, e)| Span::new(s, e))
+        .collect())
 }
 
 /// Parses the statement at `span` of a script; positions refer to `text`.

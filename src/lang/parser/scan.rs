@@ -148,11 +148,7 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Token>, QueryError> {
                 }
             }
         };
-        tokens.push(Token {
-            kind,
-            start,
-            end: i,
-        });
+        tokens.push(Token { kind, start, end: i });
     }
     check_nesting(text, &tokens)?;
     Ok(tokens)
@@ -238,9 +234,7 @@ fn check_nesting(text: &str, tokens: &[Token]) -> Result<(), QueryError> {
                 }
                 _ => None,
             },
-            Kind::Word if is_case_keyword(text, tokens, n) => {
-                Some(t.text(text).eq_ignore_ascii_case("case"))
-            }
+            Kind::Word if is_case_keyword(text, tokens, n) => Some(t.text(text).eq_ignore_ascii_case("case")),
             _ => None,
         };
         match opens {
@@ -274,8 +268,7 @@ fn is_case_keyword(text: &str, tokens: &[Token], n: usize) -> bool {
     }
     let before = n.checked_sub(1).map(|p| tokens[p]);
     let after = tokens.get(n + 1);
-    !before.is_some_and(|t| t.is(text, ".") || t.is(text, ":"))
-        && !after.is_some_and(|t| t.is(text, ":"))
+    !before.is_some_and(|t| t.is(text, ".") || t.is(text, ":")) && !after.is_some_and(|t| t.is(text, ":"))
 }
 
 /// The byte ranges of the statements in a tokenized script: the tokens
@@ -319,20 +312,21 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<&str> {
-        tokenize(text)
-            .unwrap()
-            .iter()
-            .map(|t| t.text(text))
-            .collect()
+        tokenize(text).unwrap().iter().map(|t| t.text(text)).collect()
     }
 
     #[test]
     fn skips_comments_and_keeps_operators_whole() {
         assert_eq!(
             texts("MATCH (n) // c\n WHERE n.x <> 1.5e-3 /* x */ RETURN $p"),
-            ["MATCH", "(", "n", ")", "WHERE", "n", ".", "x", "<>", "1.5e-3", "RETURN", "$p"]
+            [
+                "MATCH", "(", "n", ")", "WHERE", "n", ".", "x", "<>", "1.5e-3", "RETURN", "$p"
+            ]
         );
-        assert_eq!(texts("'a\\'b' `x``y` [1..2]"), ["'a\\'b'", "`x``y`", "[", "1", "..", "2", "]"]);
+        assert_eq!(
+            texts("'a\\'b' `x``y` [1..2]"),
+            ["'a\\'b'", "`x``y`", "[", "1", "..", "2", "]"]
+        );
     }
 
     #[test]
