@@ -145,7 +145,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 println!(
                     "{:>6}  {}  +{}n -{}n +{}r -{}r  {}",
                     t.txn,
-                    t.unix_ms,
+                    utc_time(t.unix_ms),
                     t.nodes_written,
                     t.nodes_deleted,
                     t.relationships_written,
@@ -275,6 +275,14 @@ fn load(graph: &Graph, file: &str) -> Result<(), Error> {
     };
     println!("{report}");
     Ok(())
+}
+
+/// `2016-06-18T14:05:09Z` for milliseconds since the Unix epoch.
+pub fn utc_time(unix_ms: u64) -> String {
+    let seconds = unix_ms / 1000;
+    let day = crate::model::Date::from_days((seconds / 86_400) as i32);
+    let rest = seconds % 86_400;
+    format!("{day}T{:02}:{:02}:{:02}Z", rest / 3600, rest / 60 % 60, rest % 60)
 }
 
 /// Counts per label and relationship type, as `attest stats` prints them.

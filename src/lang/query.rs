@@ -190,7 +190,7 @@ pub fn execute(
     let mut result = if writes(statement) {
         let mut tx = graph.begin();
         let result = execute_in(&mut tx, statement, text, params, options)?;
-        let info = tx.commit(text)?;
+        let info = tx.commit(own_text(statement, text))?;
         QueryResult {
             stats: info.stats,
             ..result
@@ -232,6 +232,16 @@ pub fn execute_in(
     result.stats = stats_difference(before, tx.stats());
     result.elapsed = started.elapsed();
     Ok(result)
+}
+
+/// The statement's own text within `text` (a script may hold many), for
+/// the transaction log.
+fn own_text<'t>(statement: &Statement, text: &'t str) -> &'t str {
+    match statement {
+        Statement::Query(q) => q.span.slice(text).trim(),
+        Statement::Profile(inner) | Statement::Explain(inner) => own_text(inner, text),
+        Statement::Show(_) => text.trim(),
+    }
 }
 
 /// True when running the statement may change the graph.
