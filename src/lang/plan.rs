@@ -1625,13 +1625,7 @@ impl Planner<'_> {
                     scope,
                     &mut AggContext::Forbidden("an aggregate function's argument"),
                 )
-                .map_err(|e| {
-                    if e.detail.as_deref() == Some("NestedAggregation") {
-                        e
-                    } else {
-                        e
-                    }
-                })?;
+                ?;
             return self.aggregate(kind, distinct, Some(arg), agg, span);
         }
         if !functions::is_known(&lower) && !matches!(lower.as_str(), "evidence") {
