@@ -6,11 +6,17 @@
 //! library's public API only (`db`, `facts`, `schema`), as any embedding
 //! tool would. Only this layer knows about terminals.
 
+pub mod json;
+pub mod render;
+
 use crate::db::{Graph, OpenOptions, SchemaChoice};
 use crate::error::{Error, QueryError};
 use crate::facts;
+use crate::lang::{self, Params, PreparedQuery};
 use crate::schema::Schema;
 use clap::{Parser, Subcommand};
+use render::Format;
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -55,23 +61,71 @@ pub enum Command {
     Schema,
     /// Print the log of committed transactions.
     History,
+    /// Run script files: statements separated by `;`, `//` and `/* */`
+    /// comments. Stops at the first error (FILE:line:column, exit code 1).
+    Run {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Parameters as a JSON object of name: value.
+        #[arg(long, value_name = "FILE.json")]
+        params: Option<PathBuf>,
+    },
+    /// Run one statement.
+    Query {
+        text: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long, value_name = "FILE.json")]
+        params: Option<PathBuf>,
+    },
 }
 
 /// Entry point of the `attest` binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let source = script_text(&cli);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e, None);
+            report(&e, source.as_deref());
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The text an error position may point into, for the caret line.
+fn script_text(cli: &Cli) -> Option<String> {
+    match &cli.command {
+        Some(Command::Query { text, .. }) => Some(text.clone()),
+        _ => None,
     }
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
     let graph = open_store(&cli)?;
     match cli.command {
+        Some(Command::Run {
+            files,
+            format,
+            params,
+        }) => {
+            let params = read_params(params.as_deref())?;
+            for file in &files {
+                let name = file.display().to_string();
+                let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+                    path: name.clone(),
+                    source,
+                })?;
+                run_script(&graph, &text, &name, &params, format)?;
+            }
+            Ok(())
+        }
+        Some(Command::Query { text, format, params }) => {
+            let params = read_params(params.as_deref())?;
+            run_script(&graph, &text, "query", &params, format)
+        }
         Some(Command::Load { file }) => load(&graph, &file),
         Some(Command::Stats) => {
             print!("{}", render_stats(&graph));
@@ -91,7 +145,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 println!(
                     "{:>6}  {}  +{}n -{}n +{}r -{}r  {}",
                     t.txn,
-                    t.unix_ms,
+                    utc_time(t.unix_ms),
                     t.nodes_written,
                     t.nodes_deleted,
                     t.relationships_written,
@@ -102,9 +156,81 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         None => {
-            print!("{}", render_stats(&graph));
-            Ok(())
+            if std::io::stdin().is_terminal() {
+                print!("{}", render_stats(&graph));
+                Ok(())
+            } else {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|source| Error::Io {
+                        path: "standard input".into(),
+                        source,
+                    })?;
+                run_script(&graph, &text, "stdin", &Params::new(), Format::Table)
+            }
         }
+    }
+}
+
+fn read_params(path: Option<&Path>) -> Result<Params, Error> {
+    let Some(path) = path else {
+        return Ok(Params::new());
+    };
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: name.clone(),
+        source,
+    })?;
+    Ok(json::params_from_json(&text, &name)?)
+}
+
+/// A script failed: the error is already printed.
+#[derive(Debug)]
+pub struct Reported;
+
+/// Runs the statements of a script one by one, printing each result as
+/// soon as it is complete (so a reader of the output can tell how far the
+/// script got). The first error is printed with FILE:line:column and the
+/// offending line, and ends the script.
+pub fn run_script(
+    graph: &Graph,
+    text: &str,
+    file: &str,
+    params: &Params,
+    format: Format,
+) -> Result<(), Error> {
+    let spans = lang::split_script(text).map_err(|e| Error::Query(e.in_file(file)))?;
+    let stdout = std::io::stdout();
+    for span in spans {
+        let outcome = lang::parse_at(text, span)
+            .map_err(Error::Query)
+            .and_then(|statement| PreparedQuery::from_parsed(statement, text).run(graph, params));
+        match outcome {
+            Ok(result) => {
+                let mut out = stdout.lock();
+                let _ = out.write_all(render::render(&result, format, None).as_bytes());
+                let _ = out.flush();
+            }
+            Err(e) => {
+                let e = locate(e, file, text, span);
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Gives an error without a position the statement's start, and names the file.
+fn locate(e: Error, file: &str, text: &str, span: lang::ast::Span) -> Error {
+    match e {
+        Error::Query(mut q) => {
+            if q.position.is_none() {
+                q.position = Some(span.position(text));
+            }
+            Error::Query(q.in_file(file))
+        }
+        other => other,
     }
 }
 
@@ -151,6 +277,14 @@ fn load(graph: &Graph, file: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// `2016-06-18T14:05:09Z` for milliseconds since the Unix epoch.
+pub fn utc_time(unix_ms: u64) -> String {
+    let seconds = unix_ms / 1000;
+    let day = crate::model::Date::from_days((seconds / 86_400) as i32);
+    let rest = seconds % 86_400;
+    format!("{day}T{:02}:{:02}:{:02}Z", rest / 3600, rest / 60 % 60, rest % 60)
+}
+
 /// Counts per label and relationship type, as `attest stats` prints them.
 pub fn render_stats(graph: &Graph) -> String {
     let stats = graph.stats();
@@ -176,6 +310,11 @@ pub fn render_stats(graph: &Graph) -> String {
 /// a caret under the position.
 pub fn report(error: &Error, source: Option<&str>) {
     eprintln!("{error}");
+    let file_text = match error {
+        Error::Query(QueryError { file: Some(f), .. }) if source.is_none() => std::fs::read_to_string(f).ok(),
+        _ => None,
+    };
+    let source = source.or(file_text.as_deref());
     if let (Error::Query(q), Some(text)) = (error, source)
         && let Some(snippet) = caret_snippet(q, text)
     {

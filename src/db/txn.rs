@@ -697,6 +697,17 @@ fn check_name(what: &str, name: &str) -> Result<()> {
 
 fn check_property(key: &str, value: &Value) -> Result<()> {
     check_name("property", key)?;
+    let nested_list = match value {
+        Value::List(items) => items.iter().any(|v| matches!(v, Value::List(_) | Value::Map(_))),
+        _ => false,
+    };
+    if nested_list {
+        let message =
+            format!("property `{key}` cannot hold a list of lists or maps (lists hold plain values)");
+        return Err(QueryError::new(ErrorClass::TypeError, message)
+            .with_detail("InvalidPropertyType")
+            .into());
+    }
     if !value.is_storable() {
         let message = format!(
             "property `{key}` cannot hold a {} (only values can be stored)",

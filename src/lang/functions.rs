@@ -116,6 +116,7 @@ const SPECS: &[Spec] = &[
     spec("last", 1, 1, Scalar),
     spec("tail", 1, 1, Scalar),
     spec("range", 2, 3, Scalar),
+    spec("rand", 0, 0, Scalar),
     // Other scalars.
     spec("coalesce", 1, VARIADIC, Scalar),
     spec("date", 0, 1, Scalar),
@@ -132,6 +133,7 @@ const SPECS: &[Spec] = &[
     spec("endNode", 1, 1, Graph),
     spec("exists", 1, 1, Graph),
     spec("evidence", 1, 1, Graph),
+    spec("timeline", 0, 0, Graph),
     spec("shortestPath", 1, 1, Graph),
     spec("allShortestPaths", 1, 1, Graph),
     // Aggregates.
@@ -474,7 +476,18 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         }
         "tail" => Ok(list_arg(fname, arg(0))?
             .map_or(Value::Null, |l| Value::List(l.iter().skip(1).cloned().collect()))),
-        "range" => range(args),
+        "range" => range(args).map_err(|e| {
+            // openCypher classes a non-integer bound or step as an argument error.
+            if e.class == ErrorClass::TypeError {
+                QueryError {
+                    class: ErrorClass::ArgumentError,
+                    ..e
+                }
+            } else {
+                e
+            }
+        }),
+        "rand" => Ok(Value::Float(random_unit())),
 
         // Other scalars.
         "coalesce" => Ok(args.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null)),
@@ -814,6 +827,29 @@ fn split(s: &Value, delimiter: &Value) -> Result<Value> {
     }
     pieces.push(Value::String(s.get(piece_start..).unwrap_or("").to_string()));
     Ok(Value::List(pieces))
+}
+
+/// A pseudo-random float in [0, 1): xorshift64* seeded from the clock once
+/// per thread. `rand()` needs no cryptographic quality, and this avoids a
+/// dependency.
+fn random_unit() -> f64 {
+    use std::cell::Cell;
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0x9E37_79B9_7F4A_7C15, |d| d.as_nanos() as u64)
+                | 1,
+        );
+    }
+    STATE.with(|state| {
+        let mut x = state.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        state.set(x);
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    })
 }
 
 // ---------------------------------------------------------------------------

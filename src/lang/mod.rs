@@ -20,6 +20,9 @@ mod query;
 pub mod result;
 pub mod values;
 
-pub use parser::{CALL_LIMIT, parse, parse_at, parse_expression, parse_script, split_script};
+pub use parser::{
+    CALL_LIMIT, MAX_EXPRESSION_DEPTH, MAX_NESTING, parse, parse_at, parse_expression, parse_script,
+    split_script,
+};
 pub use query::{CancelHandle, Params, PreparedQuery, QueryOptions, execute, execute_in};
 pub use result::{NodeValue, QueryResult, RelValue, ResultValue};

@@ -46,7 +46,10 @@ pub enum ResultValue {
     Node(NodeValue),
     Relationship(RelValue),
     /// Nodes and relationships alternating; `nodes.len() == rels.len() + 1`.
-    Path { nodes: Vec<NodeValue>, rels: Vec<RelValue> },
+    Path {
+        nodes: Vec<NodeValue>,
+        rels: Vec<RelValue>,
+    },
 }
 
 impl ResultValue {
@@ -60,7 +63,11 @@ impl ResultValue {
             Value::String(s) => ResultValue::String(s.clone()),
             Value::Date(d) => ResultValue::Date(*d),
             Value::List(items) => ResultValue::List(items.iter().map(ResultValue::from_plain).collect()),
-            Value::Map(m) => ResultValue::Map(m.iter().map(|(k, v)| (k.clone(), ResultValue::from_plain(v))).collect()),
+            Value::Map(m) => ResultValue::Map(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), ResultValue::from_plain(v)))
+                    .collect(),
+            ),
         }
     }
 
@@ -113,8 +120,12 @@ impl QueryResult {
             rows: &'a [Vec<ResultValue>],
             stats: &'a ChangeStats,
         }
-        serde_json::to_string(&Line { columns: &self.columns, rows: &self.rows, stats: &self.stats })
-            .unwrap_or_else(|e| format!("{{\"error\": \"cannot encode result: {e}\"}}"))
+        serde_json::to_string(&Line {
+            columns: &self.columns,
+            rows: &self.rows,
+            stats: &self.stats,
+        })
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot encode result: {e}\"}}"))
     }
 }
 
@@ -339,18 +350,28 @@ mod tests {
 
     #[test]
     fn json_follows_the_conformance_encoding() {
-        let node = NodeValue { id: NodeId(1), labels: vec!["A".into()], properties: Properties::new() };
+        let node = NodeValue {
+            id: NodeId(1),
+            labels: vec!["A".into()],
+            properties: Properties::new(),
+        };
         let result = QueryResult {
             columns: vec!["x".into(), "n".into()],
-            rows: vec![vec![ResultValue::Float(f64::NAN), ResultValue::Node(node)], vec![
-                ResultValue::Float(1.0),
-                ResultValue::Map(BTreeMap::from([("$k".to_string(), ResultValue::Int(1))])),
-            ]],
+            rows: vec![
+                vec![ResultValue::Float(f64::NAN), ResultValue::Node(node)],
+                vec![
+                    ResultValue::Float(1.0),
+                    ResultValue::Map(BTreeMap::from([("$k".to_string(), ResultValue::Int(1))])),
+                ],
+            ],
             ..QueryResult::default()
         };
         let line = result.to_json_line();
         assert!(line.contains(r#"{"$float":"NaN"}"#), "{line}");
-        assert!(line.contains(r#"{"$node":{"id":1,"labels":["A"],"properties":{}}}"#), "{line}");
+        assert!(
+            line.contains(r#"{"$node":{"id":1,"labels":["A"],"properties":{}}}"#),
+            "{line}"
+        );
         assert!(line.contains(r#"1.0"#), "{line}");
         assert!(line.contains(r#"{"$map":{"$k":1}}"#), "{line}");
         assert!(line.contains(r#""stats":{"nodes_created":0"#), "{line}");
@@ -358,10 +379,27 @@ mod tests {
 
     #[test]
     fn paths_carry_directions() {
-        let a = NodeValue { id: NodeId(1), labels: vec![], properties: Properties::new() };
-        let b = NodeValue { id: NodeId(2), labels: vec![], properties: Properties::new() };
-        let r = RelValue { id: RelId(5), rel_type: "T".into(), start: NodeId(2), end: NodeId(1), properties: Properties::new() };
-        let path = ResultValue::Path { nodes: vec![a, b], rels: vec![r] };
+        let a = NodeValue {
+            id: NodeId(1),
+            labels: vec![],
+            properties: Properties::new(),
+        };
+        let b = NodeValue {
+            id: NodeId(2),
+            labels: vec![],
+            properties: Properties::new(),
+        };
+        let r = RelValue {
+            id: RelId(5),
+            rel_type: "T".into(),
+            start: NodeId(2),
+            end: NodeId(1),
+            properties: Properties::new(),
+        };
+        let path = ResultValue::Path {
+            nodes: vec![a, b],
+            rels: vec![r],
+        };
         let json = serde_json::to_string(&path).unwrap();
         assert!(json.contains(r#""dir":"<-""#), "{json}");
         assert_eq!(path.to_string(), "()<-[:T]-()");

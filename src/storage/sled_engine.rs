@@ -96,11 +96,26 @@ impl SledEngine {
     /// ```
     pub fn open_with(path: &Path, options: SledOptions) -> Result<SledEngine> {
         check_store_dir(path)?;
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(options.cache_capacity_bytes)
-            .open()
-            .map_err(|e| open_error(path, e))?;
+        let open = || {
+            sled::Config::new()
+                .path(path)
+                .cache_capacity(options.cache_capacity_bytes)
+                .open()
+        };
+        // sled releases its file lock from a background thread shortly after
+        // the last handle is dropped, so a store this process just closed can
+        // look locked for a few milliseconds: retry briefly before reporting
+        // it in use. Another process's lock still fails within half a second.
+        let mut attempt = 0;
+        let db = loop {
+            match open().map_err(|e| open_error(path, e)) {
+                Err(Error::Locked { .. }) if attempt < 10 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other?,
+            }
+        };
         Ok(SledEngine {
             db,
             path: path.to_path_buf(),

@@ -121,3 +121,29 @@ fn parse_statement(
     check::statement(text, &statement)?;
     Ok(statement)
 }
+
+/// The spans of the statements of a script (split at `;`, comments and
+/// empty statements skipped), without parsing them: a runner can then parse
+/// and run them one by one, so the statements before a broken one still run.
+///
+/// # Errors
+/// An unterminated string or comment, or nesting too deep, anywhere in `text`.
+pub fn split_script(text: &str) -> Result<Vec<Span>, QueryError> {
+    init();
+    let scanned = scan::tokenize(text)?;
+    Ok(scan::split_statements(text, &scanned.tokens)
+        .into_iter()
+        .map(|(s, e)| Span::new(s, e))
+        .collect())
+}
+
+/// Parses the statement at `span` of a script; positions refer to `text`.
+///
+/// # Errors
+/// A `SyntaxError` [`QueryError`] with its position in `text`.
+pub fn parse_at(text: &str, span: Span) -> Result<Statement, QueryError> {
+    init();
+    let scanned = scan::tokenize(text)?;
+    let input = scanned.pest_input(text);
+    parse_statement(text, &input, span.start, span.end, &scanned.tokens)
+}

@@ -1,0 +1,225 @@
+//! Printing results: aligned tables, CSV, Markdown and JSON Lines.
+
+use crate::lang::{QueryResult, ResultValue};
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns with a row count (for people).
+    Table,
+    /// One JSON object per statement (the conformance contract).
+    Json,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// A Markdown table.
+    Markdown,
+}
+
+/// A value as a table cell: strings without quotes, the rest as Cypher.
+fn cell(value: &ResultValue) -> String {
+    match value {
+        ResultValue::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Renders a result; `max_rows` cuts long results with a notice.
+pub fn render(result: &QueryResult, format: Format, max_rows: Option<usize>) -> String {
+    match format {
+        Format::Json => format!("{}\n", result.to_json_line()),
+        Format::Csv => csv(result),
+        Format::Markdown => markdown(result, max_rows),
+        Format::Table => table(result, max_rows),
+    }
+}
+
+fn shown(result: &QueryResult, max_rows: Option<usize>) -> (&[Vec<ResultValue>], usize) {
+    let n = max_rows.map_or(result.rows.len(), |m| m.min(result.rows.len()));
+    (&result.rows[..n], result.rows.len() - n)
+}
+
+fn table(result: &QueryResult, max_rows: Option<usize>) -> String {
+    let mut out = String::new();
+    if let Some(plan) = &result.plan
+        && result.columns != ["plan"]
+    {
+        out.push_str(plan);
+    }
+    if !result.columns.is_empty() {
+        let (rows, hidden) = shown(result, max_rows);
+        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(cell).collect()).collect();
+        let widths: Vec<usize> = (0..result.columns.len())
+            .map(|i| {
+                cells
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([result.columns[i].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |values: &[String]| {
+            let padded: Vec<String> = values
+                .iter()
+                .zip(&widths)
+                .map(|(v, w)| format!("{v}{}", " ".repeat(w - v.chars().count())))
+                .collect();
+            format!("| {} |\n", padded.join(" | "))
+        };
+        let rule = format!(
+            "+{}+\n",
+            widths
+                .iter()
+                .map(|w| "-".repeat(w + 2))
+                .collect::<Vec<_>>()
+                .join("+")
+        );
+        out.push_str(&rule);
+        out.push_str(&line(&result.columns));
+        out.push_str(&rule);
+        for row in &cells {
+            out.push_str(&line(row));
+        }
+        out.push_str(&rule);
+        if hidden > 0 {
+            out.push_str(&format!(
+                "… {hidden} more row(s) not shown (raise the limit with :rows N)\n"
+            ));
+        }
+    }
+    out.push_str(&summary(result));
+    out
+}
+
+/// `3 rows, 0.42 ms` plus what a writing statement changed.
+pub fn summary(result: &QueryResult) -> String {
+    let n = result.rows.len();
+    let mut parts = vec![format!("{n} row{}", if n == 1 { "" } else { "s" })];
+    let s = &result.stats;
+    for (count, what) in [
+        (s.nodes_created, "nodes created"),
+        (s.nodes_deleted, "nodes deleted"),
+        (s.relationships_created, "relationships created"),
+        (s.relationships_deleted, "relationships deleted"),
+        (s.properties_set, "properties set"),
+        (s.properties_removed, "properties removed"),
+        (s.labels_added, "labels added"),
+        (s.labels_removed, "labels removed"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{count} {what}"));
+        }
+    }
+    format!(
+        "{} ({:.2} ms)\n",
+        parts.join(", "),
+        result.elapsed.as_secs_f64() * 1000.0
+    )
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv(result: &QueryResult) -> String {
+    let mut out = String::new();
+    if result.columns.is_empty() {
+        return out;
+    }
+    out.push_str(
+        &result
+            .columns
+            .iter()
+            .map(|c| csv_field(c))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push('\n');
+    for row in &result.rows {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|v| match v {
+                ResultValue::Null => String::new(),
+                other => csv_field(&cell(other)),
+            })
+            .collect();
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn markdown(result: &QueryResult, max_rows: Option<usize>) -> String {
+    if result.columns.is_empty() {
+        return summary(result);
+    }
+    let escape = |s: String| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!(
+        "| {} |\n",
+        result
+            .columns
+            .iter()
+            .map(|c| escape(c.clone()))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    out.push_str(&format!("|{}\n", " --- |".repeat(result.columns.len())));
+    let (rows, hidden) = shown(result, max_rows);
+    for row in rows {
+        out.push_str(&format!(
+            "| {} |\n",
+            row.iter()
+                .map(|v| escape(cell(v)))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+    }
+    if hidden > 0 {
+        out.push_str(&format!("\n… {hidden} more row(s) not shown\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result() -> QueryResult {
+        QueryResult {
+            columns: vec!["name".into(), "n".into()],
+            rows: vec![
+                vec![ResultValue::String("Ash Carter".into()), ResultValue::Int(2)],
+                vec![ResultValue::String("a, \"b\"".into()), ResultValue::Null],
+            ],
+            ..QueryResult::default()
+        }
+    }
+
+    #[test]
+    fn tables_align_and_count() {
+        let text = render(&result(), Format::Table, None);
+        assert!(text.contains("| Ash Carter | 2    |"), "{text}");
+        assert!(text.contains("2 rows"), "{text}");
+        let cut = render(&result(), Format::Table, Some(1));
+        assert!(cut.contains("1 more row(s) not shown"), "{cut}");
+    }
+
+    #[test]
+    fn csv_quotes_and_leaves_nulls_empty() {
+        assert_eq!(
+            render(&result(), Format::Csv, None),
+            "name,n\nAsh Carter,2\n\"a, \"\"b\"\"\",\n"
+        );
+    }
+
+    #[test]
+    fn markdown_escapes_pipes() {
+        let mut r = result();
+        r.rows[0][0] = ResultValue::String("a|b".into());
+        assert!(render(&r, Format::Markdown, None).contains("a\\|b"));
+    }
+}

@@ -1,0 +1,1574 @@
+//! The executor: runs a [`Plan`] over the graph, row by row.
+//!
+//! Each operator turns the rows of the previous one into new rows (slots as
+//! the planner assigned them). Matches run depth-first over their steps,
+//! checking relationship uniqueness and pushed-down filters as soon as the
+//! slots they read are bound. Writing operators go through the transaction,
+//! so later clauses — and later rows of the same clause — see earlier
+//! changes. Calls `plan`, `values`, `functions`, the graph index and the
+//! transaction API.
+
+use super::Params;
+use super::ast::{BinaryOp, Quantifier};
+use super::functions;
+use super::plan::*;
+use super::result::{NodeValue, RelValue, ResultValue};
+use super::values::{self, Aggregator, GroupKey};
+use crate::db::{Transaction, evidence_in};
+use crate::error::{ErrorClass, QueryError};
+use crate::graph::GraphIndex;
+use crate::model::{Direction, ElementId, NodeId, Path, Properties, RelId, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+type EResult<T> = Result<T, QueryError>;
+pub type Row = Vec<Value>;
+
+/// Read-only or read-write access to the graph.
+pub enum Access<'t, 'g> {
+    Read(&'t GraphIndex),
+    Write(&'t mut Transaction<'g>),
+}
+
+impl<'g> Access<'_, 'g> {
+    pub fn index(&self) -> &GraphIndex {
+        match self {
+            Access::Read(index) => index,
+            Access::Write(tx) => tx.index(),
+        }
+    }
+
+    fn tx(&mut self) -> EResult<&mut Transaction<'g>> {
+        match self {
+            Access::Write(tx) => Ok(tx),
+            Access::Read(_) => Err(QueryError::new(
+                ErrorClass::SemanticError,
+                "this statement cannot write here",
+            )),
+        }
+    }
+}
+
+/// Limits that stop a runaway query with a clear error.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Most rows any operator may produce.
+    pub max_rows: usize,
+    /// Longest variable-length path explored.
+    pub max_path_depth: u64,
+    /// Wall-clock deadline.
+    pub deadline: Option<Instant>,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_rows: 50_000_000,
+            max_path_depth: 64,
+            deadline: None,
+        }
+    }
+}
+
+/// Rows and time per operator, for `PROFILE`.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    pub operators: Vec<(String, usize, Duration)>,
+}
+
+/// Runs a plan; returns the rows of its `RETURN` (empty without one).
+pub struct Executor<'p> {
+    pub params: &'p Params,
+    pub limits: Limits,
+    pub profile: Option<Profile>,
+    /// Set by a cancel handle; checked between rows.
+    pub cancelled: Option<&'p std::sync::atomic::AtomicBool>,
+}
+
+impl Executor<'_> {
+    pub fn run(&mut self, plan: &Plan, access: &mut Access<'_, '_>) -> EResult<Vec<Row>> {
+        let mut all = Vec::new();
+        for pipeline in &plan.parts {
+            let rows = self.pipeline(pipeline, access)?;
+            all.extend(rows);
+        }
+        if plan.parts.len() > 1 && !plan.union_all {
+            let mut seen = HashSet::new();
+            all.retain(|row| seen.insert(GroupKey::new(Value::List(row.clone()))));
+        }
+        Ok(all)
+    }
+
+    fn pipeline(&mut self, pipeline: &Pipeline, access: &mut Access<'_, '_>) -> EResult<Vec<Row>> {
+        let mut rows: Vec<Row> = vec![Vec::new()];
+        for op in &pipeline.ops {
+            let started = Instant::now();
+            rows = self.op(op, rows, access)?;
+            if let Some(profile) = &mut self.profile {
+                profile
+                    .operators
+                    .push((describe_op(op), rows.len(), started.elapsed()));
+            }
+        }
+        if pipeline.columns.is_empty() {
+            rows.clear();
+        }
+        Ok(rows)
+    }
+
+    fn check_limits(&self, produced: usize) -> EResult<()> {
+        if produced > self.limits.max_rows {
+            let message = format!(
+                "the query produced more than {} rows (limit max_rows)",
+                self.limits.max_rows
+            );
+            return Err(QueryError::new(ErrorClass::LimitExceeded, message));
+        }
+        if let Some(deadline) = self.limits.deadline
+            && Instant::now() > deadline
+        {
+            return Err(QueryError::new(
+                ErrorClass::LimitExceeded,
+                "the query ran past its time limit (limit timeout)",
+            ));
+        }
+        if self
+            .cancelled
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            return Err(QueryError::new(ErrorClass::Cancelled, "the query was cancelled"));
+        }
+        Ok(())
+    }
+
+    fn op(&mut self, op: &Op, rows: Vec<Row>, access: &mut Access<'_, '_>) -> EResult<Vec<Row>> {
+        match op {
+            Op::Match { plan, optional } => {
+                let mut out = Vec::new();
+                for row in rows {
+                    let before = out.len();
+                    self.match_row(plan, row.clone(), access.index(), &mut out)?;
+                    if *optional && out.len() == before {
+                        let mut row = row;
+                        row.resize(plan.width, Value::Null);
+                        for slot in &plan.binds {
+                            row[*slot] = Value::Null;
+                        }
+                        out.push(row);
+                    }
+                }
+                Ok(out)
+            }
+            Op::Unwind { expr, slot } => {
+                let mut out = Vec::new();
+                for row in rows {
+                    let value = self.eval(expr, &row, access.index())?;
+                    let items = match value {
+                        Value::List(items) => items,
+                        Value::Null => Vec::new(),
+                        other => vec![other],
+                    };
+                    for item in items {
+                        let mut r = row.clone();
+                        r.resize(slot + 1, Value::Null);
+                        r[*slot] = item;
+                        out.push(r);
+                        self.check_limits(out.len())?;
+                    }
+                }
+                Ok(out)
+            }
+            Op::Project(p) => self.project(p, rows, access.index()),
+            Op::Create(patterns) => {
+                let mut out = Vec::with_capacity(rows.len());
+                for mut row in rows {
+                    for pattern in patterns {
+                        self.create(pattern, &mut row, access)?;
+                    }
+                    out.push(row);
+                }
+                Ok(out)
+            }
+            Op::Merge {
+                plan,
+                create,
+                on_create,
+                on_match,
+            } => {
+                let mut out = Vec::new();
+                for row in rows {
+                    let mut matches = Vec::new();
+                    self.match_row(plan, row.clone(), access.index(), &mut matches)?;
+                    if matches.is_empty() {
+                        let mut row = row;
+                        row.resize(plan.width, Value::Null);
+                        self.check_merge_properties(create, &row, access.index())?;
+                        self.create(create, &mut row, access)?;
+                        self.set(on_create, &row, access)?;
+                        out.push(row);
+                    } else {
+                        for m in matches {
+                            self.set(on_match, &m, access)?;
+                            out.push(m);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            Op::Set(items) => {
+                for row in &rows {
+                    self.set(items, row, access)?;
+                }
+                Ok(rows)
+            }
+            Op::Remove(items) => {
+                for row in &rows {
+                    for item in items {
+                        match item {
+                            RemoveOp::Property { target, key } => {
+                                let target = self.eval(target, row, access.index())?;
+                                set_property(access, &target, key, Value::Null)?;
+                            }
+                            RemoveOp::Labels { slot, labels } => {
+                                if let Value::Node(id) = row[*slot] {
+                                    for label in labels {
+                                        access.tx()?.remove_label(id, label).map_err(query_error)?;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(rows)
+            }
+            Op::Delete { detach, exprs } => {
+                let mut nodes = Vec::new();
+                let mut rels = Vec::new();
+                for row in &rows {
+                    for e in exprs {
+                        match self.eval(e, row, access.index())? {
+                            Value::Null => {}
+                            Value::Node(n) => nodes.push(n),
+                            Value::Relationship(r) => rels.push(r),
+                            Value::Path(p) => {
+                                nodes.extend(p.nodes);
+                                rels.extend(p.rels);
+                            }
+                            other => {
+                                let message = format!(
+                                    "DELETE takes nodes, relationships or paths, not {}",
+                                    other.type_name()
+                                );
+                                return Err(QueryError::new(ErrorClass::TypeError, message)
+                                    .with_detail("InvalidArgumentType"));
+                            }
+                        }
+                    }
+                }
+                let tx = access.tx()?;
+                for r in rels {
+                    if tx.index().relationship(r).is_some() {
+                        tx.delete_relationship(r).map_err(query_error)?;
+                    }
+                }
+                for n in nodes {
+                    if tx.index().node(n).is_some() {
+                        tx.delete_node(n, *detach).map_err(query_error)?;
+                    }
+                }
+                Ok(rows)
+            }
+        }
+    }
+
+    // ----- matching -----
+
+    /// Appends every match of `plan` extending `row` to `out`.
+    pub fn match_row(
+        &self,
+        plan: &MatchPlan,
+        mut row: Row,
+        index: &GraphIndex,
+        out: &mut Vec<Row>,
+    ) -> EResult<()> {
+        row.resize(plan.width.max(row.len()), Value::Null);
+        if !self.filters_pass(&plan.filters[0], &row, index)? {
+            return Ok(());
+        }
+        self.step(plan, 0, &mut row, index, out)
+    }
+
+    fn filters_pass(&self, filters: &[CExpr], row: &[Value], index: &GraphIndex) -> EResult<bool> {
+        for f in filters {
+            if !values::truthiness(&self.eval(f, row, index)?)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn step(
+        &self,
+        plan: &MatchPlan,
+        i: usize,
+        row: &mut Row,
+        index: &GraphIndex,
+        out: &mut Vec<Row>,
+    ) -> EResult<()> {
+        let Some(step) = plan.steps.get(i) else {
+            out.push(row.clone());
+            return self.check_limits(out.len());
+        };
+        let next = |this: &Self, row: &mut Row, out: &mut Vec<Row>| -> EResult<()> {
+            if this.filters_pass(&plan.filters[i + 1], row, index)? {
+                this.step(plan, i + 1, row, index, out)?;
+            }
+            Ok(())
+        };
+        match step {
+            Step::Nodes { slot, source, check } => {
+                let candidates: Vec<NodeId> = match source {
+                    NodeSource::All => index.node_ids(),
+                    NodeSource::Label(l) => index.nodes_with_label(l).collect(),
+                    NodeSource::Unique {
+                        label,
+                        property,
+                        value,
+                    } => {
+                        let value = self.eval(value, row, index)?;
+                        if value.is_null() {
+                            Vec::new()
+                        } else {
+                            // A float key finds an integer-valued node and vice versa.
+                            let mut found = index.find_unique(label, property, &value).unwrap_or_default();
+                            if let Some(alt) = numeric_twin(&value) {
+                                found.extend(index.find_unique(label, property, &alt).unwrap_or_default());
+                            }
+                            found
+                        }
+                    }
+                    NodeSource::Bound => match &row[*slot] {
+                        Value::Node(id) => vec![*id],
+                        _ => Vec::new(),
+                    },
+                };
+                for id in candidates {
+                    if self.node_ok(id, check, row, index)? {
+                        row[*slot] = Value::Node(id);
+                        next(self, row, out)?;
+                    }
+                }
+                if !matches!(source, NodeSource::Bound) {
+                    row[*slot] = Value::Null;
+                }
+            }
+            Step::Expand {
+                from,
+                rel,
+                rel_bound,
+                to,
+                to_bound,
+                direction,
+                types,
+                rel_properties,
+                check,
+            } => {
+                let Value::Node(start) = row[*from] else {
+                    return Ok(());
+                };
+                let types: Vec<&str> = types.iter().map(String::as_str).collect();
+                for (rid, other) in index.relationships_of(start, *direction, &types) {
+                    if *rel_bound {
+                        if row[*rel] != Value::Relationship(rid) {
+                            continue;
+                        }
+                    } else if rel_in_use(row, &plan.rel_slots, *rel, rid) {
+                        continue;
+                    }
+                    if *to_bound {
+                        if row[*to] != Value::Node(other) {
+                            continue;
+                        }
+                    } else if !self.node_ok(other, check, row, index)? {
+                        continue;
+                    }
+                    if !self.rel_ok(rid, rel_properties.as_ref(), row, index)? {
+                        continue;
+                    }
+                    let (old_rel, old_to) = (row[*rel].clone(), row[*to].clone());
+                    row[*rel] = Value::Relationship(rid);
+                    row[*to] = Value::Node(other);
+                    next(self, row, out)?;
+                    row[*rel] = old_rel;
+                    row[*to] = old_to;
+                }
+            }
+            Step::VarExpand {
+                from,
+                rels,
+                rels_bound,
+                to,
+                to_bound,
+                direction,
+                types,
+                min,
+                max,
+                rel_properties,
+                check,
+            } => {
+                let Value::Node(start) = row[*from] else {
+                    return Ok(());
+                };
+                let max = max.unwrap_or(self.limits.max_path_depth);
+                if max > self.limits.max_path_depth {
+                    let message = format!(
+                        "variable-length pattern up to {max} hops exceeds the limit of {} (limit max_path_depth)",
+                        self.limits.max_path_depth
+                    );
+                    return Err(QueryError::new(ErrorClass::LimitExceeded, message));
+                }
+                let types: Vec<&str> = types.iter().map(String::as_str).collect();
+                let bound_list = if *rels_bound {
+                    Some(row[*rels].clone())
+                } else {
+                    None
+                };
+                let mut path: Vec<RelId> = Vec::new();
+                let spec = VarSpec {
+                    rels: *rels,
+                    to: *to,
+                    to_bound: *to_bound,
+                    direction: *direction,
+                    min: *min,
+                    max,
+                    check,
+                    rel_properties: rel_properties.as_ref(),
+                };
+                self.var_expand(
+                    plan,
+                    i,
+                    &spec,
+                    &types,
+                    start,
+                    &mut path,
+                    bound_list.as_ref(),
+                    row,
+                    index,
+                    out,
+                )?;
+            }
+            Step::Shortest {
+                from,
+                to,
+                path,
+                rels,
+                direction,
+                types,
+                min,
+                max,
+                all,
+            } => {
+                let (Value::Node(a), Value::Node(b)) = (&row[*from], &row[*to]) else {
+                    return Ok(());
+                };
+                let max = max.unwrap_or(self.limits.max_path_depth) as usize;
+                let types: Vec<&str> = types.iter().map(String::as_str).collect();
+                let search = index.shortest_paths(*direction, &types, max);
+                let found: Vec<Path> = if *all {
+                    search.all(*a, *b)
+                } else {
+                    search.one(*a, *b).into_iter().collect()
+                };
+                for p in found {
+                    if (p.len() as u64) < *min {
+                        continue;
+                    }
+                    if let Some(r) = rels {
+                        row[*r] = Value::List(p.rels.iter().map(|r| Value::Relationship(*r)).collect());
+                    }
+                    row[*path] = Value::Path(p);
+                    next(self, row, out)?;
+                }
+                row[*path] = Value::Null;
+            }
+            Step::BuildPath {
+                slot,
+                start,
+                segments,
+            } => {
+                let Value::Node(first) = row[*start] else {
+                    return Ok(());
+                };
+                let mut p = Path::single(first);
+                let mut at = first;
+                for segment in segments {
+                    match segment {
+                        PathSegment::Rel { rel, node } => {
+                            let (Value::Relationship(r), Value::Node(n)) = (&row[*rel], &row[*node]) else {
+                                return Ok(());
+                            };
+                            p.rels.push(*r);
+                            p.nodes.push(*n);
+                            at = *n;
+                        }
+                        PathSegment::RelList { rels, node } => {
+                            let Value::List(list) = &row[*rels] else {
+                                return Ok(());
+                            };
+                            for item in list {
+                                let Value::Relationship(r) = item else { continue };
+                                let Some(record) = index.relationship(*r) else {
+                                    continue;
+                                };
+                                at = record.other(at);
+                                p.rels.push(*r);
+                                p.nodes.push(at);
+                            }
+                            if let Value::Node(n) = row[*node] {
+                                at = n;
+                            }
+                        }
+                    }
+                }
+                row[*slot] = Value::Path(p);
+                next(self, row, out)?;
+                row[*slot] = Value::Null;
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn var_expand(
+        &self,
+        plan: &MatchPlan,
+        i: usize,
+        spec: &VarSpec<'_>,
+        types: &[&str],
+        at: NodeId,
+        path: &mut Vec<RelId>,
+        bound_list: Option<&Value>,
+        row: &mut Row,
+        index: &GraphIndex,
+        out: &mut Vec<Row>,
+    ) -> EResult<()> {
+        let depth = path.len() as u64;
+        if depth >= spec.min {
+            let list = Value::List(path.iter().map(|r| Value::Relationship(*r)).collect());
+            let end_ok = if spec.to_bound {
+                row[spec.to] == Value::Node(at)
+            } else {
+                self.node_ok(at, spec.check, row, index)?
+            };
+            let list_ok = bound_list.is_none_or(|b| *b == list);
+            if end_ok && list_ok {
+                let (old_rels, old_to) = (row[spec.rels].clone(), row[spec.to].clone());
+                row[spec.rels] = list;
+                row[spec.to] = Value::Node(at);
+                if self.filters_pass(&plan.filters[i + 1], row, index)? {
+                    self.step(plan, i + 1, row, index, out)?;
+                }
+                row[spec.rels] = old_rels;
+                row[spec.to] = old_to;
+            }
+        }
+        if depth >= spec.max {
+            return Ok(());
+        }
+        self.check_limits(out.len())?;
+        for (rid, other) in index.relationships_of(at, spec.direction, types) {
+            if path.contains(&rid) || rel_in_use(row, &plan.rel_slots, spec.rels, rid) {
+                continue;
+            }
+            if !self.rel_ok(rid, spec.rel_properties, row, index)? {
+                continue;
+            }
+            path.push(rid);
+            self.var_expand(plan, i, spec, types, other, path, bound_list, row, index, out)?;
+            path.pop();
+        }
+        Ok(())
+    }
+
+    fn node_ok(&self, id: NodeId, check: &NodeCheck, row: &[Value], index: &GraphIndex) -> EResult<bool> {
+        let Some(node) = index.node(id) else {
+            return Ok(false);
+        };
+        if !check.labels.iter().all(|l| node.has_label(l)) {
+            return Ok(false);
+        }
+        match &check.properties {
+            None => Ok(true),
+            Some(p) => {
+                let wanted = self.eval(p, row, index)?;
+                Ok(properties_equal(&node.properties, &wanted))
+            }
+        }
+    }
+
+    fn rel_ok(
+        &self,
+        id: RelId,
+        properties: Option<&CExpr>,
+        row: &[Value],
+        index: &GraphIndex,
+    ) -> EResult<bool> {
+        let Some(p) = properties else { return Ok(true) };
+        let Some(rel) = index.relationship(id) else {
+            return Ok(false);
+        };
+        let wanted = self.eval(p, row, index)?;
+        Ok(properties_equal(&rel.properties, &wanted))
+    }
+
+    // ----- projection -----
+
+    fn project(&self, p: &Projection, rows: Vec<Row>, index: &GraphIndex) -> EResult<Vec<Row>> {
+        let needs_extended = !p.order.is_empty() || p.where_.is_some();
+        let mut produced: Vec<Produced> = if p.aggregates.is_empty() {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let values = p
+                    .items
+                    .iter()
+                    .map(|item| self.eval(&item.expr, &row, index))
+                    .collect::<EResult<Row>>()?;
+                let extended = if needs_extended {
+                    extend(row, p.input_width, &values)
+                } else {
+                    Vec::new()
+                };
+                out.push(Produced {
+                    values,
+                    extended,
+                    aggregates: Vec::new(),
+                });
+            }
+            out
+        } else {
+            self.aggregate(p, rows, index, needs_extended)?
+        };
+        if p.distinct {
+            let mut seen = HashSet::new();
+            produced.retain(|item| seen.insert(GroupKey::new(Value::List(item.values.clone()))));
+        }
+        if !p.order.is_empty() {
+            let mut keyed: Vec<(Vec<Value>, Produced)> = Vec::with_capacity(produced.len());
+            for item in produced {
+                let ctx = EvalCtx {
+                    index,
+                    params: self.params,
+                    aggregates: &item.aggregates,
+                };
+                let keys = p
+                    .order
+                    .iter()
+                    .map(|(e, _)| eval(e, &item.extended, &ctx, self))
+                    .collect::<EResult<Vec<_>>>()?;
+                keyed.push((keys, item));
+            }
+            keyed.sort_by(|(a, _), (b, _)| {
+                for (i, (_, descending)) in p.order.iter().enumerate() {
+                    let ord = values::order_key_cmp(&a[i], &b[i]);
+                    let ord = if *descending { ord.reverse() } else { ord };
+                    if ord != std::cmp::Ordering::Equal {
+                        return ord;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            });
+            produced = keyed.into_iter().map(|(_, item)| item).collect();
+        }
+        if let Some(skip) = &p.skip {
+            let n = self.count_argument(skip, "SKIP", index)?;
+            produced.drain(..n.min(produced.len()));
+        }
+        if let Some(limit) = &p.limit {
+            let n = self.count_argument(limit, "LIMIT", index)?;
+            produced.truncate(n);
+        }
+        let mut out = Vec::with_capacity(produced.len());
+        for item in produced {
+            if let Some(w) = &p.where_ {
+                let ctx = EvalCtx {
+                    index,
+                    params: self.params,
+                    aggregates: &item.aggregates,
+                };
+                if !values::truthiness(&eval(w, &item.extended, &ctx, self)?)? {
+                    continue;
+                }
+            }
+            out.push(item.values);
+        }
+        Ok(out)
+    }
+
+    fn aggregate(
+        &self,
+        p: &Projection,
+        rows: Vec<Row>,
+        index: &GraphIndex,
+        needs_extended: bool,
+    ) -> EResult<Vec<Produced>> {
+        let grouping: Vec<usize> = (0..p.items.len()).filter(|i| !p.items[*i].aggregating).collect();
+        let mut order: Vec<(Vec<Value>, Row, Vec<Aggregator>)> = Vec::new();
+        let mut groups: HashMap<GroupKey, usize> = HashMap::new();
+        let fresh = || {
+            p.aggregates
+                .iter()
+                .map(|(kind, distinct, _)| Aggregator::new(*kind, *distinct))
+                .collect::<Vec<_>>()
+        };
+        for row in rows {
+            let key_values = grouping
+                .iter()
+                .map(|i| self.eval(&p.items[*i].expr, &row, index))
+                .collect::<EResult<Vec<_>>>()?;
+            let key = GroupKey::new(Value::List(key_values.clone()));
+            let slot = match groups.get(&key) {
+                Some(s) => *s,
+                None => {
+                    groups.insert(key, order.len());
+                    order.push((key_values, row.clone(), fresh()));
+                    order.len() - 1
+                }
+            };
+            for (agg_index, (_, _, arg)) in p.aggregates.iter().enumerate() {
+                let value = match arg {
+                    Some(e) => self.eval(e, &row, index)?,
+                    None => Value::Int(1),
+                };
+                order[slot].2[agg_index].update(value)?;
+            }
+        }
+        if order.is_empty() && grouping.is_empty() {
+            order.push((Vec::new(), Vec::new(), fresh()));
+        }
+        let mut out = Vec::with_capacity(order.len());
+        for (key_values, first_row, aggregators) in order {
+            let finished: Vec<Value> = aggregators.into_iter().map(Aggregator::finish).collect();
+            let mut first = first_row;
+            first.resize(p.input_width, Value::Null);
+            let ctx = EvalCtx {
+                index,
+                params: self.params,
+                aggregates: &finished,
+            };
+            let mut keys = key_values.into_iter();
+            let mut values = Vec::with_capacity(p.items.len());
+            for item in &p.items {
+                if item.aggregating {
+                    values.push(eval(&item.expr, &first, &ctx, self)?);
+                } else {
+                    values.push(keys.next().unwrap_or(Value::Null));
+                }
+            }
+            let extended = if needs_extended {
+                extend(first, p.input_width, &values)
+            } else {
+                Vec::new()
+            };
+            out.push(Produced {
+                values,
+                extended,
+                aggregates: finished,
+            });
+        }
+        Ok(out)
+    }
+
+    fn count_argument(&self, e: &CExpr, clause: &str, index: &GraphIndex) -> EResult<usize> {
+        match self.eval(e, &[], index)? {
+            Value::Int(n) if n >= 0 => Ok(n as usize),
+            Value::Int(n) => {
+                let message = format!("{clause} takes a non-negative integer, got {n}");
+                Err(QueryError::new(ErrorClass::SyntaxError, message).with_detail("NegativeIntegerArgument"))
+            }
+            other => {
+                let message = format!("{clause} takes an integer, got {}", other.type_name());
+                Err(QueryError::new(ErrorClass::SyntaxError, message).with_detail("InvalidArgumentType"))
+            }
+        }
+    }
+
+    // ----- writing -----
+
+    fn create(&self, pattern: &CreatePattern, row: &mut Row, access: &mut Access<'_, '_>) -> EResult<()> {
+        let width = pattern
+            .nodes
+            .iter()
+            .map(|n| n.slot)
+            .chain(pattern.rels.iter().map(|r| r.slot))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let width = pattern.path.as_ref().map_or(width, |(s, _, _)| width.max(s + 1));
+        if row.len() < width {
+            row.resize(width, Value::Null);
+        }
+        for node in &pattern.nodes {
+            if !node.create {
+                if !matches!(row[node.slot], Value::Node(_)) {
+                    return Err(QueryError::new(
+                        ErrorClass::SemanticError,
+                        "cannot create a relationship to a missing (null) node",
+                    ));
+                }
+                continue;
+            }
+            let properties = self.property_map(node.properties.as_ref(), row, access.index())?;
+            let id = access
+                .tx()?
+                .create_node(node.labels.clone(), properties, Vec::new())
+                .map_err(query_error)?;
+            row[node.slot] = Value::Node(id);
+        }
+        for rel in &pattern.rels {
+            let (Value::Node(from), Value::Node(to)) = (&row[rel.from], &row[rel.to]) else {
+                return Err(QueryError::new(
+                    ErrorClass::SemanticError,
+                    "cannot create a relationship to a missing (null) node",
+                ));
+            };
+            let (from, to) = (*from, *to);
+            let properties = self.property_map(rel.properties.as_ref(), row, access.index())?;
+            let id = access
+                .tx()?
+                .create_relationship(&rel.rel_type, from, to, properties, Vec::new())
+                .map_err(query_error)?;
+            row[rel.slot] = Value::Relationship(id);
+        }
+        if let Some((slot, start, segments)) = &pattern.path {
+            let Value::Node(first) = row[*start] else {
+                return Ok(());
+            };
+            let mut p = Path::single(first);
+            for segment in segments {
+                if let PathSegment::Rel { rel, node } = segment
+                    && let (Value::Relationship(r), Value::Node(n)) = (&row[*rel], &row[*node])
+                {
+                    p.rels.push(*r);
+                    p.nodes.push(*n);
+                }
+            }
+            row[*slot] = Value::Path(p);
+        }
+        Ok(())
+    }
+
+    /// MERGE cannot create an element with a null property: it could never
+    /// match it again (openCypher's `MergeReadOwnWrites`).
+    fn check_merge_properties(
+        &self,
+        pattern: &CreatePattern,
+        row: &[Value],
+        index: &GraphIndex,
+    ) -> EResult<()> {
+        let maps = pattern
+            .nodes
+            .iter()
+            .filter(|n| n.create)
+            .map(|n| n.properties.as_ref())
+            .chain(pattern.rels.iter().map(|r| r.properties.as_ref()));
+        for e in maps.flatten() {
+            if let Value::Map(m) = self.eval(e, row, index)?
+                && let Some((k, _)) = m.iter().find(|(_, v)| v.is_null())
+            {
+                let message = format!("MERGE cannot use a null value for property `{k}`");
+                return Err(
+                    QueryError::new(ErrorClass::SemanticError, message).with_detail("MergeReadOwnWrites")
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn property_map(&self, e: Option<&CExpr>, row: &[Value], index: &GraphIndex) -> EResult<Properties> {
+        let Some(e) = e else { return Ok(Properties::new()) };
+        match self.eval(e, row, index)? {
+            Value::Map(m) => Ok(m.into_iter().collect()),
+            Value::Null => Ok(Properties::new()),
+            other => Err(QueryError::new(
+                ErrorClass::TypeError,
+                format!("expected a map of properties, got {}", other.type_name()),
+            )),
+        }
+    }
+
+    fn set(&self, items: &[SetOp], row: &[Value], access: &mut Access<'_, '_>) -> EResult<()> {
+        for item in items {
+            match item {
+                SetOp::Property { target, key, value } => {
+                    let target = self.eval(target, row, access.index())?;
+                    let value = self.eval(value, row, access.index())?;
+                    set_property(access, &target, key, value)?;
+                }
+                SetOp::Replace { slot, value } | SetOp::Merge { slot, value } => {
+                    let replace = matches!(item, SetOp::Replace { .. });
+                    let value = self.eval(value, row, access.index())?;
+                    let map: Properties = match value {
+                        Value::Map(m) => m,
+                        Value::Node(n) => access
+                            .index()
+                            .node(n)
+                            .map(|n| n.properties.clone())
+                            .unwrap_or_default(),
+                        Value::Relationship(r) => access
+                            .index()
+                            .relationship(r)
+                            .map(|r| r.properties.clone())
+                            .unwrap_or_default(),
+                        Value::Null if replace => Properties::new(),
+                        other => {
+                            let message = format!("SET with = or += takes a map, got {}", other.type_name());
+                            return Err(QueryError::new(ErrorClass::TypeError, message)
+                                .with_detail("InvalidArgumentType"));
+                        }
+                    };
+                    let target = row.get(*slot).cloned().unwrap_or(Value::Null);
+                    let tx = access.tx()?;
+                    match target {
+                        Value::Node(id) if replace => {
+                            tx.replace_node_properties(id, map).map_err(query_error)?
+                        }
+                        Value::Relationship(id) if replace => {
+                            tx.replace_relationship_properties(id, map).map_err(query_error)?
+                        }
+                        Value::Node(_) | Value::Relationship(_) => {
+                            for (k, v) in map {
+                                set_property(access, &target, &k, v)?;
+                            }
+                        }
+                        Value::Null => {}
+                        other => {
+                            let message =
+                                format!("SET needs a node or relationship, got {}", other.type_name());
+                            return Err(QueryError::new(ErrorClass::TypeError, message)
+                                .with_detail("InvalidArgumentType"));
+                        }
+                    }
+                }
+                SetOp::Labels { slot, labels } => {
+                    if let Some(Value::Node(id)) = row.get(*slot) {
+                        let id = *id;
+                        for label in labels {
+                            access.tx()?.add_label(id, label).map_err(query_error)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ----- expressions -----
+
+    pub fn eval(&self, e: &CExpr, row: &[Value], index: &GraphIndex) -> EResult<Value> {
+        let ctx = EvalCtx {
+            index,
+            params: self.params,
+            aggregates: &[],
+        };
+        eval(e, row, &ctx, self)
+    }
+}
+
+/// One output row of a projection, with the extended row (input slots then
+/// outputs) that ORDER BY and WHERE read, and the group's aggregates.
+struct Produced {
+    values: Row,
+    extended: Row,
+    aggregates: Vec<Value>,
+}
+
+fn extend(mut row: Row, width: usize, values: &[Value]) -> Row {
+    row.resize(width, Value::Null);
+    row.extend(values.iter().cloned());
+    row
+}
+
+struct VarSpec<'a> {
+    rels: usize,
+    to: usize,
+    to_bound: bool,
+    direction: Direction,
+    min: u64,
+    max: u64,
+    check: &'a NodeCheck,
+    rel_properties: Option<&'a CExpr>,
+}
+
+struct EvalCtx<'a> {
+    index: &'a GraphIndex,
+    params: &'a Params,
+    aggregates: &'a [Value],
+}
+
+fn query_error(e: crate::error::Error) -> QueryError {
+    match e {
+        crate::error::Error::Query(q) => q,
+        other => QueryError::new(ErrorClass::SemanticError, other.to_string()),
+    }
+}
+
+fn numeric_twin(v: &Value) -> Option<Value> {
+    match v {
+        Value::Int(i) => Some(Value::Float(*i as f64)),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(Value::Int(*f as i64)),
+        _ => None,
+    }
+}
+
+fn rel_in_use(row: &[Value], rel_slots: &[usize], except: usize, rid: RelId) -> bool {
+    rel_slots
+        .iter()
+        .filter(|s| **s != except)
+        .any(|s| match row.get(*s) {
+            Some(Value::Relationship(r)) => *r == rid,
+            Some(Value::List(items)) => items.contains(&Value::Relationship(rid)),
+            _ => false,
+        })
+}
+
+/// True when every entry of `wanted` (a map) equals the element's property.
+fn properties_equal(properties: &Properties, wanted: &Value) -> bool {
+    match wanted {
+        Value::Map(m) => m.iter().all(|(k, v)| {
+            properties
+                .get(k)
+                .is_some_and(|actual| values::equals(actual, v) == Value::Bool(true))
+        }),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+fn set_property(access: &mut Access<'_, '_>, target: &Value, key: &str, value: Value) -> EResult<()> {
+    match target {
+        Value::Node(id) => access
+            .tx()?
+            .set_node_property(*id, key, value)
+            .map_err(query_error),
+        Value::Relationship(id) => access
+            .tx()?
+            .set_relationship_property(*id, key, value)
+            .map_err(query_error),
+        Value::Null => Ok(()),
+        other => {
+            let message = format!("cannot set a property on {}", other.type_name());
+            Err(QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType"))
+        }
+    }
+}
+
+fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> EResult<Value> {
+    let ev = |x: &CExpr| eval(x, row, ctx, exec);
+    Ok(match e {
+        CExpr::Lit(v) => v.clone(),
+        CExpr::Param(name) => match ctx.params.get(name) {
+            Some(v) => v.clone(),
+            None => {
+                let message = format!("parameter `${name}` was not given");
+                return Err(
+                    QueryError::new(ErrorClass::ParameterMissing, message).with_detail("MissingParameter")
+                );
+            }
+        },
+        CExpr::Slot(s) => row.get(*s).cloned().unwrap_or(Value::Null),
+        CExpr::List(items) => Value::List(items.iter().map(ev).collect::<EResult<_>>()?),
+        CExpr::Map(entries) => {
+            let mut map = BTreeMap::new();
+            for (k, v) in entries {
+                map.insert(k.clone(), ev(v)?);
+            }
+            Value::Map(map)
+        }
+        CExpr::Prop(target, key) => property(&ev(target)?, key, ctx.index)?,
+        CExpr::Index(target, idx) => {
+            let target = ev(target)?;
+            let idx = ev(idx)?;
+            match (&target, &idx) {
+                (Value::Node(_) | Value::Relationship(_), Value::String(k)) => {
+                    property(&target, k, ctx.index)?
+                }
+                _ => values::index(&target, &idx)?,
+            }
+        }
+        CExpr::Slice(target, from, to) => {
+            let from = from.as_ref().map(|f| ev(f)).transpose()?;
+            let to = to.as_ref().map(|t| ev(t)).transpose()?;
+            values::slice(&ev(target)?, from.as_ref(), to.as_ref())?
+        }
+        CExpr::HasLabels(target, labels) => match ev(target)? {
+            Value::Node(id) => Value::Bool(
+                ctx.index
+                    .node(id)
+                    .is_some_and(|n| labels.iter().all(|l| n.has_label(l))),
+            ),
+            Value::Null => Value::Null,
+            other => {
+                let message = format!("label test on {}", other.type_name());
+                return Err(
+                    QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType")
+                );
+            }
+        },
+        CExpr::Not(x) => values::not(&ev(x)?)?,
+        CExpr::Neg(x) => values::negate(&ev(x)?)?,
+        CExpr::Binary(op, a, b) => binary(*op, a, b, row, ctx, exec)?,
+        CExpr::IsNull(x, negated) => Value::Bool(ev(x)?.is_null() != *negated),
+        CExpr::Aggregate(i) => ctx.aggregates.get(*i).cloned().unwrap_or(Value::Null),
+        CExpr::Call(name, args) => {
+            let args = args.iter().map(ev).collect::<EResult<Vec<_>>>()?;
+            call(name, &args, ctx)?
+        }
+        CExpr::Case {
+            operand,
+            whens,
+            else_,
+        } => {
+            let operand = operand.as_ref().map(|o| ev(o)).transpose()?;
+            for (when, then) in whens {
+                let hit = match &operand {
+                    Some(v) => values::equals(v, &ev(when)?) == Value::Bool(true),
+                    None => ev(when)? == Value::Bool(true),
+                };
+                if hit {
+                    return ev(then);
+                }
+            }
+            match else_ {
+                Some(x) => ev(x)?,
+                None => Value::Null,
+            }
+        }
+        CExpr::ListComprehension {
+            slot,
+            list,
+            filter,
+            map,
+        } => {
+            let items = match ev(list)? {
+                Value::List(items) => items,
+                Value::Null => return Ok(Value::Null),
+                other => {
+                    let message = format!("a list comprehension needs a list, got {}", other.type_name());
+                    return Err(
+                        QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType")
+                    );
+                }
+            };
+            let mut inner = row.to_vec();
+            inner.resize(inner.len().max(slot + 1), Value::Null);
+            let mut out = Vec::new();
+            for item in items {
+                inner[*slot] = item.clone();
+                if let Some(f) = filter
+                    && eval(f, &inner, ctx, exec)? != Value::Bool(true)
+                {
+                    continue;
+                }
+                out.push(match map {
+                    Some(m) => eval(m, &inner, ctx, exec)?,
+                    None => item,
+                });
+            }
+            Value::List(out)
+        }
+        CExpr::Quantifier {
+            kind,
+            slot,
+            list,
+            predicate,
+        } => {
+            let items = match ev(list)? {
+                Value::List(items) => items,
+                Value::Null => return Ok(Value::Null),
+                other => {
+                    let message = format!("a list predicate needs a list, got {}", other.type_name());
+                    return Err(
+                        QueryError::new(ErrorClass::TypeError, message).with_detail("InvalidArgumentType")
+                    );
+                }
+            };
+            let mut inner = row.to_vec();
+            inner.resize(inner.len().max(slot + 1), Value::Null);
+            let (mut trues, mut nulls) = (0usize, 0usize);
+            for item in &items {
+                inner[*slot] = item.clone();
+                match eval(predicate, &inner, ctx, exec)? {
+                    Value::Bool(true) => trues += 1,
+                    Value::Null => nulls += 1,
+                    _ => {}
+                }
+            }
+            let falses = items.len() - trues - nulls;
+            let known = |b: bool| if nulls > 0 { Value::Null } else { Value::Bool(b) };
+            match kind {
+                Quantifier::All if falses > 0 => Value::Bool(false),
+                Quantifier::All => known(true),
+                Quantifier::Any if trues > 0 => Value::Bool(true),
+                Quantifier::Any => known(false),
+                Quantifier::None if trues > 0 => Value::Bool(false),
+                Quantifier::None => known(true),
+                Quantifier::Single if trues > 1 => Value::Bool(false),
+                Quantifier::Single if nulls > 0 => Value::Null,
+                Quantifier::Single => Value::Bool(trues == 1),
+            }
+        }
+        CExpr::Exists(plan) => {
+            let mut matches = Vec::new();
+            exec.match_row(plan, row.to_vec(), ctx.index, &mut matches)?;
+            Value::Bool(!matches.is_empty())
+        }
+        CExpr::PatternComprehension { plan, filter, map } => {
+            let mut matches = Vec::new();
+            exec.match_row(plan, row.to_vec(), ctx.index, &mut matches)?;
+            let mut out = Vec::new();
+            for m in matches {
+                if let Some(f) = filter
+                    && eval(f, &m, ctx, exec)? != Value::Bool(true)
+                {
+                    continue;
+                }
+                out.push(eval(map, &m, ctx, exec)?);
+            }
+            Value::List(out)
+        }
+    })
+}
+
+fn binary(
+    op: BinaryOp,
+    a: &CExpr,
+    b: &CExpr,
+    row: &[Value],
+    ctx: &EvalCtx<'_>,
+    exec: &Executor<'_>,
+) -> EResult<Value> {
+    use values::CompareOp;
+    let left = eval(a, row, ctx, exec)?;
+    // AND / OR short-circuit on a decisive left operand, as openCypher allows.
+    match (op, &left) {
+        (BinaryOp::And, Value::Bool(false)) => return Ok(Value::Bool(false)),
+        (BinaryOp::Or, Value::Bool(true)) => return Ok(Value::Bool(true)),
+        _ => {}
+    }
+    let right = eval(b, row, ctx, exec)?;
+    Ok(match op {
+        BinaryOp::Or => values::or(&left, &right)?,
+        BinaryOp::Xor => values::xor(&left, &right)?,
+        BinaryOp::And => values::and(&left, &right)?,
+        BinaryOp::Eq => values::comparison(CompareOp::Eq, &left, &right),
+        BinaryOp::Ne => values::comparison(CompareOp::Ne, &left, &right),
+        BinaryOp::Lt => values::comparison(CompareOp::Lt, &left, &right),
+        BinaryOp::Gt => values::comparison(CompareOp::Gt, &left, &right),
+        BinaryOp::Le => values::comparison(CompareOp::Le, &left, &right),
+        BinaryOp::Ge => values::comparison(CompareOp::Ge, &left, &right),
+        BinaryOp::RegexMatch => values::regex_match(&left, &right)?,
+        BinaryOp::StartsWith => values::starts_with(&left, &right),
+        BinaryOp::EndsWith => values::ends_with(&left, &right),
+        BinaryOp::Contains => values::contains(&left, &right),
+        BinaryOp::In => values::in_list(&left, &right)?,
+        BinaryOp::Add => values::add(&left, &right)?,
+        BinaryOp::Sub => values::subtract(&left, &right)?,
+        BinaryOp::Mul => values::multiply(&left, &right)?,
+        BinaryOp::Div => values::divide(&left, &right)?,
+        BinaryOp::Mod => values::modulo(&left, &right)?,
+        BinaryOp::Pow => values::power(&left, &right)?,
+    })
+}
+
+/// `x.key` for graph elements, maps and dates.
+fn property(target: &Value, key: &str, index: &GraphIndex) -> EResult<Value> {
+    Ok(match target {
+        Value::Node(id) => index
+            .node(*id)
+            .ok_or_else(|| deleted(&target.to_string()))?
+            .property(key)
+            .clone(),
+        Value::Relationship(id) => index
+            .relationship(*id)
+            .ok_or_else(|| deleted(&target.to_string()))?
+            .property(key)
+            .clone(),
+        other => values::property(other, key)?,
+    })
+}
+
+/// Reading an element this statement deleted.
+fn deleted(what: &str) -> QueryError {
+    QueryError::new(
+        ErrorClass::EntityNotFound,
+        format!("{what} was deleted by this statement"),
+    )
+    .with_detail("DeletedEntityAccess")
+}
+
+/// Functions that need the graph; the rest go to `functions::call`.
+fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
+    let index = ctx.index;
+    let arg = args.first().unwrap_or(&Value::Null);
+    let type_error = |what: &str| {
+        QueryError::new(
+            ErrorClass::TypeError,
+            format!("{name}() needs {what}, got {}", arg.type_name()),
+        )
+        .with_detail("InvalidArgumentValue")
+    };
+    Ok(match name {
+        " properties_match" => {
+            let props = match arg {
+                Value::Node(id) => index.node(*id).map(|n| &n.properties),
+                Value::Relationship(id) => index.relationship(*id).map(|r| &r.properties),
+                _ => None,
+            };
+            Value::Bool(props.is_some_and(|p| properties_equal(p, args.get(1).unwrap_or(&Value::Null))))
+        }
+        "id" => match arg {
+            Value::Node(id) => Value::Int(id.0 as i64),
+            Value::Relationship(id) => Value::Int(id.0 as i64),
+            Value::Null => Value::Null,
+            _ => return Err(type_error("a node or relationship")),
+        },
+        "labels" => match arg {
+            Value::Node(id) => {
+                let node = index.node(*id).ok_or_else(|| deleted(&arg.to_string()))?;
+                Value::List(node.labels.iter().map(|l| Value::String(l.clone())).collect())
+            }
+            Value::Null => Value::Null,
+            _ => return Err(type_error("a node")),
+        },
+        "type" => match arg {
+            Value::Relationship(id) => index
+                .relationship(*id)
+                .map_or(Value::Null, |r| Value::String(r.rel_type.clone())),
+            Value::Null => Value::Null,
+            _ => return Err(type_error("a relationship")),
+        },
+        "keys" | "properties" => {
+            let props = match arg {
+                Value::Node(id) => index.node(*id).map(|n| n.properties.clone()),
+                Value::Relationship(id) => index.relationship(*id).map(|r| r.properties.clone()),
+                _ => return functions::call(name, args),
+            };
+            let props = props.unwrap_or_default();
+            if name == "keys" {
+                Value::List(props.keys().map(|k| Value::String(k.clone())).collect())
+            } else {
+                Value::Map(props)
+            }
+        }
+        "startnode" | "endnode" => match arg {
+            Value::Relationship(id) => index.relationship(*id).map_or(Value::Null, |r| {
+                Value::Node(if name == "startnode" { r.start } else { r.end })
+            }),
+            Value::Null => Value::Null,
+            _ => return Err(type_error("a relationship")),
+        },
+        "timeline" => Value::List(timeline(index).into_iter().map(Value::Node).collect()),
+        "evidence" => {
+            let id = match arg {
+                Value::Node(id) => ElementId::Node(*id),
+                Value::Relationship(id) => ElementId::Rel(*id),
+                Value::Null => return Ok(Value::Null),
+                _ => return Err(type_error("a node or relationship")),
+            };
+            let evidence = evidence_in(index, id).map_err(query_error)?;
+            Value::List(evidence.into_iter().map(evidence_value).collect())
+        }
+        _ => functions::call(name, args)?,
+    })
+}
+
+/// Every `Event` node in time order: by `date` where events have one, with
+/// `BEFORE` links deciding between events of the same date and placing
+/// undated events (an undated event follows its latest predecessor). A
+/// topological order of the BEFORE links (Kahn's algorithm) whose ready
+/// set is taken earliest-date first; if the links contradict the dates (or
+/// form a cycle), the earliest remaining event is taken anyway, so every
+/// event appears exactly once.
+pub fn timeline(index: &GraphIndex) -> Vec<NodeId> {
+    use std::collections::BTreeSet;
+    let events: Vec<NodeId> = index.nodes_with_label("Event").collect();
+    let date = |id: NodeId| match index.node(id).map(|n| n.property("date")) {
+        Some(Value::Date(d)) => Some(d.days()),
+        _ => None,
+    };
+    let mut waiting: HashMap<NodeId, usize> = HashMap::new();
+    for &e in &events {
+        let preds = index.relationships_of(e, Direction::Incoming, &["BEFORE"]);
+        waiting.insert(
+            e,
+            preds
+                .iter()
+                .filter(|(_, p)| index.node(*p).is_some_and(|n| n.has_label("Event")))
+                .count(),
+        );
+    }
+    // Effective time: the event's date; for an undated event, the earliest
+    // date among the events it must precede (transitively), else the
+    // latest date of its predecessors once they are placed, else the end.
+    let mut bound: HashMap<NodeId, Option<i64>> = HashMap::new();
+    for &e in &events {
+        successor_bound(index, e, &date, &mut bound, &mut HashSet::new());
+    }
+    let mut effective: HashMap<NodeId, i64> = events
+        .iter()
+        .map(|e| {
+            (
+                *e,
+                date(*e)
+                    .map(i64::from)
+                    .or(bound.get(e).copied().flatten())
+                    .unwrap_or(i64::MAX),
+            )
+        })
+        .collect();
+    let mut ready: BTreeSet<(i64, NodeId)> = events
+        .iter()
+        .filter(|e| waiting[*e] == 0)
+        .map(|e| (effective[e], *e))
+        .collect();
+    let mut placed: HashSet<NodeId> = HashSet::new();
+    let mut order = Vec::with_capacity(events.len());
+    while order.len() < events.len() {
+        let next = match ready.pop_first() {
+            Some((_, e)) => e,
+            // A cycle or contradiction: take the earliest event not yet placed.
+            None => match events
+                .iter()
+                .filter(|e| !placed.contains(*e))
+                .min_by_key(|e| (effective[*e], **e))
+            {
+                Some(e) => *e,
+                None => break,
+            },
+        };
+        if !placed.insert(next) {
+            continue;
+        }
+        order.push(next);
+        for (_, succ) in index.relationships_of(next, Direction::Outgoing, &["BEFORE"]) {
+            let Some(left) = waiting.get_mut(&succ) else {
+                continue;
+            };
+            *left = left.saturating_sub(1);
+            if date(succ).is_none() && bound.get(&succ).copied().flatten().is_none() {
+                let inherited = effective[&next];
+                if let Some(e) = effective.get_mut(&succ) {
+                    *e = if *e == i64::MAX {
+                        inherited
+                    } else {
+                        (*e).max(inherited)
+                    };
+                }
+            }
+            if *left == 0 && !placed.contains(&succ) {
+                ready.insert((effective[&succ], succ));
+            }
+        }
+    }
+    order
+}
+
+/// The earliest date among the events `e` must precede through BEFORE
+/// links (memoised; `visiting` breaks cycles).
+fn successor_bound(
+    index: &GraphIndex,
+    e: NodeId,
+    date: &dyn Fn(NodeId) -> Option<i32>,
+    memo: &mut HashMap<NodeId, Option<i64>>,
+    visiting: &mut HashSet<NodeId>,
+) -> Option<i64> {
+    if let Some(known) = memo.get(&e) {
+        return *known;
+    }
+    if !visiting.insert(e) {
+        return None;
+    }
+    let mut best: Option<i64> = None;
+    for (_, succ) in index.relationships_of(e, Direction::Outgoing, &["BEFORE"]) {
+        let candidate = date(succ)
+            .map(i64::from)
+            .or_else(|| successor_bound(index, succ, date, memo, visiting));
+        best = match (best, candidate) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    memo.insert(e, best);
+    best
+}
+
+/// One piece of evidence as a map: `{source, document, sentence, text}`.
+fn evidence_value(e: crate::db::Evidence) -> Value {
+    let mut map = BTreeMap::new();
+    map.insert("source".to_string(), Value::String(e.source.to_string()));
+    match &e.source {
+        crate::model::Source::Sentence { document, index, .. } => {
+            map.insert("document".to_string(), Value::String(document.clone()));
+            map.insert("sentence".to_string(), Value::Int((*index).into()));
+        }
+        crate::model::Source::External { note } => {
+            map.insert("external".to_string(), Value::String(note.clone()));
+        }
+    }
+    if let Some(title) = e.document {
+        map.insert("title".to_string(), Value::String(title));
+    }
+    if let Some(text) = e.text {
+        map.insert("text".to_string(), Value::String(text));
+    }
+    Value::Map(map)
+}
+
+/// Resolves graph references into self-contained result values.
+pub fn to_result(value: &Value, index: &GraphIndex) -> ResultValue {
+    match value {
+        Value::Node(id) => ResultValue::Node(node_value(*id, index)),
+        Value::Relationship(id) => ResultValue::Relationship(rel_value(*id, index)),
+        Value::Path(p) => ResultValue::Path {
+            nodes: p.nodes.iter().map(|n| node_value(*n, index)).collect(),
+            rels: p.rels.iter().map(|r| rel_value(*r, index)).collect(),
+        },
+        Value::List(items) => ResultValue::List(items.iter().map(|v| to_result(v, index)).collect()),
+        Value::Map(m) => ResultValue::Map(m.iter().map(|(k, v)| (k.clone(), to_result(v, index))).collect()),
+        other => ResultValue::from_plain(other),
+    }
+}
+
+fn node_value(id: NodeId, index: &GraphIndex) -> NodeValue {
+    match index.node(id) {
+        Some(n) => NodeValue {
+            id,
+            labels: n.labels.clone(),
+            properties: n.properties.clone(),
+        },
+        None => NodeValue {
+            id,
+            labels: Vec::new(),
+            properties: Properties::new(),
+        },
+    }
+}
+
+fn rel_value(id: RelId, index: &GraphIndex) -> RelValue {
+    match index.relationship(id) {
+        Some(r) => RelValue {
+            id,
+            rel_type: r.rel_type.clone(),
+            start: r.start,
+            end: r.end,
+            properties: r.properties.clone(),
+        },
+        None => RelValue {
+            id,
+            rel_type: String::new(),
+            start: NodeId(0),
+            end: NodeId(0),
+            properties: Properties::new(),
+        },
+    }
+}

@@ -1,0 +1,487 @@
+//! Running statements: the language layer's public entry points.
+//!
+//! `Graph::query` parses a statement, plans it against the graph it will
+//! run on, and executes it: reading statements under a shared snapshot,
+//! writing ones in a transaction that commits when the statement succeeds
+//! and rolls back when it fails, so every statement is atomic. Prepared
+//! statements skip the parse. `EXPLAIN`, `PROFILE` and `SHOW` are handled
+//! here too.
+
+use super::ast::{ShowKind, Statement};
+use super::exec::{Access, Executor, Limits, Profile, to_result};
+use super::parse;
+use super::plan::{self, Plan};
+use super::result::{QueryResult, ResultValue};
+use crate::db::{Graph, Transaction};
+use crate::error::{Error, Result};
+use crate::graph::GraphIndex;
+use crate::model::Value;
+use crate::schema::Schema;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Query parameters: `$name` → value.
+pub type Params = BTreeMap<String, Value>;
+
+/// Lets another thread cancel a running query (Ctrl-C in the REPL).
+#[derive(Clone, Debug, Default)]
+pub struct CancelHandle(Arc<AtomicBool>);
+
+impl CancelHandle {
+    /// A handle that is not cancelled.
+    pub fn new() -> CancelHandle {
+        CancelHandle::default()
+    }
+
+    /// Asks the query using this handle to stop; it fails with `Cancelled`.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Makes the handle usable again for the next query.
+    pub fn reset(&self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+
+    /// True once [`CancelHandle::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Limits and cancellation for one query.
+#[derive(Clone, Debug)]
+pub struct QueryOptions {
+    /// Most rows any step may produce.
+    pub max_rows: usize,
+    /// Longest variable-length pattern explored (`*` means up to this).
+    pub max_path_depth: u64,
+    /// Wall-clock limit.
+    pub timeout: Option<Duration>,
+    pub cancel: Option<CancelHandle>,
+}
+
+impl Default for QueryOptions {
+    fn default() -> QueryOptions {
+        let limits = Limits::default();
+        QueryOptions {
+            max_rows: limits.max_rows,
+            max_path_depth: limits.max_path_depth,
+            timeout: None,
+            cancel: None,
+        }
+    }
+}
+
+/// A parsed statement that can run many times with different parameters.
+///
+/// ```
+/// use attest::db::Graph;
+/// use attest::lang::Params;
+/// let graph = Graph::in_memory();
+/// graph.query("CREATE (:Actor {name: 'Russia'}), (:Actor {name: 'Jordan'})").unwrap();
+/// let lookup = graph.prepare("MATCH (a:Actor {name: $name}) RETURN a.name AS name").unwrap();
+/// for name in ["Russia", "Jordan"] {
+///     let params = Params::from([("name".to_string(), name.into())]);
+///     let result = lookup.run(&graph, &params).unwrap();
+///     assert_eq!(result.rows[0][0].as_str(), Some(name));
+/// }
+/// ```
+#[derive(Clone, Debug)]
+pub struct PreparedQuery {
+    statement: Statement,
+    text: String,
+}
+
+impl PreparedQuery {
+    /// Parses `text` once.
+    pub fn new(text: &str) -> Result<PreparedQuery> {
+        Ok(PreparedQuery {
+            statement: parse(text)?,
+            text: text.to_string(),
+        })
+    }
+
+    /// A statement already parsed out of `text` (e.g. one statement of a
+    /// script; its spans are offsets into `text`).
+    pub fn from_parsed(statement: Statement, text: &str) -> PreparedQuery {
+        PreparedQuery {
+            statement,
+            text: text.to_string(),
+        }
+    }
+
+    /// The parsed statement.
+    pub fn statement(&self) -> &Statement {
+        &self.statement
+    }
+
+    /// The statement's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Runs the statement on `graph`.
+    pub fn run(&self, graph: &Graph, params: &Params) -> Result<QueryResult> {
+        execute(
+            graph,
+            &self.statement,
+            &self.text,
+            params,
+            &QueryOptions::default(),
+        )
+    }
+
+    /// Runs the statement with limits and a cancel handle.
+    pub fn run_with(&self, graph: &Graph, params: &Params, options: &QueryOptions) -> Result<QueryResult> {
+        execute(graph, &self.statement, &self.text, params, options)
+    }
+
+    /// Runs the statement inside an open transaction (the REPL's
+    /// `:begin` … `:commit`).
+    pub fn run_in(
+        &self,
+        tx: &mut Transaction<'_>,
+        params: &Params,
+        options: &QueryOptions,
+    ) -> Result<QueryResult> {
+        execute_in(tx, &self.statement, &self.text, params, options)
+    }
+}
+
+impl Graph {
+    /// Runs one statement.
+    ///
+    /// ```
+    /// use attest::db::Graph;
+    /// let graph = Graph::in_memory();
+    /// graph.query("CREATE (:Event {kind: 'airstrike'})-[:AGENT]->(:Actor {name: 'Russia'})").unwrap();
+    /// let result = graph.query("MATCH (e:Event)-[:AGENT]->(a) RETURN a.name, e.kind").unwrap();
+    /// assert_eq!(result.columns, ["a.name", "e.kind"]);
+    /// assert_eq!(result.rows[0][0].as_str(), Some("Russia"));
+    /// ```
+    pub fn query(&self, text: &str) -> Result<QueryResult> {
+        self.query_with(text, &Params::new())
+    }
+
+    /// Runs one statement with parameters.
+    pub fn query_with(&self, text: &str, params: &Params) -> Result<QueryResult> {
+        PreparedQuery::new(text)?.run(self, params)
+    }
+
+    /// Parses a statement for repeated runs.
+    pub fn prepare(&self, text: &str) -> Result<PreparedQuery> {
+        PreparedQuery::new(text)
+    }
+}
+
+/// Runs a parsed statement on `graph`: reads under a snapshot, writes in a
+/// transaction of their own.
+pub fn execute(
+    graph: &Graph,
+    statement: &Statement,
+    text: &str,
+    params: &Params,
+    options: &QueryOptions,
+) -> Result<QueryResult> {
+    let started = Instant::now();
+    let mut result = if writes(statement) {
+        let mut tx = graph.begin();
+        let result = execute_in(&mut tx, statement, text, params, options)?;
+        let info = tx.commit(own_text(statement, text))?;
+        QueryResult {
+            stats: info.stats,
+            ..result
+        }
+    } else {
+        let snapshot = graph.read();
+        run_statement(
+            statement,
+            text,
+            params,
+            options,
+            &mut Access::Read(snapshot.index()),
+            snapshot.schema(),
+        )?
+    };
+    result.elapsed = started.elapsed();
+    Ok(result)
+}
+
+/// Runs a parsed statement inside `tx` (which the caller commits).
+pub fn execute_in(
+    tx: &mut Transaction<'_>,
+    statement: &Statement,
+    text: &str,
+    params: &Params,
+    options: &QueryOptions,
+) -> Result<QueryResult> {
+    let started = Instant::now();
+    let schema = tx.schema().cloned();
+    let before = tx.stats();
+    let mut result = run_statement(
+        statement,
+        text,
+        params,
+        options,
+        &mut Access::Write(tx),
+        schema.as_ref(),
+    )?;
+    result.stats = stats_difference(before, tx.stats());
+    result.elapsed = started.elapsed();
+    Ok(result)
+}
+
+/// The statement's own text within `text` (a script may hold many), for
+/// the transaction log.
+fn own_text<'t>(statement: &Statement, text: &'t str) -> &'t str {
+    match statement {
+        Statement::Query(q) => q.span.slice(text).trim(),
+        Statement::Profile(inner) | Statement::Explain(inner) => own_text(inner, text),
+        Statement::Show(_) => text.trim(),
+    }
+}
+
+/// True when running the statement may change the graph.
+fn writes(statement: &Statement) -> bool {
+    match statement {
+        Statement::Query(q) => q
+            .parts
+            .iter()
+            .any(|p| p.clauses.iter().any(|c| c.kind.is_updating())),
+        Statement::Profile(inner) => writes(inner),
+        Statement::Explain(_) | Statement::Show(_) => false,
+    }
+}
+
+fn stats_difference(before: crate::db::ChangeStats, after: crate::db::ChangeStats) -> crate::db::ChangeStats {
+    crate::db::ChangeStats {
+        nodes_created: after.nodes_created.saturating_sub(before.nodes_created),
+        nodes_deleted: after.nodes_deleted.saturating_sub(before.nodes_deleted),
+        relationships_created: after
+            .relationships_created
+            .saturating_sub(before.relationships_created),
+        relationships_deleted: after
+            .relationships_deleted
+            .saturating_sub(before.relationships_deleted),
+        properties_set: after.properties_set.saturating_sub(before.properties_set),
+        properties_removed: after.properties_removed.saturating_sub(before.properties_removed),
+        labels_added: after.labels_added.saturating_sub(before.labels_added),
+        labels_removed: after.labels_removed.saturating_sub(before.labels_removed),
+    }
+}
+
+fn run_statement(
+    statement: &Statement,
+    text: &str,
+    params: &Params,
+    options: &QueryOptions,
+    access: &mut Access<'_, '_>,
+    schema: Option<&Schema>,
+) -> Result<QueryResult> {
+    match statement {
+        Statement::Show(kind) => Ok(show(*kind, access.index(), schema)),
+        Statement::Explain(inner) => {
+            let Statement::Query(query) = inner.as_ref() else {
+                return Ok(QueryResult {
+                    plan: Some("Show\n".into()),
+                    ..QueryResult::default()
+                });
+            };
+            let plan = plan::plan_query(query, text, access.index(), schema)?;
+            let described = plan::describe(&plan);
+            Ok(QueryResult {
+                columns: vec!["plan".into()],
+                rows: described
+                    .lines()
+                    .map(|l| vec![ResultValue::String(l.to_string())])
+                    .collect(),
+                plan: Some(described),
+                ..QueryResult::default()
+            })
+        }
+        Statement::Profile(inner) => {
+            let Statement::Query(query) = inner.as_ref() else {
+                return run_statement(inner, text, params, options, access, schema);
+            };
+            let plan = plan::plan_query(query, text, access.index(), schema)?;
+            let mut profile = Profile::default();
+            let mut result = run_plan(&plan, params, options, access, Some(&mut profile))?;
+            let mut described = String::new();
+            for (op, rows, time) in &profile.operators {
+                described.push_str(&format!(
+                    "{op}\n    rows: {rows}, time: {:.3} ms\n",
+                    time.as_secs_f64() * 1000.0
+                ));
+            }
+            result.plan = Some(described);
+            Ok(result)
+        }
+        Statement::Query(query) => {
+            let plan = plan::plan_query(query, text, access.index(), schema)?;
+            run_plan(&plan, params, options, access, None)
+        }
+    }
+}
+
+fn run_plan(
+    plan: &Plan,
+    params: &Params,
+    options: &QueryOptions,
+    access: &mut Access<'_, '_>,
+    profile: Option<&mut Profile>,
+) -> Result<QueryResult> {
+    let limits = Limits {
+        max_rows: options.max_rows,
+        max_path_depth: options.max_path_depth,
+        deadline: options.timeout.map(|t| Instant::now() + t),
+    };
+    let cancelled = options.cancel.as_ref().map(|c| c.0.as_ref());
+    let mut executor = Executor {
+        params,
+        limits,
+        profile: profile.as_ref().map(|_| Profile::default()),
+        cancelled,
+    };
+    let rows = executor.run(plan, access).map_err(Error::Query)?;
+    if let (Some(out), Some(p)) = (profile, executor.profile.take()) {
+        *out = p;
+    }
+    let index = access.index();
+    let rows = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .take(plan.columns.len())
+                .map(|v| to_result(v, index))
+                .collect()
+        })
+        .collect();
+    Ok(QueryResult {
+        columns: plan.columns.clone(),
+        rows,
+        ..QueryResult::default()
+    })
+}
+
+fn show(kind: ShowKind, index: &GraphIndex, schema: Option<&Schema>) -> QueryResult {
+    let string = |s: &str| ResultValue::String(s.to_string());
+    let count = |n: usize| ResultValue::Int(n as i64);
+    let (columns, rows): (Vec<&str>, Vec<Vec<ResultValue>>) = match kind {
+        ShowKind::Labels => {
+            let mut labels: BTreeMap<String, usize> =
+                index.label_counts().map(|(l, n)| (l.to_string(), n)).collect();
+            for label in schema.iter().flat_map(|s| s.labels.keys()) {
+                labels.entry(label.clone()).or_insert(0);
+            }
+            (
+                vec!["label", "count"],
+                labels
+                    .into_iter()
+                    .map(|(l, n)| vec![string(&l), count(n)])
+                    .collect(),
+            )
+        }
+        ShowKind::RelationshipTypes => {
+            let mut types: BTreeMap<String, usize> = index
+                .relationship_type_counts()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect();
+            for t in schema.iter().flat_map(|s| s.relationships.keys()) {
+                types.entry(t.clone()).or_insert(0);
+            }
+            (
+                vec!["relationshipType", "count"],
+                types
+                    .into_iter()
+                    .map(|(t, n)| vec![string(&t), count(n)])
+                    .collect(),
+            )
+        }
+        ShowKind::PropertyKeys => {
+            let keys = index.property_keys();
+            (
+                vec!["propertyKey"],
+                keys.into_iter().map(|k| vec![string(k)]).collect(),
+            )
+        }
+        ShowKind::Schema => match schema {
+            None => (
+                vec!["element", "name", "property", "type", "constraints"],
+                Vec::new(),
+            ),
+            Some(schema) => (
+                vec!["element", "name", "property", "type", "constraints"],
+                schema_rows(schema),
+            ),
+        },
+    };
+    QueryResult {
+        columns: columns.into_iter().map(String::from).collect(),
+        rows,
+        ..QueryResult::default()
+    }
+}
+
+fn schema_rows(schema: &Schema) -> Vec<Vec<ResultValue>> {
+    let s = |x: &str| ResultValue::String(x.to_string());
+    let mut rows = Vec::new();
+    let describe = |p: &crate::schema::PropertyDef| {
+        let mut parts = Vec::new();
+        if p.required {
+            parts.push("required".to_string());
+        }
+        if p.unique {
+            parts.push("unique".to_string());
+        }
+        if let Some(v) = &p.vocabulary {
+            let words = schema
+                .vocabularies
+                .get(v)
+                .map(|w| w.join("|"))
+                .unwrap_or_default();
+            parts.push(format!("one of {words}"));
+        }
+        parts.join(", ")
+    };
+    for (label, def) in &schema.labels {
+        rows.push(vec![
+            s("label"),
+            s(label),
+            ResultValue::Null,
+            ResultValue::Null,
+            s(&def.doc),
+        ]);
+        for (key, p) in &def.properties {
+            rows.push(vec![
+                s("label"),
+                s(label),
+                s(key),
+                s(&p.value_type.to_string()),
+                s(&describe(p)),
+            ]);
+        }
+    }
+    for (name, def) in &schema.relationships {
+        let joins: Vec<String> = def.joins.iter().map(|(a, b)| format!("(:{a})->(:{b})")).collect();
+        rows.push(vec![
+            s("relationship"),
+            s(name),
+            ResultValue::Null,
+            ResultValue::Null,
+            s(&joins.join(", ")),
+        ]);
+        for (key, p) in &def.properties {
+            rows.push(vec![
+                s("relationship"),
+                s(name),
+                s(key),
+                s(&p.value_type.to_string()),
+                s(&describe(p)),
+            ]);
+        }
+    }
+    rows
+}

@@ -1,0 +1,185 @@
+//! The `attest` binary end to end: store selection, seeding, scripts,
+//! formats, parameters, errors and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn attest(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ATTEST_DB")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn stats_on_a_fresh_directory_seeds_the_default_store_with_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = attest(dir.path(), &["stats"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(":Actor") && stdout.contains(":Assertion") && stdout.contains("[:SAID_BY]"),
+        "{stdout}"
+    );
+    assert!(text(&out.stderr).contains("loaded the bundled article"));
+    assert!(dir.path().join("attest.db").is_dir());
+    // Second run: the store exists, nothing is loaded again.
+    let again = attest(dir.path(), &["stats"]);
+    assert_eq!(text(&again.stdout), stdout);
+    assert!(!text(&again.stderr).contains("loaded"));
+}
+
+#[test]
+fn a_new_named_store_is_empty_and_typed_until_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = attest(dir.path(), &["--db", "news.db", "stats"]);
+    assert!(text(&out.stdout).starts_with("0 nodes"), "{}", text(&out.stdout));
+    let schema = attest(dir.path(), &["--db", "news.db", "schema"]);
+    assert!(
+        text(&schema.stdout).contains("[labels.Assertion"),
+        "{}",
+        text(&schema.stdout)
+    );
+    let bad = attest(
+        dir.path(),
+        &["--db", "news.db", "query", "CREATE (:Actr {name: 'x'})"],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("did you mean `Actor`"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let load = attest(dir.path(), &["--db", "news.db", "load", "article"]);
+    assert!(load.status.success(), "{}", text(&load.stderr));
+    let open = attest(dir.path(), &["--db", "open.db", "--schemaless", "schema"]);
+    assert!(text(&open.stdout).contains("schemaless"));
+}
+
+#[test]
+fn scripts_run_in_order_and_stop_at_the_first_error_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.cypher"),
+        "// setup\nCREATE (:A {x: 1});\n/* query */ MATCH (a:A) RETURN a.x AS x;\nMATCH (a) RETURN b;\nRETURN 'never';\n",
+    )
+    .unwrap();
+    let out = attest(dir.path(), &["--memory", "run", "--format", "json", "s.cypher"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[1].contains(r#""rows":[[1]]"#), "{}", lines[1]);
+    let stderr = text(&out.stderr);
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("SyntaxError[UndefinedVariable]: variable `b` is not defined"),
+        "{stderr}"
+    );
+    assert!(first.contains("s.cypher:4:18"), "{stderr}");
+    assert!(
+        stderr.contains("  MATCH (a) RETURN b;\n                   ^"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn formats_and_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.json"),
+        r#"{"names": ["Jordan", "Russia"], "f": {"$float": "Infinity"}}"#,
+    )
+    .unwrap();
+    let query = "UNWIND $names AS n RETURN n AS name, size(n) AS len, $f AS f";
+    let csv = attest(
+        dir.path(),
+        &[
+            "--memory", "query", query, "--format", "csv", "--params", "p.json",
+        ],
+    );
+    assert_eq!(
+        text(&csv.stdout),
+        "name,len,f\nJordan,6,Infinity\nRussia,6,Infinity\n",
+        "{}",
+        text(&csv.stderr)
+    );
+    let json = attest(
+        dir.path(),
+        &[
+            "--memory", "query", query, "--format", "json", "--params", "p.json",
+        ],
+    );
+    assert!(
+        text(&json.stdout).contains(r#"["Jordan",6,{"$float":"Infinity"}]"#),
+        "{}",
+        text(&json.stdout)
+    );
+    let table = attest(dir.path(), &["--memory", "query", "RETURN 1 AS one"]);
+    assert!(text(&table.stdout).contains("| one |") && text(&table.stdout).contains("1 row"));
+    let missing = attest(dir.path(), &["--memory", "query", "RETURN $nope"]);
+    assert!(
+        text(&missing.stderr).starts_with("ParameterMissing"),
+        "{}",
+        text(&missing.stderr)
+    );
+    let bad_json = std::fs::write(dir.path().join("bad.json"), "{\"a\": }");
+    assert!(bad_json.is_ok());
+    let bad = attest(
+        dir.path(),
+        &["--memory", "query", "RETURN 1", "--params", "bad.json"],
+    );
+    assert!(
+        !bad.status.success() && text(&bad.stderr).contains("bad.json:1:"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+#[test]
+fn statements_from_standard_input_when_it_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["--memory"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"CREATE (:A {n: 1}), (:A {n: 2});\nMATCH (a:A) RETURN sum(a.n) AS total;\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("| 3     |"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_store_in_use_is_reported_not_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut holder = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["--db", "held.db", "--schemaless"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first process holds the store open while it waits for standard input.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let out = attest(dir.path(), &["--db", "held.db", "stats"]);
+    drop(holder.stdin.take());
+    let _ = holder.wait();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("held.db"), "{}", text(&out.stderr));
+}
