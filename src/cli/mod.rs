@@ -8,6 +8,7 @@
 
 pub mod json;
 pub mod render;
+pub mod repl;
 
 use crate::db::{Graph, OpenOptions, SchemaChoice};
 use crate::error::{Error, QueryError};
@@ -150,8 +151,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         None => {
             if std::io::stdin().is_terminal() {
-                print!("{}", render_stats(&graph));
-                Ok(())
+                repl::run(&graph)
             } else {
                 let mut text = String::new();
                 std::io::stdin()
