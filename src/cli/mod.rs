@@ -8,6 +8,7 @@
 
 pub mod json;
 pub mod render;
+pub mod repl;
 
 use crate::db::{Graph, OpenOptions, SchemaChoice};
 use crate::error::{Error, QueryError};
@@ -157,8 +158,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         None => {
             if std::io::stdin().is_terminal() {
-                print!("{}", render_stats(&graph));
-                Ok(())
+                repl::run(&graph)
             } else {
                 let mut text = String::new();
                 std::io::stdin()
