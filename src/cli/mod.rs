@@ -200,12 +200,14 @@ pub fn run_script(
     params: &Params,
     format: Format,
 ) -> Result<(), Error> {
-    let spans = lang::split_script(text).map_err(|e| Error::Query(e.in_file(file)))?;
+    let script = lang::Script::new(text).map_err(|e| Error::Query(e.in_file(file)))?;
+    let shared: std::sync::Arc<str> = text.into();
     let stdout = std::io::stdout();
-    for span in spans {
-        let outcome = lang::parse_at(text, span)
+    for span in script.statements() {
+        let outcome = script
+            .parse(span)
             .map_err(Error::Query)
-            .and_then(|statement| PreparedQuery::from_parsed(statement, text).run(graph, params));
+            .and_then(|statement| PreparedQuery::from_parsed(statement, shared.clone()).run(graph, params));
         match outcome {
             Ok(result) => {
                 let mut out = stdout.lock();

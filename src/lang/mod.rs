@@ -21,8 +21,7 @@ pub mod result;
 pub mod values;
 
 pub use parser::{
-    CALL_LIMIT, MAX_EXPRESSION_DEPTH, MAX_NESTING, parse, parse_at, parse_expression, parse_script,
-    split_script,
+    CALL_LIMIT, MAX_EXPRESSION_DEPTH, MAX_NESTING, Script, parse, parse_expression, parse_script,
 };
 pub use query::{CancelHandle, Params, PreparedQuery, QueryOptions, execute, execute_in};
 pub use result::{NodeValue, QueryResult, RelValue, ResultValue};

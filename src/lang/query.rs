@@ -92,7 +92,9 @@ impl Default for QueryOptions {
 #[derive(Clone, Debug)]
 pub struct PreparedQuery {
     statement: Statement,
-    text: String,
+    /// The text the statement's spans point into; shared, because every
+    /// statement of a script points into the same script.
+    text: Arc<str>,
 }
 
 impl PreparedQuery {
@@ -100,17 +102,14 @@ impl PreparedQuery {
     pub fn new(text: &str) -> Result<PreparedQuery> {
         Ok(PreparedQuery {
             statement: parse(text)?,
-            text: text.to_string(),
+            text: text.into(),
         })
     }
 
     /// A statement already parsed out of `text` (e.g. one statement of a
     /// script; its spans are offsets into `text`).
-    pub fn from_parsed(statement: Statement, text: &str) -> PreparedQuery {
-        PreparedQuery {
-            statement,
-            text: text.to_string(),
-        }
+    pub fn from_parsed(statement: Statement, text: Arc<str>) -> PreparedQuery {
+        PreparedQuery { statement, text }
     }
 
     /// The parsed statement.

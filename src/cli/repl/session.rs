@@ -450,14 +450,14 @@ impl<'g> Session<'g> {
     /// it comes, and stops at the first error. `file` names the script for
     /// error positions (`None` for what was typed).
     fn run_text(&mut self, text: &str, file: Option<&str>, sink: &mut Sink<'_>) -> bool {
-        let spans = match lang::split_script(text) {
-            Ok(spans) => spans,
+        let script = match lang::Script::new(text) {
+            Ok(script) => script,
             Err(e) => {
                 self.fail(&Error::Query(name_file(e, file)), text, sink);
                 return false;
             }
         };
-        for span in spans {
+        for span in script.statements() {
             let outcome = if self.cancel.is_cancelled() {
                 // Ctrl-C between two statements of a script stops the rest.
                 Err(Error::Query(QueryError::new(
@@ -465,7 +465,8 @@ impl<'g> Session<'g> {
                     "the script was cancelled",
                 )))
             } else {
-                lang::parse_at(text, span)
+                script
+                    .parse(span)
                     .map_err(Error::Query)
                     .and_then(|s| self.run_statement(&s, text))
             };

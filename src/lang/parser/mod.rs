@@ -122,28 +122,43 @@ fn parse_statement(
     Ok(statement)
 }
 
-/// The spans of the statements of a script (split at `;`, comments and
-/// empty statements skipped), without parsing them: a runner can then parse
-/// and run them one by one, so the statements before a broken one still run.
-///
-/// # Errors
-/// An unterminated string or comment, or nesting too deep, anywhere in `text`.
-pub fn split_script(text: &str) -> Result<Vec<Span>, QueryError> {
-    init();
-    let scanned = scan::tokenize(text)?;
-    Ok(scan::split_statements(text, &scanned.tokens)
-        .into_iter()
-        .map(|(s, e)| Span::new(s, e))
-        .collect())
+/// A script scanned once, whose statements are parsed one at a time: a
+/// runner parses and runs each in turn, so the statements before a broken
+/// one still run, and a long script is scanned only once.
+pub struct Script<'t> {
+    text: &'t str,
+    scanned: scan::Scanned,
+    input: std::borrow::Cow<'t, str>,
 }
 
-/// Parses the statement at `span` of a script; positions refer to `text`.
-///
-/// # Errors
-/// A `SyntaxError` [`QueryError`] with its position in `text`.
-pub fn parse_at(text: &str, span: Span) -> Result<Statement, QueryError> {
-    init();
-    let scanned = scan::tokenize(text)?;
-    let input = scanned.pest_input(text);
-    parse_statement(text, &input, span.start, span.end, &scanned.tokens)
+impl<'t> Script<'t> {
+    /// Scans `text`.
+    ///
+    /// # Errors
+    /// An unterminated string or comment, or nesting too deep, anywhere in
+    /// `text`.
+    pub fn new(text: &'t str) -> Result<Script<'t>, QueryError> {
+        init();
+        let scanned = scan::tokenize(text)?;
+        let input = scanned.pest_input(text);
+        Ok(Script { text, scanned, input })
+    }
+
+    /// The spans of the statements (split at `;`, comments and empty
+    /// statements skipped).
+    pub fn statements(&self) -> Vec<Span> {
+        scan::split_statements(self.text, &self.scanned.tokens)
+            .into_iter()
+            .map(|(s, e)| Span::new(s, e))
+            .collect()
+    }
+
+    /// Parses the statement at `span`; positions refer to the whole script.
+    ///
+    /// # Errors
+    /// A `SyntaxError` [`QueryError`] with its position in the script.
+    pub fn parse(&self, span: Span) -> Result<Statement, QueryError> {
+        init();
+        parse_statement(self.text, &self.input, span.start, span.end, &self.scanned.tokens)
+    }
 }
