@@ -257,10 +257,8 @@ golden! {
     errors_semantic,
     errors_runtime,
     parameters,
-    #[ignore = "engine bug: MERGE with a null property creates instead of failing with SemanticError[MergeReadOwnWrites]"]
-    bug_merge_null,
-    #[ignore = "engine bug: reading a deleted entity returns null instead of EntityNotFound[DeletedEntityAccess]"]
-    bug_deleted_entity_access,
+    merge_null,
+    deleted_entity_access,
 }
 
 #[test]

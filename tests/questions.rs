@@ -266,13 +266,9 @@ questions! {
         actors_by_kind,
         label_counts,
         relationship_type_counts,
+        carter_to_russia_without_events,
     ],
-    engine_bugs: [
-        (
-            carter_to_russia_without_events,
-            "engine bug: a WHERE on a shortestPath path filters after the search instead of during it"
-        ),
-    ],
+    engine_bugs: [],
 }
 
 #[test]
@@ -423,7 +419,6 @@ fn explain_shows_the_plan_without_running_the_query() {
 /// A plan should show every condition it checks: here the label of the
 /// node it expands to and the property map of the one it scans.
 #[test]
-#[ignore = "engine bug: EXPLAIN omits the label check on an expanded-to node and inline property maps"]
 fn explain_shows_every_condition_it_checks() {
     let graph = article();
     let result = graph

@@ -568,7 +568,7 @@ mod pty {
             return;
         };
         repl.line("CREATE (:Actor {name: 'Ash Carter'});");
-        repl.expect("1 nodes created");
+        repl.expect("1 node created");
         repl.prompt();
         repl.send("MATCH (n:Ac\t");
         repl.expect("MATCH (n:Actor");

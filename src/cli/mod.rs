@@ -129,7 +129,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Some(Command::Load { file }) => load(&graph, &file),
         Some(Command::Stats) => {
-            print!("{}", render_stats(&graph));
+            print!("{}", render_stats(&graph.stats()));
             Ok(())
         }
         Some(Command::Schema) => {
@@ -288,8 +288,7 @@ pub fn utc_time(unix_ms: u64) -> String {
 }
 
 /// Counts per label and relationship type, as `attest stats` prints them.
-pub fn render_stats(graph: &Graph) -> String {
-    let stats = graph.stats();
+pub fn render_stats(stats: &crate::db::GraphStats) -> String {
     let mut out = format!("{} nodes, {} relationships\n", stats.nodes, stats.relationships);
     let width = stats
         .labels

@@ -95,26 +95,43 @@ fn table(result: &QueryResult, max_rows: Option<usize>) -> String {
 pub fn summary(result: &QueryResult) -> String {
     let n = result.rows.len();
     let mut parts = vec![format!("{n} row{}", if n == 1 { "" } else { "s" })];
-    let s = &result.stats;
-    for (count, what) in [
-        (s.nodes_created, "nodes created"),
-        (s.nodes_deleted, "nodes deleted"),
-        (s.relationships_created, "relationships created"),
-        (s.relationships_deleted, "relationships deleted"),
-        (s.properties_set, "properties set"),
-        (s.properties_removed, "properties removed"),
-        (s.labels_added, "labels added"),
-        (s.labels_removed, "labels removed"),
-    ] {
-        if count > 0 {
-            parts.push(format!("{count} {what}"));
-        }
+    let changes = change_summary(&result.stats);
+    if !changes.is_empty() {
+        parts.push(changes);
     }
     format!(
         "{} ({:.2} ms)\n",
         parts.join(", "),
         result.elapsed.as_secs_f64() * 1000.0
     )
+}
+
+/// `2 nodes created, 1 property set`: the non-zero change counts.
+pub fn change_summary(s: &crate::db::ChangeStats) -> String {
+    let mut parts = Vec::new();
+    for (count, one, many) in [
+        (s.nodes_created, "node created", "nodes created"),
+        (s.nodes_deleted, "node deleted", "nodes deleted"),
+        (
+            s.relationships_created,
+            "relationship created",
+            "relationships created",
+        ),
+        (
+            s.relationships_deleted,
+            "relationship deleted",
+            "relationships deleted",
+        ),
+        (s.properties_set, "property set", "properties set"),
+        (s.properties_removed, "property removed", "properties removed"),
+        (s.labels_added, "label added", "labels added"),
+        (s.labels_removed, "label removed", "labels removed"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{count} {}", if count == 1 { one } else { many }));
+        }
+    }
+    parts.join(", ")
 }
 
 fn csv_field(text: &str) -> String {

@@ -422,6 +422,21 @@ pub struct GraphStats {
     pub relationship_types: Vec<(String, usize)>,
 }
 
+impl GraphStats {
+    /// The counts of a graph view (a snapshot's or a transaction's).
+    pub fn of(index: &GraphIndex) -> GraphStats {
+        GraphStats {
+            nodes: index.node_count(),
+            relationships: index.relationship_count(),
+            labels: index.label_counts().map(|(l, n)| (l.to_string(), n)).collect(),
+            relationship_types: index
+                .relationship_type_counts()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect(),
+        }
+    }
+}
+
 fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {
     // An existing store always has the format key; anything else in a
     // store without it is not an Attest store.

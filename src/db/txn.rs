@@ -256,6 +256,7 @@ impl<'g> Transaction<'g> {
     /// nothing is written and the in-memory graph is restored.
     pub fn commit(mut self, description: &str) -> Result<CommitInfo> {
         self.finished = true;
+        self.state.index.forget_deleted();
         match self.try_commit(description) {
             Ok(info) => Ok(info),
             Err(e) => {
@@ -521,6 +522,7 @@ impl<'g> Transaction<'g> {
                 index.insert_relationship(old);
             }
         }
+        self.state.index.forget_deleted();
     }
 
     fn update_node(&mut self, id: NodeId, change: impl FnOnce(&mut Node)) -> Result<()> {

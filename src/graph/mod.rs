@@ -48,6 +48,10 @@ pub struct GraphIndex {
     rel_type_counts: BTreeMap<String, usize>,
     unique: BTreeMap<(String, String), UniqueIndex>,
     by_key: HashMap<String, ElementId>,
+    /// Types of relationships deleted by the open transaction: openCypher
+    /// lets a statement still ask `type(r)` of a relationship it deleted.
+    /// Cleared when the transaction ends.
+    deleted_types: HashMap<RelId, String>,
 }
 
 impl GraphIndex {
@@ -328,7 +332,18 @@ impl GraphIndex {
         if let Some(key) = &rel.key {
             self.by_key.remove(key);
         }
+        self.deleted_types.insert(id, rel.rel_type.clone());
         Some(rel)
+    }
+
+    /// The type of a relationship the open transaction deleted.
+    pub fn deleted_relationship_type(&self, id: RelId) -> Option<&str> {
+        self.deleted_types.get(&id).map(String::as_str)
+    }
+
+    /// Forgets deleted relationships' types (the transaction ended).
+    pub(crate) fn forget_deleted(&mut self) {
+        self.deleted_types.clear();
     }
 
     fn intern_type(&mut self, rel_type: &str) -> u32 {

@@ -471,23 +471,44 @@ impl Executor<'_> {
                 let (Value::Node(a), Value::Node(b)) = (&row[*from], &row[*to]) else {
                     return Ok(());
                 };
+                let (a, b) = (*a, *b);
                 let max = max.unwrap_or(self.limits.max_path_depth) as usize;
                 let types: Vec<&str> = types.iter().map(String::as_str).collect();
-                let search = index.shortest_paths(*direction, &types, max);
-                let found: Vec<Path> = if *all {
-                    search.all(*a, *b)
-                } else {
-                    search.one(*a, *b).into_iter().collect()
-                };
-                for p in found {
-                    if (p.len() as u64) < *min {
-                        continue;
-                    }
+                let bind = |row: &mut Row, p: Path| {
                     if let Some(r) = rels {
                         row[*r] = Value::List(p.rels.iter().map(|r| Value::Relationship(*r)).collect());
                     }
                     row[*path] = Value::Path(p);
-                    next(self, row, out)?;
+                };
+                if plan.filters[i + 1].is_empty() {
+                    let search = index.shortest_paths(*direction, &types, max);
+                    let found: Vec<Path> = if *all {
+                        search.all(a, b)
+                    } else {
+                        search.one(a, b).into_iter().collect()
+                    };
+                    for p in found.into_iter().filter(|p| p.len() as u64 >= *min) {
+                        bind(row, p);
+                        next(self, row, out)?;
+                    }
+                } else {
+                    // A WHERE on the path restricts the search, as in Neo4j:
+                    // the shortest paths that satisfy it, found by trying
+                    // lengths in increasing order.
+                    let search = PathSearch {
+                        index,
+                        direction: *direction,
+                        types: &types,
+                    };
+                    let passing = search.shortest_satisfying(a, b, *min as usize, max, *all, &mut |p| {
+                        self.check_limits(0)?;
+                        bind(row, p.clone());
+                        self.filters_pass(&plan.filters[i + 1], row, index)
+                    })?;
+                    for p in passing {
+                        bind(row, p);
+                        self.step(plan, i + 1, row, index, out)?;
+                    }
                 }
                 row[*path] = Value::Null;
             }
@@ -974,6 +995,100 @@ impl Executor<'_> {
     }
 }
 
+/// Paths between two nodes by increasing length, for shortest paths with
+/// conditions on the path.
+struct PathSearch<'a> {
+    index: &'a GraphIndex,
+    direction: Direction,
+    types: &'a [&'a str],
+}
+
+impl PathSearch<'_> {
+    /// The paths of the smallest length in `min..=max` from `a` to `b` (no
+    /// node twice) for which `accept` holds: all of them, or the first.
+    fn shortest_satisfying(
+        &self,
+        a: NodeId,
+        b: NodeId,
+        min: usize,
+        max: usize,
+        all: bool,
+        accept: &mut dyn FnMut(&Path) -> EResult<bool>,
+    ) -> EResult<Vec<Path>> {
+        // Hops from every node to `b` (searching backwards), to prune
+        // branches that cannot reach `b` within the length being tried.
+        let reverse = match self.direction {
+            Direction::Outgoing => Direction::Incoming,
+            Direction::Incoming => Direction::Outgoing,
+            Direction::Both => Direction::Both,
+        };
+        let mut distance: HashMap<NodeId, usize> = HashMap::from([(b, 0)]);
+        let mut frontier = vec![b];
+        for hops in 1..=max {
+            let mut next = Vec::new();
+            for node in frontier {
+                for (_, other) in self.index.relationships_of(node, reverse, self.types) {
+                    if let std::collections::hash_map::Entry::Vacant(e) = distance.entry(other) {
+                        e.insert(hops);
+                        next.push(other);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        let Some(&shortest) = distance.get(&a) else {
+            return Ok(Vec::new());
+        };
+        for length in shortest.max(min)..=max {
+            let mut found = Vec::new();
+            let mut current = Path::single(a);
+            self.extend(b, length, &distance, &mut current, all, accept, &mut found)?;
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn extend(
+        &self,
+        b: NodeId,
+        length: usize,
+        distance: &HashMap<NodeId, usize>,
+        current: &mut Path,
+        all: bool,
+        accept: &mut dyn FnMut(&Path) -> EResult<bool>,
+        found: &mut Vec<Path>,
+    ) -> EResult<bool> {
+        let at = *current.nodes.last().unwrap_or(&b);
+        if current.len() == length {
+            if at == b && accept(current)? {
+                found.push(current.clone());
+                return Ok(!all);
+            }
+            return Ok(false);
+        }
+        for (rel, other) in self.index.relationships_of(at, self.direction, self.types) {
+            let reachable = distance
+                .get(&other)
+                .is_some_and(|d| current.len() + 1 + d <= length);
+            if !reachable || current.nodes.contains(&other) {
+                continue;
+            }
+            current.rels.push(rel);
+            current.nodes.push(other);
+            let done = self.extend(b, length, distance, current, all, accept, found)?;
+            current.rels.pop();
+            current.nodes.pop();
+            if done {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
 /// One output row of a projection, with the extended row (input slots then
 /// outputs) that ORDER BY and WHERE read, and the group's aggregates.
 struct Produced {
@@ -1341,9 +1456,12 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
             _ => return Err(type_error("a node")),
         },
         "type" => match arg {
-            Value::Relationship(id) => index
-                .relationship(*id)
-                .map_or(Value::Null, |r| Value::String(r.rel_type.clone())),
+            Value::Relationship(id) => match index.relationship(*id) {
+                Some(r) => Value::String(r.rel_type.clone()),
+                None => index
+                    .deleted_relationship_type(*id)
+                    .map_or(Value::Null, |t| Value::String(t.to_string())),
+            },
             Value::Null => Value::Null,
             _ => return Err(type_error("a relationship")),
         },

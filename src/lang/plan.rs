@@ -16,7 +16,7 @@ use crate::error::{ErrorClass, QueryError, nearest};
 use crate::graph::GraphIndex;
 use crate::model::{Direction, Value};
 use crate::schema::Schema;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -467,20 +467,23 @@ pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex, schema: Option<
                 graph,
                 schema,
                 predicate: Cell::new(false),
+                substitutions: RefCell::new(Vec::new()),
             }
             .single(part)?,
         );
     }
     let columns = parts.first().map(|p| p.columns.clone()).unwrap_or_default();
-    for part in &parts[1..] {
+    for (part, written) in parts.iter().zip(&query.parts).skip(1) {
         if part.columns != columns {
+            let at = written.span.position(text);
             return Err(syntax(
                 "DifferentColumnsInUnion",
                 format!(
                     "all parts of a UNION must return the same columns: {:?} and {:?}",
                     columns, part.columns
                 ),
-            ));
+            )
+            .at(at));
         }
     }
     let writes = query
@@ -509,6 +512,9 @@ struct Planner<'a> {
     /// root or an operand of AND/OR/XOR/NOT there): the only place a bare
     /// pattern may stand.
     predicate: Cell<bool>,
+    /// While compiling ORDER BY / WHERE after DISTINCT or aggregation:
+    /// projected expressions by their text, with their output slot.
+    substitutions: RefCell<Vec<(String, usize)>>,
 }
 
 /// Where aggregates may appear while compiling an expression.
@@ -1280,15 +1286,41 @@ impl Planner<'_> {
         }
         extended.width = scope.width + items.len();
         let aggregating = !aggregates.is_empty();
+        // After DISTINCT or aggregation the input rows are gone: ORDER BY and
+        // WHERE see only the output columns, and any expression written
+        // exactly as a projected one (`ORDER BY count(*)`, `n.name`).
+        let restricted = aggregating || p.distinct;
+        let sees = if restricted {
+            let mut only_outputs = Scope {
+                vars: Vec::new(),
+                width: extended.width,
+            };
+            only_outputs.vars = extended.vars[scope.vars.len()..].to_vec();
+            *self.substitutions.borrow_mut() = p
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (item.text.clone(), scope.width + i + (items.len() - p.items.len())))
+                .collect();
+            only_outputs
+        } else {
+            extended
+        };
         let mut order = Vec::new();
         for sort in &p.order_by {
-            let expr = if aggregating {
-                self.expr(&sort.expr, &extended, &mut AggContext::Collect(&mut aggregates))?
-            } else {
-                self.expr(&sort.expr, &extended, &mut AggContext::Forbidden("ORDER BY"))?
-            };
+            let expr = self.expr(&sort.expr, &sees, &mut AggContext::Forbidden("ORDER BY"));
             order.push((expr, sort.descending));
         }
+        let where_ = p.where_.as_ref().map(|w| {
+            self.predicate.set(true);
+            self.expr(w, &sees, &mut AggContext::Forbidden("WHERE"))
+        });
+        self.substitutions.borrow_mut().clear();
+        let order = order
+            .into_iter()
+            .map(|(e, d)| e.map(|e| (e, d)))
+            .collect::<PResult<Vec<_>>>()?;
+        let where_ = where_.transpose()?;
         let skip = p
             .skip
             .as_ref()
@@ -1299,13 +1331,6 @@ impl Planner<'_> {
             .as_ref()
             .map(|e| self.constant_count(e, "LIMIT"))
             .transpose()?;
-        let where_ = match &p.where_ {
-            Some(w) => {
-                self.predicate.set(true);
-                Some(self.expr(w, &extended, &mut AggContext::Forbidden("WHERE"))?)
-            }
-            None => None,
-        };
         let projection = Projection {
             items,
             aggregates,
@@ -1335,12 +1360,32 @@ impl Planner<'_> {
                     err
                 }
             })?;
-        Ok(compiled)
+        // A literal count is checked now, with its position.
+        match &compiled {
+            CExpr::Lit(Value::Int(n)) if *n < 0 => {
+                let message = format!("{clause} takes a non-negative integer, got {n}");
+                Err(self.at(syntax("NegativeIntegerArgument", message), e.span))
+            }
+            CExpr::Lit(v @ (Value::Float(_) | Value::String(_) | Value::Bool(_))) => {
+                let message = format!("{clause} takes an integer, got {}", v.type_name());
+                Err(self.at(syntax("InvalidArgumentType", message), e.span))
+            }
+            _ => Ok(compiled),
+        }
     }
 
     // ----- expressions -----
 
     fn expr(&self, e: &Expr, scope: &Scope, agg: &mut AggContext<'_>) -> PResult<CExpr> {
+        let written = e.span.slice(self.text).trim();
+        if let Some((_, slot)) = self
+            .substitutions
+            .borrow()
+            .iter()
+            .find(|(text, _)| text == written)
+        {
+            return Ok(CExpr::Slot(*slot));
+        }
         let predicate = self.predicate.replace(false);
         let sub = |x: &Expr, agg: &mut AggContext<'_>| self.expr(x, scope, agg).map(Box::new);
         // Operands of the logical operators stay in predicate position.
@@ -1978,25 +2023,52 @@ fn describe_step(step: &Step) -> String {
         Direction::Incoming => format!("<-[{inner}]-"),
         Direction::Both => format!("-[{inner}]-"),
     };
-    match step {
-        Step::Nodes { slot, source, .. } => match source {
-            NodeSource::All => format!("AllNodesScan #{slot}"),
-            NodeSource::Label(l) => format!("NodeByLabelScan #{slot}:{l}"),
-            NodeSource::Unique { label, property, .. } => {
-                format!("NodeUniqueSeek #{slot}:{label}({property})")
+    // What a step checks on the nodes it reaches: labels and a property map.
+    let checks = |c: &NodeCheck| {
+        let labels: String = c.labels.iter().map(|l| format!(":{l}")).collect();
+        let props = match &c.properties {
+            Some(CExpr::Map(entries)) => {
+                let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+                format!(" {{{}}}", keys.join(", "))
             }
-            NodeSource::Bound => format!("Argument #{slot}"),
-        },
+            Some(_) => " {…}".to_string(),
+            None => String::new(),
+        };
+        if labels.is_empty() && props.is_empty() {
+            String::new()
+        } else {
+            format!(" check({labels}{props})")
+        }
+    };
+    match step {
+        Step::Nodes { slot, source, check } => {
+            let source = match source {
+                NodeSource::All => format!("AllNodesScan #{slot}"),
+                NodeSource::Label(l) => format!("NodeByLabelScan #{slot}:{l}"),
+                NodeSource::Unique { label, property, .. } => {
+                    format!("NodeUniqueSeek #{slot}:{label}({property})")
+                }
+                NodeSource::Bound => format!("Argument #{slot}"),
+            };
+            format!("{source}{}", checks(check))
+        }
         Step::Expand {
             from,
             to,
             direction,
             types: t,
             to_bound,
+            rel_properties,
+            check,
             ..
         } => {
             let into = if *to_bound { "Into" } else { "All" };
-            format!("Expand({into}) #{from}{}#{to}", arrow(direction, types(t)))
+            let rel_props = if rel_properties.is_some() { " {…}" } else { "" };
+            format!(
+                "Expand({into}) #{from}{}#{to}{}",
+                arrow(direction, format!("{}{rel_props}", types(t))),
+                checks(check)
+            )
         }
         Step::VarExpand {
             from,
@@ -2005,13 +2077,12 @@ fn describe_step(step: &Step) -> String {
             types: t,
             min,
             max,
+            check,
             ..
         } => {
             let max = max.map_or(String::new(), |m| m.to_string());
-            format!(
-                "VarLengthExpand #{from}{}#{to}",
-                arrow(direction, format!("{}*{min}..{max}", types(t)))
-            )
+            let shape = arrow(direction, format!("{}*{min}..{max}", types(t)));
+            format!("VarLengthExpand #{from}{shape}#{to}{}", checks(check))
         }
         Step::Shortest {
             from,

@@ -547,7 +547,7 @@ RETURN [n IN nodes(p) | n.name] AS route, length(p) AS steps;
 // Q carter_to_russia_without_events: How closely are Carter and Russia connected if no event is on the way?
 // Four steps, e.g. Carter - Pentagon - Pentagon sources - their claim that Russia had not been active - Russia.
 // As in Neo4j, the WHERE on the path restricts the search: the shortest path that satisfies it.
-// Engine bug today: Attest picks one shortest path (through an event) and then filters it out, so it answers no rows.
+
 MATCH p = shortestPath((:Actor {name: 'Ash Carter'})-[*]-(:Actor {name: 'Russia'}))
 WHERE none(n IN nodes(p) WHERE n:Event)
 RETURN length(p) AS steps;

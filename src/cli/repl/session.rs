@@ -398,7 +398,7 @@ impl<'g> Session<'g> {
                 let number = info
                     .txn
                     .map_or_else(|| "nothing changed".to_string(), |t| format!("transaction {t}"));
-                let changes = change_summary(&info.stats);
+                let changes = render::change_summary(&info.stats);
                 sink.out(&format!(
                     "committed ({number}{}{changes})\n",
                     if changes.is_empty() { "" } else { ": " }
@@ -564,7 +564,7 @@ impl<'g> Session<'g> {
         }
     }
 
-    /// `3 rows, 1 nodes created (0.42 ms)`, without the time when
+    /// `3 rows, 1 node created (0.42 ms)`, without the time when
     /// `:timing off`.
     fn summary(&self, result: &QueryResult) -> String {
         let full = render::summary(result);
@@ -651,48 +651,10 @@ fn unquote(text: &str) -> &str {
     text
 }
 
-/// `2 nodes created, 1 properties set`: the non-zero counts.
-fn change_summary(stats: &crate::db::ChangeStats) -> String {
-    [
-        (stats.nodes_created, "nodes created"),
-        (stats.nodes_deleted, "nodes deleted"),
-        (stats.relationships_created, "relationships created"),
-        (stats.relationships_deleted, "relationships deleted"),
-        (stats.properties_set, "properties set"),
-        (stats.properties_removed, "properties removed"),
-        (stats.labels_added, "labels added"),
-        (stats.labels_removed, "labels removed"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect::<Vec<_>>()
-    .join(", ")
-}
-
 /// Counts per label and relationship type, laid out as `attest stats`
 /// prints them (read from `index`, which may be a transaction's).
 fn stats_text(index: &GraphIndex, _schema: Option<&Schema>) -> String {
-    let labels: Vec<(String, usize)> = index.label_counts().map(|(l, n)| (format!(":{l}"), n)).collect();
-    let types: Vec<(String, usize)> = index
-        .relationship_type_counts()
-        .map(|(t, n)| (format!("[:{t}]"), n))
-        .collect();
-    let width = labels
-        .iter()
-        .chain(&types)
-        .map(|(name, _)| name.chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut out = format!(
-        "{} nodes, {} relationships\n",
-        index.node_count(),
-        index.relationship_count()
-    );
-    for (name, n) in labels.iter().chain(&types) {
-        out.push_str(&format!("  {name:<width$} {n:>8}\n"));
-    }
-    out
+    crate::cli::render_stats(&crate::db::GraphStats::of(index))
 }
 
 /// A value as a table cell, as `render` shows it: strings bare, the rest
