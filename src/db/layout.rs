@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 /// The store format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
-pub const META: u8 = b'M';
 pub const NODE: u8 = b'N';
 pub const REL: u8 = b'R';
 pub const LABEL: u8 = b'L';

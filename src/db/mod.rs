@@ -13,7 +13,7 @@
 //! so readers see a statement either entirely or not at all (serializable
 //! isolation, one writer at a time).
 
-pub mod layout;
+mod layout;
 mod txn;
 
 pub use layout::TxnRecord;

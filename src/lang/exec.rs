@@ -347,10 +347,6 @@ impl Executor<'_> {
                             found
                         }
                     }
-                    NodeSource::Bound => match &row[*slot] {
-                        Value::Node(id) => vec![*id],
-                        _ => Vec::new(),
-                    },
                 };
                 for id in candidates {
                     if self.node_ok(id, check, row, index)? {
@@ -358,9 +354,7 @@ impl Executor<'_> {
                         next(self, row, out)?;
                     }
                 }
-                if !matches!(source, NodeSource::Bound) {
-                    row[*slot] = Value::Null;
-                }
+                row[*slot] = Value::Null;
             }
             Step::Expand {
                 from,

@@ -15,7 +15,7 @@ pub mod ast;
 mod exec;
 pub mod functions;
 mod parser;
-pub mod plan;
+mod plan;
 mod query;
 pub mod result;
 pub mod values;

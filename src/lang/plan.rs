@@ -216,8 +216,6 @@ pub enum NodeSource {
         property: String,
         value: CExpr,
     },
-    /// The node already bound in a slot.
-    Bound,
 }
 
 /// Constraints on a node pattern beyond how it was found.
@@ -442,8 +440,6 @@ pub struct Pipeline {
     pub ops: Vec<Op>,
     /// The columns it returns (empty without `RETURN`).
     pub columns: Vec<String>,
-    /// Initial row width.
-    pub width: usize,
 }
 
 /// A whole compiled query.
@@ -453,8 +449,6 @@ pub struct Plan {
     /// `UNION ALL` keeps duplicates; `UNION` removes them.
     pub union_all: bool,
     pub columns: Vec<String>,
-    /// True when the query changes the graph.
-    pub writes: bool,
 }
 
 /// Plans a query against the graph it will run on (for selectivity).
@@ -486,15 +480,10 @@ pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex, schema: Option<
             .at(at));
         }
     }
-    let writes = query
-        .parts
-        .iter()
-        .any(|p| p.clauses.iter().any(|c| c.kind.is_updating()));
     Ok(Plan {
         parts,
         union_all: query.union_all.first().copied().unwrap_or(false),
         columns,
-        writes,
     })
 }
 
@@ -542,11 +531,7 @@ impl Planner<'_> {
             })?;
             ops.push(op);
         }
-        Ok(Pipeline {
-            ops,
-            columns,
-            width: 0,
-        })
+        Ok(Pipeline { ops, columns })
     }
 
     fn clause(&self, clause: &Clause, scope: &mut Scope, columns: &mut Vec<String>) -> PResult<Op> {
@@ -1900,14 +1885,7 @@ fn step_reads(step: &Step, out: &mut BTreeSet<usize>) {
         }
     };
     match step {
-        Step::Nodes {
-            slot,
-            source,
-            check: c,
-        } => {
-            if matches!(source, NodeSource::Bound) {
-                out.insert(*slot);
-            }
+        Step::Nodes { source, check: c, .. } => {
             if let NodeSource::Unique { value, .. } = source {
                 value.slots(out);
             }
@@ -2048,7 +2026,6 @@ fn describe_step(step: &Step) -> String {
                 NodeSource::Unique { label, property, .. } => {
                     format!("NodeUniqueSeek #{slot}:{label}({property})")
                 }
-                NodeSource::Bound => format!("Argument #{slot}"),
             };
             format!("{source}{}", checks(check))
         }
