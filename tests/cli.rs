@@ -183,3 +183,24 @@ fn a_store_in_use_is_reported_not_waited_for() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("held.db"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn unknown_names_in_an_open_store_are_warned_about_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("w.cypher"),
+        "CREATE (:Actor)-[:AGENT]->(:Event);\nMATCH (n:Actr)<-[:AGNET]-() RETURN n;\n",
+    )
+    .unwrap();
+    let out = attest(dir.path(), &["--memory", "run", "w.cypher"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning: label `Actr` is not in the graph (at 2:10); did you mean `Actor`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("relationship type `AGNET` is not in the graph (at 2:19); did you mean `AGENT`?"),
+        "{stderr}"
+    );
+}

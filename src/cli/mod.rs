@@ -210,6 +210,9 @@ pub fn run_script(
             .and_then(|statement| PreparedQuery::from_parsed(statement, shared.clone()).run(graph, params));
         match outcome {
             Ok(result) => {
+                for warning in &result.warnings {
+                    eprintln!("warning: {warning}");
+                }
                 let mut out = stdout.lock();
                 let _ = out.write_all(render::render(&result, format, None).as_bytes());
                 let _ = out.flush();

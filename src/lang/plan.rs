@@ -449,22 +449,26 @@ pub struct Plan {
     /// `UNION ALL` keeps duplicates; `UNION` removes them.
     pub union_all: bool,
     pub columns: Vec<String>,
+    /// Notices that did not stop the query (an unknown label in an open
+    /// store, with the nearest known one).
+    pub warnings: Vec<String>,
 }
 
 /// Plans a query against the graph it will run on (for selectivity).
 pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex, schema: Option<&Schema>) -> PResult<Plan> {
     let mut parts = Vec::new();
+    let mut warnings = Vec::new();
     for part in &query.parts {
-        parts.push(
-            Planner {
-                text,
-                graph,
-                schema,
-                predicate: Cell::new(false),
-                substitutions: RefCell::new(Vec::new()),
-            }
-            .single(part)?,
-        );
+        let planner = Planner {
+            text,
+            graph,
+            schema,
+            predicate: Cell::new(false),
+            substitutions: RefCell::new(Vec::new()),
+            warnings: RefCell::new(Vec::new()),
+        };
+        parts.push(planner.single(part)?);
+        warnings.extend(planner.warnings.take());
     }
     let columns = parts.first().map(|p| p.columns.clone()).unwrap_or_default();
     for (part, written) in parts.iter().zip(&query.parts).skip(1) {
@@ -484,6 +488,7 @@ pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex, schema: Option<
         parts,
         union_all: query.union_all.first().copied().unwrap_or(false),
         columns,
+        warnings,
     })
 }
 
@@ -504,6 +509,8 @@ struct Planner<'a> {
     /// While compiling ORDER BY / WHERE after DISTINCT or aggregation:
     /// projected expressions by their text, with their output slot.
     substitutions: RefCell<Vec<(String, usize)>>,
+    /// Notices for the user that do not stop the query.
+    warnings: RefCell<Vec<String>>,
 }
 
 /// Where aggregates may appear while compiling an expression.
@@ -1538,7 +1545,15 @@ impl Planner<'_> {
     }
 
     fn check_known_label(&self, label: &Ident) -> PResult<()> {
-        let Some(schema) = self.schema else { return Ok(()) };
+        let Some(schema) = self.schema else {
+            // An open store accepts any label; one nobody uses is likely a
+            // typo, so say so (as Neo4j's notifications do) without failing.
+            if self.graph.label_count(&label.name) == 0 {
+                let known: Vec<&str> = self.graph.label_counts().map(|(l, _)| l).collect();
+                self.warn("label", &label.name, known.into_iter(), label.span);
+            }
+            return Ok(());
+        };
         if schema.labels.contains_key(&label.name) {
             return Ok(());
         }
@@ -1547,7 +1562,19 @@ impl Planner<'_> {
     }
 
     fn check_known_type(&self, rel_type: &Ident) -> PResult<()> {
-        let Some(schema) = self.schema else { return Ok(()) };
+        let Some(schema) = self.schema else {
+            let mut types = self.graph.relationship_type_counts();
+            if !types.any(|(t, _)| t == rel_type.name) {
+                let known: Vec<&str> = self.graph.relationship_type_counts().map(|(t, _)| t).collect();
+                self.warn(
+                    "relationship type",
+                    &rel_type.name,
+                    known.into_iter(),
+                    rel_type.span,
+                );
+            }
+            return Ok(());
+        };
         if schema.relationships.contains_key(&rel_type.name) {
             return Ok(());
         }
@@ -1573,6 +1600,20 @@ impl Planner<'_> {
             .map(String::as_str)
             .collect();
         Err(self.unknown_name("property", &key.name, all.into_iter(), key.span))
+    }
+
+    fn warn<'k>(&self, what: &str, name: &str, known: impl Iterator<Item = &'k str>, span: Span) {
+        let mut message = format!(
+            "{what} `{name}` is not in the graph (at {})",
+            span.position(self.text)
+        );
+        if let Some(near) = nearest(name, known) {
+            message.push_str(&format!("; did you mean `{near}`?"));
+        }
+        let mut warnings = self.warnings.borrow_mut();
+        if !warnings.contains(&message) {
+            warnings.push(message);
+        }
     }
 
     fn unknown_name<'k>(

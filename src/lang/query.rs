@@ -361,6 +361,7 @@ fn run_plan(
     Ok(QueryResult {
         columns: plan.columns.clone(),
         rows,
+        warnings: plan.warnings.clone(),
         ..QueryResult::default()
     })
 }

@@ -96,6 +96,10 @@ pub struct QueryResult {
     pub rows: Vec<Vec<ResultValue>>,
     /// Side effects of a writing statement.
     pub stats: ChangeStats,
+    /// Notices that did not stop the statement, e.g. a label no node has
+    /// in an open store, with the nearest one that exists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// For `EXPLAIN` / `PROFILE`: the plan as text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,

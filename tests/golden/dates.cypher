@@ -34,3 +34,8 @@ WITH min(e.date) AS first
 MATCH (e:Event)
 RETURN e.kind, e.date, [d IN range(0, 5) WHERE first + d = e.date][0] AS day
 ORDER BY e.date;
+
+// The ISO GQL date literal reads like date('…') and is checked at parse time.
+RETURN DATE '2016-06-16' AS d, DATE '2016-06-16' < date('2016-06-18') AS earlier;
+
+RETURN DATE '2016-02-30' AS impossible;

@@ -475,6 +475,9 @@ impl<'g> Session<'g> {
                     if !result.stats.is_empty() {
                         self.changed = true;
                     }
+                    for warning in &result.warnings {
+                        sink.err(&format!("warning: {warning}\n"));
+                    }
                     let shown = self.show(result);
                     sink.out(&shown);
                 }

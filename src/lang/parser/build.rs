@@ -876,6 +876,7 @@ impl<'t> Builder<'t> {
             Rule::exists_expr => self.exists_expr(pair),
             Rule::function_call => self.function_call(pair),
             Rule::pattern_expr => self.pattern_expr(pair),
+            Rule::date_literal => self.date_literal(pair),
             _ => self.simple_primary(pair),
         }
     }
@@ -1058,6 +1059,30 @@ impl<'t> Builder<'t> {
     }
 
     // ------------------------------------------------------------ literals
+
+    /// `DATE '2016-06-16'`: the string must be an existing calendar date.
+    fn date_literal(&self, pair: Pair<'_, Rule>) -> Result<Operand> {
+        let span = self.span(&pair);
+        let Some(text) = pair.into_inner().find(|p| p.as_rule() == Rule::string) else {
+            return Err(self.error(
+                span.start,
+                "UnexpectedSyntax",
+                "expected a date string after DATE".into(),
+            ));
+        };
+        let written = self.string(&text)?;
+        match crate::model::Date::parse(&written) {
+            Some(date) => Ok(Operand::plain(Expr::new(
+                ExprKind::Literal(Value::Date(date)),
+                span,
+            ))),
+            None => Err(self.error(
+                self.span(&text).start,
+                "InvalidDateLiteral",
+                format!("'{written}' is not a calendar date written YYYY-MM-DD"),
+            )),
+        }
+    }
 
     fn number(&self, pair: &Pair<'_, Rule>) -> Result<Operand> {
         let span = self.span(pair);

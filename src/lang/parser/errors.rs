@@ -119,6 +119,7 @@ fn expect(rule: Rule) -> Option<Expect> {
         | Rule::pattern_comprehension
         | Rule::quantifier
         | Rule::exists_expr
+        | Rule::date_literal
         | Rule::function_call
         | Rule::function_name
         | Rule::pattern_expr
@@ -186,7 +187,7 @@ fn expect(rule: Rule) -> Option<Expect> {
         Rule::kw_ascending => Keyword("ASCENDING"),
         Rule::kw_all_shortest_paths => Keyword("allShortestPaths"),
         Rule::kw_by => Keyword("BY"),
-        Rule::kw_case | Rule::kw_count | Rule::kw_exists => Primary("an expression"),
+        Rule::kw_case | Rule::kw_count | Rule::kw_exists | Rule::kw_date => Primary("an expression"),
         Rule::kw_create => Keyword("CREATE"),
         Rule::kw_delete => Keyword("DELETE"),
         Rule::kw_desc => Keyword("DESC"),
