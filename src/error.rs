@@ -144,7 +144,7 @@ pub enum Error {
     /// The input was wrong: syntax, types, schema rules, missing entities.
     #[error(transparent)]
     Query(#[from] QueryError),
-    /// The storage engine failed (disk full, I/O error inside sled, …).
+    /// The storage engine failed (disk full, an I/O error inside the engine, …).
     #[error("storage error: {0}")]
     Storage(String),
     /// Reading or writing a file failed.

@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorClass, QueryError, Result};
 use crate::graph::GraphIndex;
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Source};
 use crate::schema::Schema;
-use crate::storage::{Engine, MemoryEngine, SledEngine, WriteBatch};
+use crate::storage::{self, Engine, MemoryEngine, WriteBatch};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
@@ -89,8 +89,8 @@ impl Graph {
     /// Opens (or creates) the store at `path`.
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Graph> {
         let path = path.as_ref();
-        let engine = SledEngine::open(path)?;
-        let mut graph = Graph::with_engine(Box::new(engine), options)?;
+        let engine = storage::open_on_disk(path)?;
+        let mut graph = Graph::with_engine(engine, options)?;
         graph.path = Some(path.to_path_buf());
         Ok(graph)
     }

@@ -45,6 +45,13 @@ mod sled_engine;
 pub use memory::MemoryEngine;
 pub use sled_engine::{SledEngine, SledOptions};
 
+/// Opens (or creates) the durable store at `path` with default options.
+/// Layers above storage call this rather than naming the engine, so the
+/// on-disk engine can change behind the trait.
+pub fn open_on_disk(path: &std::path::Path) -> Result<Box<dyn Engine>> {
+    Ok(Box::new(SledEngine::open(path)?))
+}
+
 use crate::error::Result;
 
 /// One `(key, value)` pair as scans yield it.
