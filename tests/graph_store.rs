@@ -393,3 +393,13 @@ proptest! {
         prop_assert_eq!((nodes, rels), snapshot);
     }
 }
+
+#[test]
+fn the_handles_can_be_shared_between_threads() {
+    // A compile-time property: sharing `Graph` and prepared statements
+    // behind an `Arc` across threads must stay possible.
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Graph>();
+    shareable::<attest::lang::PreparedQuery>();
+    shareable::<attest::lang::QueryResult>();
+}
