@@ -16,7 +16,7 @@ pub enum Format {
 }
 
 /// A value as a table cell: strings without quotes, the rest as Cypher.
-fn cell(value: &ResultValue) -> String {
+pub fn cell(value: &ResultValue) -> String {
     match value {
         ResultValue::String(s) => s.clone(),
         other => other.to_string(),
@@ -39,6 +39,17 @@ fn shown(result: &QueryResult, max_rows: Option<usize>) -> (&[Vec<ResultValue>],
 }
 
 fn table(result: &QueryResult, max_rows: Option<usize>) -> String {
+    table_with(result, max_rows, &|_| Vec::new(), &summary(result))
+}
+
+/// An aligned table ending with `footer`; `under_row` gives lines printed
+/// under each row (the REPL's evidence mode).
+pub fn table_with(
+    result: &QueryResult,
+    max_rows: Option<usize>,
+    under_row: &dyn Fn(&[ResultValue]) -> Vec<String>,
+    footer: &str,
+) -> String {
     let mut out = String::new();
     if let Some(plan) = &result.plan
         && result.columns != ["plan"]
@@ -50,19 +61,19 @@ fn table(result: &QueryResult, max_rows: Option<usize>) -> String {
         let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(cell).collect()).collect();
         let widths: Vec<usize> = (0..result.columns.len())
             .map(|i| {
+                let header = result.columns[i].chars().count();
                 cells
                     .iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([result.columns[i].chars().count()])
-                    .max()
-                    .unwrap_or(0)
+                    .filter_map(|r| r.get(i))
+                    .map(|c| c.chars().count())
+                    .fold(header, usize::max)
             })
             .collect();
         let line = |values: &[String]| {
             let padded: Vec<String> = values
                 .iter()
                 .zip(&widths)
-                .map(|(v, w)| format!("{v}{}", " ".repeat(w - v.chars().count())))
+                .map(|(v, w)| format!("{v}{}", " ".repeat(w.saturating_sub(v.chars().count()))))
                 .collect();
             format!("| {} |\n", padded.join(" | "))
         };
@@ -77,8 +88,12 @@ fn table(result: &QueryResult, max_rows: Option<usize>) -> String {
         out.push_str(&rule);
         out.push_str(&line(&result.columns));
         out.push_str(&rule);
-        for row in &cells {
-            out.push_str(&line(row));
+        for (row, values) in rows.iter().zip(&cells) {
+            out.push_str(&line(values));
+            for note in under_row(row) {
+                out.push_str(&note);
+                out.push('\n');
+            }
         }
         out.push_str(&rule);
         if hidden > 0 {
@@ -87,7 +102,7 @@ fn table(result: &QueryResult, max_rows: Option<usize>) -> String {
             ));
         }
     }
-    out.push_str(&summary(result));
+    out.push_str(footer);
     out
 }
 

@@ -660,15 +660,6 @@ fn stats_text(index: &GraphIndex, _schema: Option<&Schema>) -> String {
     crate::cli::render_stats(&crate::db::GraphStats::of(index))
 }
 
-/// A value as a table cell, as `render` shows it: strings bare, the rest
-/// as Cypher literals.
-fn cell(value: &ResultValue) -> String {
-    match value {
-        ResultValue::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// An aligned table like `render`'s, with the evidence of each row's
 /// elements printed under the row.
 fn table_with_evidence(
@@ -677,62 +668,12 @@ fn table_with_evidence(
     summary: &str,
     index: &GraphIndex,
 ) -> String {
-    let mut out = String::new();
-    if let Some(plan) = &result.plan
-        && result.columns != ["plan"]
-    {
-        out.push_str(plan);
-    }
-    if !result.columns.is_empty() {
-        let shown = limit.map_or(result.rows.len(), |n| n.min(result.rows.len()));
-        let rows = &result.rows[..shown];
-        let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(cell).collect()).collect();
-        let widths: Vec<usize> = (0..result.columns.len())
-            .map(|i| {
-                let header = result.columns[i].chars().count();
-                cells
-                    .iter()
-                    .filter_map(|r| r.get(i))
-                    .map(|c| c.chars().count())
-                    .fold(header, usize::max)
-            })
-            .collect();
-        let line = |values: &[String]| {
-            let padded: Vec<String> = values
-                .iter()
-                .zip(&widths)
-                .map(|(v, w)| format!("{v}{}", " ".repeat(w.saturating_sub(v.chars().count()))))
-                .collect();
-            format!("| {} |\n", padded.join(" | "))
-        };
-        let rule = format!(
-            "+{}+\n",
-            widths
-                .iter()
-                .map(|w| "-".repeat(w + 2))
-                .collect::<Vec<_>>()
-                .join("+")
-        );
-        out.push_str(&rule);
-        out.push_str(&line(&result.columns));
-        out.push_str(&rule);
-        for (row, values) in rows.iter().zip(&cells) {
-            out.push_str(&line(values));
-            for note in row_evidence(&result.columns, row, index) {
-                out.push_str(&note);
-                out.push('\n');
-            }
-        }
-        out.push_str(&rule);
-        if shown < result.rows.len() {
-            out.push_str(&format!(
-                "… {} more row(s) not shown (raise the limit with :rows N or :rows all)\n",
-                result.rows.len() - shown
-            ));
-        }
-    }
-    out.push_str(summary);
-    out
+    render::table_with(
+        result,
+        limit,
+        &|row| row_evidence(&result.columns, row, index),
+        summary,
+    )
 }
 
 /// The evidence of the first `shown` rows, row by row, for formats that
