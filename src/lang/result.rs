@@ -7,7 +7,7 @@
 //! (`../shared/tck/README.md`), print as aligned tables, CSV or Markdown.
 
 use crate::db::ChangeStats;
-use crate::model::{Date, NodeId, Properties, RelId, Value, value_fmt_float};
+use crate::model::{Date, NodeId, Properties, RelId, Value, value_fmt_float, write_list, write_map};
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -281,26 +281,8 @@ impl fmt::Display for ResultValue {
             ResultValue::Float(x) => value_fmt_float(*x, f),
             ResultValue::String(s) => write!(f, "{}", Value::String(s.clone())),
             ResultValue::Date(d) => write!(f, "{d}"),
-            ResultValue::List(items) => {
-                f.write_str("[")?;
-                for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{v}")?;
-                }
-                f.write_str("]")
-            }
-            ResultValue::Map(entries) => {
-                f.write_str("{")?;
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{k}: {v}")?;
-                }
-                f.write_str("}")
-            }
+            ResultValue::List(items) => write_list(f, items),
+            ResultValue::Map(entries) => write_map(f, entries),
             ResultValue::Node(n) => write_node(n, f),
             ResultValue::Relationship(r) => write_rel(r, f),
             ResultValue::Path { nodes, rels } => {
@@ -323,14 +305,8 @@ fn write_props(properties: &Properties, f: &mut fmt::Formatter<'_>) -> fmt::Resu
     if properties.is_empty() {
         return Ok(());
     }
-    f.write_str(" {")?;
-    for (i, (k, v)) in properties.iter().enumerate() {
-        if i > 0 {
-            f.write_str(", ")?;
-        }
-        write!(f, "{k}: {v}")?;
-    }
-    f.write_str("}")
+    f.write_str(" ")?;
+    write_map(f, properties)
 }
 
 fn write_node(n: &NodeValue, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -10,7 +10,7 @@ mod date;
 mod value;
 
 pub use date::Date;
-pub use value::{Path, Value, fmt_float as value_fmt_float};
+pub use value::{Path, Value, fmt_float as value_fmt_float, write_list, write_map};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -210,26 +210,8 @@ impl fmt::Display for Value {
             Value::Float(x) => fmt_float(*x, f),
             Value::String(s) => write_quoted(s, f),
             Value::Date(d) => write!(f, "date('{d}')"),
-            Value::List(items) => {
-                f.write_str("[")?;
-                for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{v}")?;
-                }
-                f.write_str("]")
-            }
-            Value::Map(entries) => {
-                f.write_str("{")?;
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{k}: {v}")?;
-                }
-                f.write_str("}")
-            }
+            Value::List(items) => write_list(f, items),
+            Value::Map(entries) => write_map(f, entries),
             Value::Node(id) => write!(f, "node({})", id.0),
             Value::Relationship(id) => write!(f, "relationship({})", id.0),
             Value::Path(p) => write!(f, "path(length {})", p.len()),
@@ -249,6 +231,36 @@ pub fn fmt_float(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     } else {
         write!(f, "{x}")
     }
+}
+
+/// Writes `[a, b, …]`, each item with its own `Display`.
+pub fn write_list<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    items: impl IntoIterator<Item = T>,
+) -> fmt::Result {
+    f.write_str("[")?;
+    for (i, v) in items.into_iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{v}")?;
+    }
+    f.write_str("]")
+}
+
+/// Writes `{k: v, …}`, each value with its own `Display`.
+pub fn write_map<K: fmt::Display, V: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    entries: impl IntoIterator<Item = (K, V)>,
+) -> fmt::Result {
+    f.write_str("{")?;
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{k}: {v}")?;
+    }
+    f.write_str("}")
 }
 
 fn write_quoted(s: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
