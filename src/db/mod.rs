@@ -261,17 +261,7 @@ impl Graph {
 
     /// Counts per label and per relationship type.
     pub fn stats(&self) -> GraphStats {
-        let snap = self.read();
-        let index = snap.index();
-        GraphStats {
-            nodes: index.node_count(),
-            relationships: index.relationship_count(),
-            labels: index.label_counts().map(|(l, n)| (l.to_string(), n)).collect(),
-            relationship_types: index
-                .relationship_type_counts()
-                .map(|(t, n)| (t.to_string(), n))
-                .collect(),
-        }
+        GraphStats::of(self.read().index())
     }
 
     /// The log of committed transactions, oldest first.

@@ -368,36 +368,19 @@ fn run_plan(
 
 fn show(kind: ShowKind, index: &GraphIndex, schema: Option<&Schema>) -> QueryResult {
     let string = |s: &str| ResultValue::String(s.to_string());
-    let count = |n: usize| ResultValue::Int(n as i64);
     let (columns, rows): (Vec<&str>, Vec<Vec<ResultValue>>) = match kind {
         ShowKind::Labels => {
-            let mut labels: BTreeMap<String, usize> =
-                index.label_counts().map(|(l, n)| (l.to_string(), n)).collect();
-            for label in schema.iter().flat_map(|s| s.labels.keys()) {
-                labels.entry(label.clone()).or_insert(0);
-            }
+            let declared = schema.iter().flat_map(|s| s.labels.keys());
             (
                 vec!["label", "count"],
-                labels
-                    .into_iter()
-                    .map(|(l, n)| vec![string(&l), count(n)])
-                    .collect(),
+                counted_names(index.label_counts(), declared),
             )
         }
         ShowKind::RelationshipTypes => {
-            let mut types: BTreeMap<String, usize> = index
-                .relationship_type_counts()
-                .map(|(t, n)| (t.to_string(), n))
-                .collect();
-            for t in schema.iter().flat_map(|s| s.relationships.keys()) {
-                types.entry(t.clone()).or_insert(0);
-            }
+            let declared = schema.iter().flat_map(|s| s.relationships.keys());
             (
                 vec!["relationshipType", "count"],
-                types
-                    .into_iter()
-                    .map(|(t, n)| vec![string(&t), count(n)])
-                    .collect(),
+                counted_names(index.relationship_type_counts(), declared),
             )
         }
         ShowKind::PropertyKeys => {
@@ -423,6 +406,22 @@ fn show(kind: ShowKind, index: &GraphIndex, schema: Option<&Schema>) -> QueryRes
         rows,
         ..QueryResult::default()
     }
+}
+
+/// Rows of (name, count) for the names in use, plus the names the schema
+/// declares that nothing uses yet (count 0), by name.
+fn counted_names<'a>(
+    in_use: impl Iterator<Item = (&'a str, usize)>,
+    declared: impl Iterator<Item = &'a String>,
+) -> Vec<Vec<ResultValue>> {
+    let mut counts: BTreeMap<&str, usize> = in_use.collect();
+    for name in declared {
+        counts.entry(name.as_str()).or_insert(0);
+    }
+    counts
+        .into_iter()
+        .map(|(name, n)| vec![ResultValue::String(name.to_string()), ResultValue::Int(n as i64)])
+        .collect()
 }
 
 fn schema_rows(schema: &Schema) -> Vec<Vec<ResultValue>> {
