@@ -52,10 +52,14 @@ impl<'g> Access<'_, 'g> {
 /// Limits that stop a runaway query with a clear error.
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// Most rows any operator may produce.
+    /// Most rows any operator may produce. The default (10 million rows of
+    /// a few slots, on the order of a gigabyte) stops a runaway pattern
+    /// long before memory runs out.
     pub max_rows: usize,
     /// Longest variable-length path explored.
     pub max_path_depth: u64,
+    /// Most memory the rows produced by one step may hold (estimated).
+    pub max_memory_bytes: usize,
     /// Wall-clock deadline.
     pub deadline: Option<Instant>,
 }
@@ -63,8 +67,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            max_rows: 50_000_000,
+            max_rows: 10_000_000,
             max_path_depth: 64,
+            max_memory_bytes: 1 << 30,
             deadline: None,
         }
     }
@@ -83,6 +88,8 @@ pub struct Executor<'p> {
     pub profile: Option<Profile>,
     /// Set by a cancel handle; checked between rows.
     pub cancelled: Option<&'p std::sync::atomic::AtomicBool>,
+    /// Estimated bytes held by the rows of the step running now.
+    pub held_bytes: std::cell::Cell<usize>,
 }
 
 impl Executor<'_> {
@@ -103,6 +110,7 @@ impl Executor<'_> {
         let mut rows: Vec<Row> = vec![Vec::new()];
         for op in &pipeline.ops {
             let started = Instant::now();
+            self.held_bytes.set(0);
             rows = self.op(op, rows, access)?;
             if let Some(profile) = &mut self.profile {
                 profile
@@ -114,6 +122,20 @@ impl Executor<'_> {
             rows.clear();
         }
         Ok(rows)
+    }
+
+    /// Counts a produced row towards the memory limit.
+    fn hold(&self, row: &[Value]) -> EResult<()> {
+        let bytes = self.held_bytes.get() + row_bytes(row);
+        self.held_bytes.set(bytes);
+        if bytes > self.limits.max_memory_bytes {
+            let message = format!(
+                "the query's rows would take more than {} MiB (limit max_memory)",
+                self.limits.max_memory_bytes >> 20
+            );
+            return Err(QueryError::new(ErrorClass::LimitExceeded, message));
+        }
+        Ok(())
     }
 
     fn check_limits(&self, produced: usize) -> EResult<()> {
@@ -172,6 +194,7 @@ impl Executor<'_> {
                         let mut r = row.clone();
                         r.resize(slot + 1, Value::Null);
                         r[*slot] = item;
+                        self.hold(&r)?;
                         out.push(r);
                         self.check_limits(out.len())?;
                     }
@@ -316,6 +339,7 @@ impl Executor<'_> {
         out: &mut Vec<Row>,
     ) -> EResult<()> {
         let Some(step) = plan.steps.get(i) else {
+            self.hold(row)?;
             out.push(row.clone());
             return self.check_limits(out.len());
         };
@@ -987,6 +1011,22 @@ impl Executor<'_> {
         };
         eval(e, row, &ctx, self)
     }
+}
+
+/// A rough size of a row in memory: the value slots plus what strings and
+/// lists hold on the heap. Enough to stop a runaway query, not an audit.
+fn row_bytes(row: &[Value]) -> usize {
+    fn value_bytes(v: &Value) -> usize {
+        std::mem::size_of::<Value>()
+            + match v {
+                Value::String(s) => s.len(),
+                Value::List(items) => items.iter().map(value_bytes).sum(),
+                Value::Map(m) => m.iter().map(|(k, v)| k.len() + value_bytes(v)).sum(),
+                Value::Path(p) => 8 * (p.nodes.len() + p.rels.len()),
+                _ => 0,
+            }
+    }
+    24 + row.iter().map(value_bytes).sum::<usize>()
 }
 
 /// Paths between two nodes by increasing length, for shortest paths with

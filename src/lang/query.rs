@@ -58,8 +58,12 @@ pub struct QueryOptions {
     pub max_rows: usize,
     /// Longest variable-length pattern explored (`*` means up to this).
     pub max_path_depth: u64,
+    /// Most memory the rows of one step may hold, estimated from their
+    /// values.
+    pub max_memory_bytes: usize,
     /// Wall-clock limit.
     pub timeout: Option<Duration>,
+    /// Lets another thread (the REPL's Ctrl-C handler) stop the query.
     pub cancel: Option<CancelHandle>,
 }
 
@@ -69,6 +73,7 @@ impl Default for QueryOptions {
         QueryOptions {
             max_rows: limits.max_rows,
             max_path_depth: limits.max_path_depth,
+            max_memory_bytes: limits.max_memory_bytes,
             timeout: None,
             cancel: None,
         }
@@ -335,6 +340,7 @@ fn run_plan(
     let limits = Limits {
         max_rows: options.max_rows,
         max_path_depth: options.max_path_depth,
+        max_memory_bytes: options.max_memory_bytes,
         deadline: options.timeout.map(|t| Instant::now() + t),
     };
     let cancelled = options.cancel.as_ref().map(|c| c.0.as_ref());
@@ -343,6 +349,7 @@ fn run_plan(
         limits,
         profile: profile.as_ref().map(|_| Profile::default()),
         cancelled,
+        held_bytes: std::cell::Cell::new(0),
     };
     let rows = executor.run(plan, access).map_err(Error::Query)?;
     if let (Some(out), Some(p)) = (profile, executor.profile.take()) {
