@@ -1511,6 +1511,17 @@ impl Planner<'_> {
                 let slot = inner.declare(&var.name, VarKind::Value);
                 let predicate =
                     Box::new(self.expr(predicate, &inner, &mut AggContext::Forbidden("a quantifier"))?);
+                // Over a literal list, a predicate that cannot apply to an
+                // element is a compile-time type error.
+                if let Some(Ok(Value::List(items))) = fold_constant(&list, &[]) {
+                    for item in items {
+                        if let Some(Err(error)) = fold_constant(&predicate, &[(slot, item)])
+                            && error.class == ErrorClass::TypeError
+                        {
+                            return Err(self.at(syntax("InvalidArgumentType", error.message), e.span));
+                        }
+                    }
+                }
                 CExpr::Quantifier {
                     kind: *kind,
                     slot,
@@ -1653,7 +1664,7 @@ impl Planner<'_> {
     /// type error in it is reported before anything runs, as openCypher's
     /// compile-time `InvalidArgumentType`.
     fn check_constant(&self, e: &CExpr, span: Span) -> PResult<CExpr> {
-        if let Some(Err(error)) = fold_constant(e)
+        if let Some(Err(error)) = fold_constant(e, &[])
             && error.class == ErrorClass::TypeError
         {
             return Err(self.at(syntax("InvalidArgumentType", error.message), span));
@@ -1764,59 +1775,80 @@ impl Planner<'_> {
 /// The value of an expression made only of literals and operators, if it
 /// is one: `Some(Ok(v))`, `Some(Err(e))` when evaluating it fails, `None`
 /// when it reads anything else.
-fn fold_constant(e: &CExpr) -> Option<Result<Value, QueryError>> {
+fn fold_constant(e: &CExpr, env: &[(usize, Value)]) -> Option<Result<Value, QueryError>> {
     use super::values;
-    let value = |x: &CExpr| match x {
-        CExpr::Lit(v) => Some(Ok(v.clone())),
-        CExpr::List(items) if items.iter().all(|i| matches!(i, CExpr::Lit(_))) => Some(Ok(Value::List(
-            items
-                .iter()
-                .filter_map(|i| {
-                    if let CExpr::Lit(v) = i {
-                        Some(v.clone())
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
+    let fold = |x: &CExpr| fold_constant(x, env);
+    let logical = |op: &str, v: &Value| match v {
+        Value::Bool(_) | Value::Null => Ok(()),
+        other => Err(values::type_error(format!(
+            "`{op}` takes BOOLEAN operands, not {}",
+            other.type_name()
         ))),
-        CExpr::Map(entries) if entries.iter().all(|(_, v)| matches!(v, CExpr::Lit(_))) => {
-            Some(Ok(Value::Map(
-                entries
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        if let CExpr::Lit(v) = v {
-                            Some((k.clone(), v.clone()))
-                        } else {
-                            None
-                        }
-                    })
-                    .collect(),
-            )))
-        }
-        other => fold_constant(other),
     };
     match e {
-        CExpr::Not(x) => Some(value(x)?.and_then(|v| values::not(&v))),
-        CExpr::Neg(x) => Some(value(x)?.and_then(|v| values::negate(&v))),
+        CExpr::Lit(v) => Some(Ok(v.clone())),
+        CExpr::Slot(s) => env.iter().find(|(slot, _)| slot == s).map(|(_, v)| Ok(v.clone())),
+        CExpr::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match fold(item)? {
+                    Ok(v) => out.push(v),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            Some(Ok(Value::List(out)))
+        }
+        CExpr::Map(entries) => {
+            let mut out = std::collections::BTreeMap::new();
+            for (k, item) in entries {
+                match fold(item)? {
+                    Ok(v) => out.insert(k.clone(), v),
+                    Err(e) => return Some(Err(e)),
+                };
+            }
+            Some(Ok(Value::Map(out)))
+        }
+        CExpr::Not(x) => Some(fold(x)?.and_then(|v| {
+            logical("NOT", &v)?;
+            values::not(&v)
+        })),
+        CExpr::Neg(x) => Some(fold(x)?.and_then(|v| values::negate(&v))),
+        CExpr::Binary(op @ (BinaryOp::And | BinaryOp::Or | BinaryOp::Xor), a, b) => {
+            // A constant operand that is not a boolean is wrong whatever the
+            // other operand turns out to be.
+            let (a, b) = (fold(a), fold(b));
+            for side in [&a, &b].into_iter().flatten() {
+                match side {
+                    Ok(v) => {
+                        if let Err(e) = logical(op.symbol(), v) {
+                            return Some(Err(e));
+                        }
+                    }
+                    Err(e) => return Some(Err(e.clone())),
+                }
+            }
+            let (a, b) = (a?.ok()?, b?.ok()?);
+            Some(match op {
+                BinaryOp::And => values::and(&a, &b),
+                BinaryOp::Or => values::or(&a, &b),
+                _ => values::xor(&a, &b),
+            })
+        }
         CExpr::Binary(op, a, b) => {
-            let (a, b) = match (value(a)?, value(b)?) {
+            let (a, b) = match (fold(a)?, fold(b)?) {
                 (Ok(a), Ok(b)) => (a, b),
                 (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
             };
-            let result = match op {
-                BinaryOp::And => values::and(&a, &b),
-                BinaryOp::Or => values::or(&a, &b),
-                BinaryOp::Xor => values::xor(&a, &b),
+            Some(match op {
                 BinaryOp::Add => values::add(&a, &b),
                 BinaryOp::Sub => values::subtract(&a, &b),
                 BinaryOp::Mul => values::multiply(&a, &b),
                 BinaryOp::Div => values::divide(&a, &b),
                 BinaryOp::Mod => values::modulo(&a, &b),
                 BinaryOp::Pow => values::power(&a, &b),
+                BinaryOp::Eq => Ok(values::equals(&a, &b)),
                 _ => return None,
-            };
-            Some(result)
+            })
         }
         _ => None,
     }
