@@ -433,6 +433,7 @@ impl Executor<'_> {
                 max,
                 rel_properties,
                 check,
+                reversed,
             } => {
                 let Value::Node(start) = row[*from] else {
                     return Ok(());
@@ -461,6 +462,7 @@ impl Executor<'_> {
                     max,
                     check,
                     rel_properties: rel_properties.as_ref(),
+                    reversed: *reversed,
                 };
                 self.var_expand(
                     plan,
@@ -593,7 +595,11 @@ impl Executor<'_> {
     ) -> EResult<()> {
         let depth = path.len() as u64;
         if depth >= spec.min {
-            let list = Value::List(path.iter().map(|r| Value::Relationship(*r)).collect());
+            let mut rels: Vec<Value> = path.iter().map(|r| Value::Relationship(*r)).collect();
+            if spec.reversed {
+                rels.reverse();
+            }
+            let list = Value::List(rels);
             let end_ok = if spec.to_bound {
                 row[spec.to] == Value::Node(at)
             } else {
@@ -1146,6 +1152,7 @@ struct VarSpec<'a> {
     max: u64,
     check: &'a NodeCheck,
     rel_properties: Option<&'a CExpr>,
+    reversed: bool,
 }
 
 struct EvalCtx<'a> {

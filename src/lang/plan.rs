@@ -30,9 +30,12 @@ pub enum VarKind {
     /// The list of relationships of a variable-length pattern.
     RelList,
     Path,
-    /// A value known not to be a graph element (a literal, list, map,
+    /// A value known not to be a graph element (a literal, map,
     /// arithmetic result).
     Scalar,
+    /// A list (which may hold relationships: a variable-length pattern may
+    /// take it as its relationship list).
+    List,
     Value,
 }
 
@@ -40,6 +43,7 @@ impl VarKind {
     fn name(self) -> &'static str {
         match self {
             VarKind::Scalar => "a plain value",
+            VarKind::List => "a list",
             VarKind::Node => "a node",
             VarKind::Rel => "a relationship",
             VarKind::RelList => "a list of relationships",
@@ -260,6 +264,9 @@ pub enum Step {
         max: Option<u64>,
         rel_properties: Option<CExpr>,
         check: NodeCheck,
+        /// True when the step walks the pattern right to left: the list is
+        /// then built backwards and must be reversed to read in pattern order.
+        reversed: bool,
     },
     /// Shortest path(s) between two bound nodes into `path`.
     Shortest {
@@ -695,7 +702,9 @@ impl Planner<'_> {
         };
         match scope.lookup(&var.name) {
             Some((slot, existing)) => {
-                let compatible = existing == kind || existing == VarKind::Value && kind != VarKind::Path;
+                let compatible = existing == kind
+                    || existing == VarKind::Value && kind != VarKind::Path
+                    || existing == VarKind::List && kind == VarKind::RelList;
                 if !compatible {
                     let message = format!(
                         "variable `{}` is {}, it cannot also be {}",
@@ -994,6 +1003,7 @@ impl Planner<'_> {
                         max,
                         rel_properties,
                         check,
+                        reversed: !rightwards,
                     }
                 }
             };
@@ -1864,14 +1874,13 @@ fn kind_of(e: &CExpr, scope: &Scope) -> VarKind {
             .find(|(_, slot, _)| slot == s)
             .map_or(VarKind::Value, |v| v.2),
         CExpr::Lit(Value::Null) => VarKind::Value,
+        CExpr::List(_) | CExpr::ListComprehension { .. } => VarKind::List,
         CExpr::Lit(_)
-        | CExpr::List(_)
         | CExpr::Map(_)
         | CExpr::Binary(..)
         | CExpr::Not(_)
         | CExpr::Neg(_)
         | CExpr::IsNull(..)
-        | CExpr::ListComprehension { .. }
         | CExpr::Quantifier { .. }
         | CExpr::Exists(_)
         | CExpr::PatternComprehension { .. }
