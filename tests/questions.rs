@@ -239,6 +239,7 @@ questions! {
         thursday_from_publication_date,
         weekday_words_match_dates,
         timeline,
+        timeline_function,
         before_chain,
         anonymous_claims,
         on_and_off_the_record,

@@ -296,6 +296,25 @@ ORDER BY date, rank, within;
 // => 2016-06-18 | 'protest' | 'Saturday'
 // => 2016-06-18 | 'statement' | 'Saturday afternoon'
 
+// Q timeline_function: In what order did all the events happen, dated or not?
+// timeline(): by date, BEFORE links deciding within a day and placing the
+// undated training and deployment (they precede the Thursday strike); events
+// with neither a date nor a BEFORE link come last.
+UNWIND timeline() AS e
+RETURN e.kind AS kind, e.when AS worded;
+// => kind | worded
+// => 'training' | null
+// => 'deployment' | null
+// => 'airstrike' | 'Thursday'
+// => 'communication' | null
+// => 'airstrike' | null
+// => 'meeting' | 'Saturday'
+// => 'protest' | 'Saturday'
+// => 'statement' | 'Saturday afternoon'
+// => 'support' | null
+// => 'demand' | null
+// => 'negotiation' | null
+
 // Q before_chain: The whole chain of events the text orders, first to last.
 MATCH p = (first:Event)-[:BEFORE*]->(last:Event)
 WHERE NOT ()-[:BEFORE]->(first) AND NOT (last)-[:BEFORE]->()
