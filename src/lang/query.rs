@@ -60,6 +60,8 @@ pub struct QueryOptions {
     pub max_path_depth: u64,
     /// Wall-clock limit.
     pub timeout: Option<Duration>,
+    /// A handle through which another thread can stop the query; `None`
+    /// when it cannot be cancelled.
     pub cancel: Option<CancelHandle>,
 }
 
