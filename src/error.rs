@@ -15,7 +15,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// A position in a text the user wrote: 1-based line and column (in characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Position {
+    /// Line number, from 1.
     pub line: u32,
+    /// Column number on the line, from 1, counted in characters (not bytes).
     pub column: u32,
 }
 
@@ -43,17 +45,40 @@ impl fmt::Display for Position {
 /// The error classes of the openCypher TCK, plus Attest's own for limits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ErrorClass {
+    /// The text does not parse (a query, a script, a fact file, a schema
+    /// file), or a query breaks a rule checked before it runs, such as an
+    /// undefined variable or a misplaced aggregate (the TCK counts those as
+    /// syntax errors too).
     SyntaxError,
+    /// A statement that cannot run as written: a label, relationship type or
+    /// property key the schema does not know, a write where only reads may
+    /// run, a relationship created to a null node.
     SemanticError,
+    /// The query uses a `$parameter` that was not given.
     ParameterMissing,
+    /// A write breaks a rule of the store: the schema (labels, types,
+    /// vocabularies, joins, required and unique properties), a fact key
+    /// used twice, or deleting a node that still has relationships.
     ConstraintVerificationFailed,
+    /// A TCK class for invalid constraint definitions; Attest does not
+    /// raise it.
     ConstraintValidationFailed,
+    /// Something named does not exist: a node, a relationship, a fact key,
+    /// a cited sentence, or an element the statement already deleted.
     EntityNotFound,
+    /// A TCK class Attest does not raise (reading a missing property gives
+    /// null).
     PropertyNotFound,
+    /// A TCK class Attest does not raise.
     LabelNotFound,
+    /// A value has the wrong type for an operator, function or clause.
     TypeError,
+    /// A function argument or option has the right type but a wrong value
+    /// (an invalid regular expression, a span outside its sentence).
     ArgumentError,
+    /// Integer overflow or division by zero.
     ArithmeticError,
+    /// A TCK class for procedure calls; Attest does not raise it.
     ProcedureError,
     /// A configured limit (rows, depth, memory, time) stopped the query.
     LimitExceeded,
@@ -70,11 +95,24 @@ impl fmt::Display for ErrorClass {
 /// An error in what the user asked for: a query, a fact file, a write that
 /// breaks the schema. Rendered as `Class[Detail]: message`, the first line
 /// the conformance runner reads.
+///
+/// ```
+/// use attest::{ErrorClass, Position, QueryError};
+///
+/// let e = QueryError::new(ErrorClass::SyntaxError, "unexpected `)`")
+///     .with_detail("InvalidSyntax")
+///     .at(Position { line: 2, column: 7 })
+///     .in_file("q.cypher");
+/// assert_eq!(e.to_string(), "SyntaxError[InvalidSyntax]: unexpected `)` (at q.cypher:2:7)");
+/// assert_eq!(e.location().as_deref(), Some("q.cypher:2:7"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryError {
+    /// The openCypher error class.
     pub class: ErrorClass,
     /// The TCK detail code, e.g. `UndefinedVariable`, when known.
     pub detail: Option<String>,
+    /// What went wrong, in words for the user (no class or location).
     pub message: String,
     /// Where in the input the problem is.
     pub position: Option<Position>,
@@ -150,7 +188,9 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file, as named to Attest.
         path: String,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
@@ -159,7 +199,10 @@ pub enum Error {
     Format(String),
     /// Another process holds the store open for writing.
     #[error("store {path} is already open for writing (by another process or another handle in this one)")]
-    Locked { path: String },
+    Locked {
+        /// The store's directory.
+        path: String,
+    },
 }
 
 impl Error {

@@ -1,6 +1,7 @@
 //! Attest: an embedded, typed, provenance-first knowledge-graph store for
 //! facts extracted from news.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod cli;
 pub mod db;

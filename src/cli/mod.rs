@@ -24,6 +24,7 @@ use std::process::ExitCode;
 /// The default store, created in the working directory on first run.
 pub const DEFAULT_STORE: &str = "attest.db";
 
+/// The `attest` command line: global options and an optional subcommand.
 #[derive(Parser, Debug)]
 #[command(
     name = "attest",
@@ -45,10 +46,13 @@ pub struct Cli {
     /// Create a new store without a schema (an open store).
     #[arg(long, global = true, conflicts_with = "schema")]
     pub schemaless: bool,
+    /// What to do; `None` starts the interactive shell on a terminal and
+    /// runs standard input as a script otherwise.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// The subcommands of `attest`.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Load a fact file (or the bundled article with `load article`).
@@ -65,8 +69,10 @@ pub enum Command {
     /// Run script files: statements separated by `;`, `//` and `/* */`
     /// comments. Stops at the first error (FILE:line:column, exit code 1).
     Run {
+        /// Script files, run in the order given.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// How results print.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         /// Parameters as a JSON object of name: value.
@@ -75,9 +81,12 @@ pub enum Command {
     },
     /// Run one statement.
     Query {
+        /// The statement, e.g. "MATCH (a:Actor) RETURN a.name".
         text: String,
+        /// How results print.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Parameters as a JSON object of name: value.
         #[arg(long, value_name = "FILE.json")]
         params: Option<PathBuf>,
     },

@@ -91,10 +91,13 @@ pub struct TxnRecord {
     pub unix_ms: u64,
     /// What ran: a query's text, `load FILE`, `import DIR`, ….
     pub description: String,
-    /// Elements written (created or changed) and deleted.
+    /// Nodes created or changed (and not deleted again).
     pub nodes_written: u64,
+    /// Nodes deleted (that existed before the transaction).
     pub nodes_deleted: u64,
+    /// Relationships created or changed (and not deleted again).
     pub relationships_written: u64,
+    /// Relationships deleted (that existed before the transaction).
     pub relationships_deleted: u64,
 }
 

@@ -44,6 +44,8 @@ pub enum SchemaChoice {
 /// How to open a store.
 #[derive(Clone, Debug, Default)]
 pub struct OpenOptions {
+    /// The schema a new store is created with (ignored when the store
+    /// exists).
     pub schema: SchemaChoice,
 }
 
@@ -160,7 +162,33 @@ impl Graph {
     }
 
     /// Runs `f` in a transaction and commits it when `f` succeeds; rolls it
-    /// back when `f` or the commit fails.
+    /// back when `f` or the commit fails. `description` goes into the
+    /// transaction log ([`Graph::history`]).
+    ///
+    /// ```
+    /// use attest::db::Graph;
+    /// use attest::model::{Properties, Source};
+    /// use attest::{Error, ErrorClass};
+    ///
+    /// let graph = Graph::in_memory();
+    /// let (carter, info) = graph.write("add Carter", |tx| {
+    ///     let props = Properties::from([("name".to_string(), "Ash Carter".into())]);
+    ///     tx.create_node(vec!["Actor".into()], props, vec![Source::sentence("article", 2)])
+    /// })?;
+    /// assert_eq!(info.txn, Some(1));
+    /// assert_eq!(info.stats.nodes_created, 1);
+    /// assert!(graph.node(carter).is_some());
+    ///
+    /// // An error inside `f` rolls back everything `f` did.
+    /// let failed = graph.write("half a change", |tx| {
+    ///     tx.create_node(vec!["Actor".into()], Properties::new(), vec![])?;
+    ///     Err::<(), _>(Error::query(ErrorClass::ArgumentError, "changed my mind"))
+    /// });
+    /// assert!(failed.is_err());
+    /// assert_eq!(graph.stats().nodes, 1);
+    /// assert_eq!(graph.history()?.len(), 1);
+    /// # Ok::<(), attest::Error>(())
+    /// ```
     pub fn write<T>(
         &self,
         description: &str,
@@ -253,7 +281,46 @@ impl Graph {
     }
 
     /// The evidence for an element: each of its sources with the sentence
-    /// text it cites.
+    /// text it cites, in the order the sources were added.
+    ///
+    /// # Errors
+    /// `EntityNotFound` when the element does not exist.
+    ///
+    /// # Example
+    /// Sentence texts come from the `Sentence` nodes a fact file's
+    /// `document` declaration creates, keyed `document#index`:
+    ///
+    /// ```
+    /// use attest::db::Graph;
+    /// use attest::facts::load_text;
+    /// use attest::model::{ElementId, Properties, Source};
+    ///
+    /// let graph = Graph::in_memory();
+    /// let facts = "document article {title: 'Carter meets the press'} text 'article.txt'\n\
+    ///              (carter:Actor {name: 'Ash Carter'}) cites 1";
+    /// let text = "Carter meets the press\n\nAsh Carter spoke on Friday. He was angry.";
+    /// load_text(&graph, facts, "carter.facts", &|_path| Ok(text.to_string()))?;
+    ///
+    /// let (quote, _) = graph.write("add a quote", |tx| {
+    ///     let props = Properties::from([("claim".to_string(), "He was angry.".into())]);
+    ///     let sources = vec![
+    ///         Source::sentence("article", 2),
+    ///         Source::External { note: "the reporter's notes".into() },
+    ///     ];
+    ///     tx.create_node(vec!["Quote".into()], props, sources)
+    /// })?;
+    ///
+    /// let evidence = graph.evidence(ElementId::Node(quote))?;
+    /// assert_eq!(evidence[0].source.to_string(), "article#2");
+    /// assert_eq!(evidence[0].text.as_deref(), Some("He was angry."));
+    /// assert_eq!(evidence[0].document.as_deref(), Some("Carter meets the press"));
+    /// assert_eq!(evidence[1].text, None); // external: no sentence to show
+    ///
+    /// let carter = graph.node_by_key("carter").unwrap();
+    /// let evidence = graph.evidence(ElementId::Node(carter.id))?;
+    /// assert_eq!(evidence[0].text.as_deref(), Some("Ash Carter spoke on Friday."));
+    /// # Ok::<(), attest::Error>(())
+    /// ```
     pub fn evidence(&self, id: ElementId) -> Result<Vec<Evidence>> {
         let snap = self.read();
         snap.evidence(id)
@@ -343,11 +410,14 @@ impl Snapshot<'_> {
 /// One source of a fact, with the text it cites.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Evidence {
+    /// The citation, as stored on the element.
     pub source: Source,
     /// The cited sentence (or the part the span selects), when the source
-    /// is a sentence of a loaded document.
+    /// is a sentence of a loaded document; `None` for an external source or
+    /// a sentence the store does not hold.
     pub text: Option<String>,
-    /// The title of the cited document.
+    /// The title of the cited document; `None` for an external source or
+    /// when the document (or its title) is not in the store.
     pub document: Option<String>,
 }
 
@@ -406,9 +476,15 @@ pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
 /// Element counts of a graph.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct GraphStats {
+    /// Number of nodes.
     pub nodes: usize,
+    /// Number of relationships.
     pub relationships: usize,
+    /// Nodes per label, sorted by label; labels no node carries are left
+    /// out.
+    /// A node with two labels counts under both.
     pub labels: Vec<(String, usize)>,
+    /// Relationships per type, sorted by type; unused types are left out.
     pub relationship_types: Vec<(String, usize)>,
 }
 

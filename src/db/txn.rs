@@ -24,7 +24,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// the fact or clause that caused them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
+    /// The file the change was written in, if it came from one.
     pub file: Option<String>,
+    /// Where in that file (or in the query text), if known.
     pub position: Option<Position>,
 }
 
@@ -32,13 +34,26 @@ pub struct Origin {
 /// them: differences between the graph before and after.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ChangeStats {
+    /// Nodes that exist after but not before (the TCK's `+nodes`).
     pub nodes_created: u64,
+    /// Nodes that existed before but not after (`-nodes`).
     pub nodes_deleted: u64,
+    /// Relationships that exist after but not before (`+relationships`).
     pub relationships_created: u64,
+    /// Relationships that existed before but not after (`-relationships`).
     pub relationships_deleted: u64,
+    /// Property values present after that were not there before: new
+    /// properties, changed values, and the properties of created elements
+    /// (`+properties`).
     pub properties_set: u64,
+    /// Property values present before that are gone after: removed
+    /// properties, overwritten values, and the properties of deleted
+    /// elements (`-properties`).
     pub properties_removed: u64,
+    /// Labels no node carried before and some node carries after
+    /// (`+labels`): counted per label, not per node.
     pub labels_added: u64,
+    /// Labels some node carried before and none carries after (`-labels`).
     pub labels_removed: u64,
 }
 
@@ -55,11 +70,45 @@ pub struct CommitInfo {
     /// The transaction number in the store's log (`None` when nothing
     /// changed and nothing was logged).
     pub txn: Option<u64>,
+    /// What the transaction changed.
     pub stats: ChangeStats,
 }
 
 /// An open write transaction. Dropping it without [`Transaction::commit`]
 /// rolls it back.
+///
+/// Each change is visible to the transaction at once and checked against
+/// the schema where it can be; rules that depend on the final state
+/// (required properties, unique keys) are checked at commit:
+///
+/// ```
+/// use attest::db::{Graph, OpenOptions};
+/// use attest::model::{Properties, Source};
+///
+/// let graph = Graph::in_memory_with(OpenOptions::default()); // the news schema
+/// let cites = vec![Source::sentence("article", 1)];
+///
+/// let mut tx = graph.begin();
+/// let russia = tx.create_node(vec!["Actor".into()], Properties::new(), cites.clone())?;
+/// // `name` and `kind` are required, but may be set after the node is created.
+/// tx.set_node_property(russia, "name", "Russia".into())?;
+/// tx.set_node_property(russia, "kind", "country".into())?;
+/// assert_eq!(tx.stats().nodes_created, 1);
+/// tx.commit("add Russia")?;
+///
+/// // A second Actor named Russia breaks the unique key: the commit fails
+/// // and writes nothing.
+/// let mut tx = graph.begin();
+/// let props = Properties::from([
+///     ("name".to_string(), "Russia".into()),
+///     ("kind".to_string(), "country".into()),
+/// ]);
+/// tx.create_node(vec!["Actor".into()], props, cites)?;
+/// let err = tx.commit("add Russia again").unwrap_err();
+/// assert!(err.to_string().contains("must be unique"), "{err}");
+/// assert_eq!(graph.stats().nodes, 1);
+/// # Ok::<(), attest::Error>(())
+/// ```
 pub struct Transaction<'g> {
     graph: &'g Graph,
     state: RwLockWriteGuard<'g, State>,

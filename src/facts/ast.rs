@@ -12,6 +12,7 @@ use crate::model::{Properties, Source, Value};
 /// A whole fact file: its items in the order written.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct FactFile {
+    /// Documents, nodes and relationships, in file order.
     pub items: Vec<Item>,
 }
 
@@ -35,6 +36,7 @@ pub enum Item {
 pub struct DocumentDecl {
     /// The document's fact key, which relationships may use as a node key.
     pub key: String,
+    /// The `Document` node's properties, in the order written.
     pub properties: Vec<Property>,
     /// Path of the document's text as written, relative to the fact file's
     /// directory; `None` when the text is not available.
@@ -54,6 +56,7 @@ pub struct NodeFact {
     pub key: String,
     /// At least one label, in the order written.
     pub labels: Vec<Name>,
+    /// The node's properties, in the order written; may be empty.
     pub properties: Vec<Property>,
     /// At least one citation.
     pub citations: Vec<Citation>,
@@ -69,12 +72,14 @@ pub struct RelFact {
     /// key, a relationship is identified by (`from`, `rel_type`, `to`), which
     /// the parser requires to be unique among unkeyed relationships.
     pub key: Option<String>,
+    /// The relationship type.
     pub rel_type: Name,
     /// Key of the start node: a node or document declared anywhere in the
     /// file, or a key already in the store (the loader resolves it).
     pub from: Name,
     /// Key of the end node.
     pub to: Name,
+    /// The relationship's properties, in the order written; may be empty.
     pub properties: Vec<Property>,
     /// At least one citation.
     pub citations: Vec<Citation>,
@@ -85,14 +90,18 @@ pub struct RelFact {
 /// An identifier as written (label, relationship type or node key) and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
+    /// The identifier.
     pub name: String,
+    /// Where it starts.
     pub pos: Position,
 }
 
 /// One `key: value` entry of a property map.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Property {
+    /// The property key.
     pub key: String,
+    /// The value as written (`null` included; [`to_properties`] drops it).
     pub value: Value,
     /// Position of the property's key.
     pub pos: Position,

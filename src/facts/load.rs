@@ -25,9 +25,13 @@ const ARTICLE_TEXT: &str = include_str!("../../data/article.txt");
 pub struct LoadReport {
     /// The file loaded, as named.
     pub file: String,
+    /// Document declarations read, whether their nodes were new or not.
     pub documents: usize,
+    /// Sentences of the declared documents' texts, new or not.
     pub sentences: usize,
+    /// New nodes, `Document` and `Sentence` nodes included.
     pub nodes_created: usize,
+    /// New relationships, the sentences' `IN` relationships included.
     pub relationships_created: usize,
     /// Existing elements that gained labels, properties or citations.
     pub elements_updated: usize,
@@ -96,6 +100,31 @@ pub fn load_file(graph: &Graph, path: &Path) -> Result<LoadReport> {
 
 /// Loads fact-file `text` (named `file` in messages); `read_text` returns a
 /// document's text given the path the file wrote.
+///
+/// ```
+/// use attest::db::{Graph, OpenOptions};
+/// use attest::facts::load_text;
+///
+/// let graph = Graph::in_memory_with(OpenOptions::default()); // the news schema
+/// let read = |_: &str| -> attest::Result<String> { Ok("Memo\n\nThe Pentagon protested.".into()) };
+/// let facts = "document memo {title: 'Memo'} text 'memo.txt'\n\
+///              (pentagon:Actor {name: 'Pentagon', kind: 'organization'}) cites 1";
+/// let report = load_text(&graph, facts, "memo.facts", &read)?;
+/// // The document, its two sentences, and the Pentagon.
+/// assert_eq!((report.documents, report.sentences, report.nodes_created), (1, 2, 4));
+///
+/// // A fact that breaks the schema loads nothing, and the error says where.
+/// // (Sentence 1 of `memo` is in the store now, so a declaration without
+/// // `text` is enough to cite it.)
+/// let bad = "document memo {title: 'Memo'}\n\
+///            (army:Actor {name: 'Army', kind: 'army'}) cites 1";
+/// let err = load_text(&graph, bad, "bad.facts", &read).unwrap_err();
+/// assert_eq!(err.class(), Some(attest::ErrorClass::ConstraintVerificationFailed));
+/// assert!(err.to_string().contains("not in vocabulary"), "{err}");
+/// assert!(err.to_string().contains("(at bad.facts:2:"), "{err}");
+/// assert!(graph.node_by_key("army").is_none());
+/// # Ok::<(), attest::Error>(())
+/// ```
 pub fn load_text(
     graph: &Graph,
     text: &str,

@@ -41,6 +41,11 @@ const MAX_NESTING: usize = 32;
 
 /// Parses a fact file.
 ///
+/// # Errors
+/// A `SyntaxError` [`QueryError`] at the line and column of the first
+/// problem.
+///
+/// # Example
 /// ```
 /// use attest::facts::{parse_facts, Item};
 /// let file = parse_facts(
@@ -52,6 +57,17 @@ const MAX_NESTING: usize = 32;
 /// .unwrap();
 /// assert_eq!(file.items.len(), 4);
 /// assert!(matches!(&file.items[3], Item::Rel(r) if r.from.name == "e"));
+///
+/// // A bare sentence number cites the current document; a span counts
+/// // characters inside the sentence.
+/// let event = file.node("e").unwrap();
+/// assert_eq!(event.citations[0].source.to_string(), "d#1[0..12]");
+/// assert_eq!(event.citations[0].pos.line, 3);
+///
+/// // Every fact needs a citation.
+/// let err = parse_facts("document d {title: 'T'} text 'd.txt'\n(x:Actor {name: 'X'})").unwrap_err();
+/// assert!(err.message.contains("has no citation"), "{err}");
+/// assert_eq!(err.position.map(|p| (p.line, p.column)), Some((2, 1)));
 /// ```
 pub fn parse_facts(text: &str) -> Result<FactFile, QueryError> {
     let lines = LineIndex::new(text);

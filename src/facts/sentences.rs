@@ -58,6 +58,10 @@ pub struct SentenceText {
 /// let s = split_sentences("Headline\n\nLt. Gen. Smith spoke. “Yes,” he said.\n");
 /// let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
 /// assert_eq!(texts, ["Headline", "Lt. Gen. Smith spoke.", "“Yes,” he said."]);
+///
+/// // Sentence 0 is the title; `start` is a byte offset into the text.
+/// assert_eq!(s[2].index, 2);
+/// assert_eq!(s[2].start, 32);
 /// ```
 pub fn split_sentences(text: &str) -> Vec<SentenceText> {
     let mut out = Vec::new();

@@ -35,6 +35,25 @@ struct EdgeSlot {
 type UniqueIndex = HashMap<Vec<u8>, BTreeSet<NodeId>>;
 
 /// All nodes and relationships in memory, with their indexes.
+///
+/// Read it through a [`Snapshot`](crate::db::Snapshot) (or a transaction):
+///
+/// ```
+/// use attest::db::Graph;
+/// use attest::model::Direction;
+///
+/// let graph = Graph::in_memory();
+/// graph.query("CREATE (:Event {kind: 'airstrike'})-[:AGENT]->(:Actor {name: 'Russia'})")?;
+///
+/// let snapshot = graph.read();
+/// let index = snapshot.index();
+/// assert_eq!(index.label_count("Actor"), 1);
+/// let event = index.nodes_with_label("Event").next().unwrap();
+/// let agents = index.relationships_of(event, Direction::Outgoing, &["AGENT"]);
+/// let (_, actor) = agents[0];
+/// assert_eq!(index.node(actor).unwrap().property("name").as_str(), Some("Russia"));
+/// # Ok::<(), attest::Error>(())
+/// ```
 #[derive(Default)]
 pub struct GraphIndex {
     graph: StableDiGraph<NodeId, EdgeSlot>,

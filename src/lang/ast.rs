@@ -58,7 +58,9 @@ impl Span {
 /// where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
+    /// The name itself, without back-quotes.
     pub name: String,
+    /// Where the name was written, back-quotes included.
     pub span: Span,
 }
 
@@ -97,6 +99,7 @@ pub struct Query {
     /// `UNION ALL`. The parser rejects mixing the two forms, so the entries
     /// are all equal.
     pub union_all: Vec<bool>,
+    /// The query as written.
     pub span: Span,
 }
 
@@ -104,14 +107,18 @@ pub struct Query {
 /// the last clause, and that the last clause is `RETURN` or an updating clause.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SingleQuery {
+    /// The clauses in the order written; never empty.
     pub clauses: Vec<Clause>,
+    /// This part as written (without `UNION`).
     pub span: Span,
 }
 
 /// A clause and where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Clause {
+    /// Which clause, with its parts.
     pub kind: ClauseKind,
+    /// The clause as written.
     pub span: Span,
 }
 
@@ -120,32 +127,60 @@ pub struct Clause {
 pub enum ClauseKind {
     /// `[OPTIONAL] MATCH pattern, ... [WHERE expr]`
     Match {
+        /// `OPTIONAL MATCH`: rows without a match are kept, with nulls.
         optional: bool,
+        /// The comma-separated patterns; at least one.
         patterns: Vec<Pattern>,
+        /// The `WHERE` condition, if any.
         where_: Option<Expr>,
     },
     /// `UNWIND expr AS var`
-    Unwind { expr: Expr, var: Ident },
+    Unwind {
+        /// The list to unwind (a non-list value gives one row, null none).
+        expr: Expr,
+        /// The variable bound to each element.
+        var: Ident,
+    },
     /// `WITH ...`; its `WHERE` is [`Projection::where_`].
     With(Projection),
     /// `RETURN ...`
     Return(Projection),
     /// `CREATE pattern, ...`. Every relationship is directed, has exactly one
     /// type and no variable length (checked by the parser).
-    Create { patterns: Vec<Pattern> },
+    Create {
+        /// The patterns to create, left to right; at least one.
+        patterns: Vec<Pattern>,
+    },
     /// `MERGE pattern [ON CREATE SET ...] [ON MATCH SET ...]`; several `ON`
     /// actions of the same kind are concatenated in order.
     Merge {
+        /// The single pattern matched, or created when it has no match.
         pattern: Pattern,
+        /// `ON CREATE SET` items, applied when the pattern was created;
+        /// empty when there are none.
         on_create: Vec<SetItem>,
+        /// `ON MATCH SET` items, applied when the pattern matched; empty
+        /// when there are none.
         on_match: Vec<SetItem>,
     },
     /// `SET item, ...`
-    Set { items: Vec<SetItem> },
+    Set {
+        /// The items, applied left to right; at least one.
+        items: Vec<SetItem>,
+    },
     /// `REMOVE item, ...`
-    Remove { items: Vec<RemoveItem> },
+    Remove {
+        /// The items, applied left to right; at least one.
+        items: Vec<RemoveItem>,
+    },
     /// `[DETACH] DELETE expr, ...`
-    Delete { detach: bool, exprs: Vec<Expr> },
+    Delete {
+        /// `DETACH DELETE`: a node's relationships are deleted with it
+        /// (without it, deleting a node that still has relationships fails).
+        detach: bool,
+        /// The nodes, relationships or paths to delete; at least one.
+        exprs: Vec<Expr>,
+    },
 }
 
 impl ClauseKind {
@@ -183,12 +218,18 @@ impl ClauseKind {
 /// The body shared by `WITH` and `RETURN`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Projection {
+    /// `WITH DISTINCT` / `RETURN DISTINCT`: duplicate rows are dropped.
     pub distinct: bool,
     /// `*`: every variable in scope, before the explicit `items`.
     pub star: bool,
+    /// The explicit columns, in the order written; empty for a bare `*`.
     pub items: Vec<ProjectionItem>,
+    /// The `ORDER BY` keys, most significant first; empty without
+    /// `ORDER BY`.
     pub order_by: Vec<SortItem>,
+    /// The `SKIP` expression (a row count), if any.
     pub skip: Option<Expr>,
+    /// The `LIMIT` expression (a row count), if any.
     pub limit: Option<Expr>,
     /// `WITH ... WHERE expr`; always `None` for `RETURN`.
     pub where_: Option<Expr>,
@@ -197,7 +238,9 @@ pub struct Projection {
 /// One column of a projection: `expr [AS alias]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProjectionItem {
+    /// The expression computing the column.
     pub expr: Expr,
+    /// The name after `AS`, if any.
     pub alias: Option<Ident>,
     /// The expression exactly as written (trimmed; comments inside kept),
     /// which names the column when there is no alias: `n.name`, `count(*)`.
@@ -214,6 +257,7 @@ impl ProjectionItem {
 /// One key of `ORDER BY`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SortItem {
+    /// The expression rows are sorted by.
     pub expr: Expr,
     /// `DESC` / `DESCENDING`; ascending otherwise.
     pub descending: bool,
@@ -224,22 +268,56 @@ pub struct SortItem {
 pub enum SetItem {
     /// `target.key = value`; `target` is usually a variable, but may be any
     /// expression that yields a node or relationship (`(n).k`, `n.a.k`).
-    Property { target: Expr, key: Ident, value: Expr },
+    Property {
+        /// The node or relationship whose property is set.
+        target: Expr,
+        /// The property key.
+        key: Ident,
+        /// The new value; null removes the property.
+        value: Expr,
+    },
     /// `var = map`: replace all properties.
-    Replace { var: Ident, value: Expr },
+    Replace {
+        /// The node or relationship variable.
+        var: Ident,
+        /// The new properties: a map, or a node or relationship whose
+        /// properties are copied.
+        value: Expr,
+    },
     /// `var += map`: add or overwrite the map's properties.
-    Merge { var: Ident, value: Expr },
+    Merge {
+        /// The node or relationship variable.
+        var: Ident,
+        /// The properties to add: a map, or a node or relationship whose
+        /// properties are copied.
+        value: Expr,
+    },
     /// `var:Label:Other`
-    Labels { var: Ident, labels: Vec<Ident> },
+    Labels {
+        /// The node variable.
+        var: Ident,
+        /// The labels to add, in the order written.
+        labels: Vec<Ident>,
+    },
 }
 
 /// One item of `REMOVE`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RemoveItem {
     /// `target.key`
-    Property { target: Expr, key: Ident },
+    Property {
+        /// The node or relationship whose property is removed.
+        target: Expr,
+        /// The property key.
+        key: Ident,
+    },
     /// `var:Label:Other`
-    Labels { var: Ident, labels: Vec<Ident> },
+    Labels {
+        /// The node variable.
+        var: Ident,
+        /// The labels to remove, in the order written.
+        labels: Vec<Ident>,
+    },
 }
 
 /// A path pattern: `[p =] (a)-[r]->(b)...`, possibly wrapped in
@@ -248,10 +326,14 @@ pub enum RemoveItem {
 pub struct Pattern {
     /// `p` in `p = (a)-->(b)`.
     pub path_var: Option<Ident>,
+    /// Every match, or only the shortest ones.
     pub kind: PatternKind,
+    /// The leftmost node.
     pub start: NodePattern,
-    /// Each relationship with the node it leads to, left to right.
+    /// Each relationship with the node it leads to, left to right; empty for
+    /// a single-node pattern.
     pub steps: Vec<(RelPattern, NodePattern)>,
+    /// The pattern as written, with its `p =` and `shortestPath(...)` if any.
     pub span: Span,
 }
 
@@ -283,16 +365,22 @@ pub enum PatternKind {
 /// `(var:Label:Other {props})`
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodePattern {
+    /// The node variable; `None` for an anonymous node `()`.
     pub var: Option<Ident>,
+    /// Labels the node must all have; empty means any node.
     pub labels: Vec<Ident>,
     /// Always an [`ExprKind::Map`] or an [`ExprKind::Parameter`].
     pub properties: Option<Expr>,
+    /// The node pattern as written, parentheses included.
     pub span: Span,
 }
 
 /// `-[var:T|U *min..max {props}]->` and its other directions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RelPattern {
+    /// The relationship variable; `None` when the relationship is
+    /// anonymous (`-->` or `-[:T]->`). Bound to a list of relationships
+    /// for a variable-length relationship.
     pub var: Option<Ident>,
     /// Alternatives: a relationship matches if it has any of these types;
     /// empty means any type.
@@ -304,6 +392,7 @@ pub struct RelPattern {
     pub length: Option<VarLength>,
     /// Always an [`ExprKind::Map`] or an [`ExprKind::Parameter`].
     pub properties: Option<Expr>,
+    /// The relationship pattern as written, arrow heads included.
     pub span: Span,
 }
 
@@ -312,14 +401,18 @@ pub struct RelPattern {
 /// Defaults (1 and unbounded, in openCypher) are the planner's to apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct VarLength {
+    /// The fewest relationships, if written.
     pub min: Option<u64>,
+    /// The most relationships, if written.
     pub max: Option<u64>,
 }
 
 /// An expression and where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
+    /// What the expression is.
     pub kind: ExprKind,
+    /// The expression as written.
     pub span: Span,
 }
 
@@ -339,33 +432,69 @@ pub enum ExprKind {
     /// wins when evaluated).
     Map(Vec<(Ident, Expr)>),
     /// `expr.key`
-    Property { expr: Box<Expr>, key: Ident },
+    Property {
+        /// The node, relationship or map whose property is read.
+        expr: Box<Expr>,
+        /// The property key.
+        key: Ident,
+    },
     /// `expr[index]`
-    Index { expr: Box<Expr>, index: Box<Expr> },
+    Index {
+        /// The list (or map) indexed.
+        expr: Box<Expr>,
+        /// The index: an integer for a list (negative counts from the
+        /// end), a string key for a map.
+        index: Box<Expr>,
+    },
     /// `expr[from..to]`, either bound optional.
     Slice {
+        /// The list sliced.
         expr: Box<Expr>,
+        /// The first index included; `None` means from the start.
         from: Option<Box<Expr>>,
+        /// The first index excluded; `None` means to the end.
         to: Option<Box<Expr>>,
     },
     /// `expr:Label:Other`: true if the node has all the labels.
-    HasLabels { expr: Box<Expr>, labels: Vec<Ident> },
+    HasLabels {
+        /// The node tested.
+        expr: Box<Expr>,
+        /// The labels, in the order written; at least one.
+        labels: Vec<Ident>,
+    },
     /// `NOT e`, `-e`, `+e`.
-    Unary { op: UnaryOp, expr: Box<Expr> },
+    Unary {
+        /// Which prefix operator.
+        op: UnaryOp,
+        /// The operand.
+        expr: Box<Expr>,
+    },
     /// Binary operators. A comparison chain `a < b < c` arrives as
     /// `a < b AND b < c` (with `b` cloned).
     Binary {
+        /// Which infix operator.
         op: BinaryOp,
+        /// The left operand.
         lhs: Box<Expr>,
+        /// The right operand.
         rhs: Box<Expr>,
     },
     /// `e IS NULL` (`negated: false`) or `e IS NOT NULL` (`negated: true`).
-    IsNull { expr: Box<Expr>, negated: bool },
+    IsNull {
+        /// The operand.
+        expr: Box<Expr>,
+        /// True for `IS NOT NULL`.
+        negated: bool,
+    },
     /// `name(args)` or `name(DISTINCT args)`. The name is as written,
     /// namespaces included (`db.labels`); match it case-insensitively.
     FunctionCall {
+        /// The function's name as written.
         name: Ident,
+        /// `DISTINCT` before the arguments: an aggregate sees each distinct
+        /// value once.
         distinct: bool,
+        /// The arguments, left to right; may be empty.
         args: Vec<Expr>,
     },
     /// `count(*)`
@@ -373,29 +502,44 @@ pub enum ExprKind {
     /// `CASE [operand] WHEN w THEN t ... [ELSE e] END`. With an operand, each
     /// `w` is a value compared to it; without, each `w` is a condition.
     Case {
+        /// The value each `WHEN` is compared to; `None` for the searched
+        /// form, where each `WHEN` is a condition.
         operand: Option<Box<Expr>>,
+        /// `(w, t)` for each `WHEN w THEN t`, in order; at least one.
         whens: Vec<(Expr, Expr)>,
+        /// The `ELSE` result; `None` means null.
         else_: Option<Box<Expr>>,
     },
     /// `[var IN list WHERE filter | map]`
     ListComprehension {
+        /// The variable bound to each element, scoped to the comprehension.
         var: Ident,
+        /// The list iterated.
         list: Box<Expr>,
+        /// Keeps the elements for which it is true; `None` keeps all.
         filter: Option<Box<Expr>>,
+        /// What each kept element becomes; `None` keeps the element.
         map: Option<Box<Expr>>,
     },
     /// `[p = (a)-->(b) WHERE filter | map]`; the path variable is
     /// `pattern.path_var`.
     PatternComprehension {
+        /// The pattern matched for each row.
         pattern: Box<Pattern>,
+        /// Keeps the matches for which it is true; `None` keeps all.
         filter: Option<Box<Expr>>,
+        /// What each kept match becomes.
         map: Box<Expr>,
     },
     /// `all(var IN list WHERE predicate)` and its siblings.
     Quantifier {
+        /// Which of `all`, `any`, `none`, `single`.
         kind: Quantifier,
+        /// The variable bound to each element, scoped to the predicate.
         var: Ident,
+        /// The list tested.
         list: Box<Expr>,
+        /// The condition tested on each element.
         predicate: Box<Expr>,
     },
     /// `exists((a)-->(b))`: true if the pattern has a match.
@@ -409,34 +553,56 @@ pub enum ExprKind {
 /// Prefix operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
+    /// `NOT`: logical negation (three-valued: `NOT null` is null).
     Not,
+    /// `-`: arithmetic negation.
     Neg,
+    /// `+`: the number unchanged.
     Plus,
 }
 
 /// Infix operators, loosest-binding first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinaryOp {
+    /// `OR`
     Or,
+    /// `XOR`
     Xor,
+    /// `AND`
     And,
+    /// `=`
     Eq,
+    /// `<>`
     Ne,
+    /// `<`
     Lt,
+    /// `>`
     Gt,
+    /// `<=`
     Le,
+    /// `>=`
     Ge,
-    /// `=~`
+    /// `=~`: the string matches the whole regular expression.
     RegexMatch,
+    /// `STARTS WITH`
     StartsWith,
+    /// `ENDS WITH`
     EndsWith,
+    /// `CONTAINS`
     Contains,
+    /// `IN`: list membership.
     In,
+    /// `+`: addition, string and list concatenation, a date moved by days.
     Add,
+    /// `-`
     Sub,
+    /// `*`
     Mul,
+    /// `/`
     Div,
+    /// `%`
     Mod,
+    /// `^`: exponentiation.
     Pow,
 }
 
@@ -479,9 +645,13 @@ impl BinaryOp {
 /// The list predicates `all`, `any`, `none`, `single`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Quantifier {
+    /// `all(...)`: the predicate holds for every element.
     All,
+    /// `any(...)`: it holds for at least one element.
     Any,
+    /// `none(...)`: it holds for no element.
     None,
+    /// `single(...)`: it holds for exactly one element.
     Single,
 }
 

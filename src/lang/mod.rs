@@ -1,7 +1,7 @@
 //! The query language: Attest's dialect of openCypher.
 //!
 //! This layer owns the path from query text to results: parse (text to the
-//! [`ast`], pest hidden behind [`parse`]), plan ([`plan`]: variables to
+//! [`ast`], pest hidden behind [`parse`]), plan (`plan`: variables to
 //! slots, patterns to match steps, filters pushed down), execute (`exec`:
 //! rows through operators), with the value semantics ([`values`]) and
 //! built-in functions ([`functions`]) of openCypher. [`Graph::query`] and

@@ -63,7 +63,8 @@ pub struct QueryOptions {
     pub max_memory_bytes: usize,
     /// Wall-clock limit.
     pub timeout: Option<Duration>,
-    /// Lets another thread (the REPL's Ctrl-C handler) stop the query.
+    /// A handle through which another thread can stop the query; `None`
+    /// when it cannot be cancelled.
     pub cancel: Option<CancelHandle>,
 }
 

@@ -14,40 +14,67 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-/// A node as a result shows it.
+/// A node as a result shows it: its state when the statement ended. A node
+/// the statement deleted keeps its id and shows no labels or properties.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeValue {
+    /// The node's stable id.
     pub id: NodeId,
+    /// Its labels, in the order they were added.
     pub labels: Vec<String>,
+    /// Its properties.
     pub properties: Properties,
 }
 
-/// A relationship as a result shows it.
+/// A relationship as a result shows it: its state when the statement
+/// ended. A relationship the statement deleted keeps its id and shows an
+/// empty type, no properties, and node id 0 at both ends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RelValue {
+    /// The relationship's stable id.
     pub id: RelId,
+    /// Its type.
     pub rel_type: String,
+    /// The node it starts at.
     pub start: NodeId,
+    /// The node it points to.
     pub end: NodeId,
+    /// Its properties.
     pub properties: Properties,
 }
 
 /// One value of a result row.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResultValue {
+    /// Null; JSON `null`.
     Null,
+    /// A boolean; JSON `true` / `false`.
     Bool(bool),
+    /// An integer; a JSON number.
     Int(i64),
+    /// A float; a JSON number, or `{"$float": "NaN"}` (`"Infinity"`,
+    /// `"-Infinity"`) for the values JSON cannot hold.
     Float(f64),
+    /// A string; a JSON string.
     String(String),
+    /// A date; a JSON string `YYYY-MM-DD`.
     Date(Date),
+    /// A list; a JSON array.
     List(Vec<ResultValue>),
+    /// A map; JSON `{"$map": {...}}`.
     Map(BTreeMap<String, ResultValue>),
+    /// A node with its labels and properties; JSON `{"$node": {...}}`.
     Node(NodeValue),
+    /// A relationship with its type, ends and properties; JSON
+    /// `{"$rel": {...}}`.
     Relationship(RelValue),
     /// Nodes and relationships alternating; `nodes.len() == rels.len() + 1`.
+    /// JSON `{"$path": [...]}`.
     Path {
+        /// The nodes in path order.
         nodes: Vec<NodeValue>,
+        /// The relationships in path order: `rels[i]` joins `nodes[i]` and
+        /// `nodes[i + 1]`, pointing either way.
         rels: Vec<RelValue>,
     },
 }
@@ -93,6 +120,8 @@ impl ResultValue {
 pub struct QueryResult {
     /// Column names: the alias, or the expression as written.
     pub columns: Vec<String>,
+    /// The rows, each with one value per column, in column order; empty
+    /// for a statement that returns nothing.
     pub rows: Vec<Vec<ResultValue>>,
     /// Side effects of a writing statement.
     pub stats: ChangeStats,
@@ -116,7 +145,27 @@ impl QueryResult {
     }
 
     /// One JSON line of the conformance contract:
-    /// `{"columns": [...], "rows": [[...]], "stats": {...}}`.
+    /// `{"columns": [...], "rows": [[...]], "stats": {...}}`, without the
+    /// plan and the time. Values are encoded as [`ResultValue`] describes.
+    ///
+    /// ```
+    /// use attest::db::Graph;
+    ///
+    /// let graph = Graph::in_memory();
+    /// let result = graph.query(
+    ///     "CREATE (a:Actor {name: 'Russia'}) RETURN a.name AS name, date('2016-06-18') AS day",
+    /// )?;
+    /// assert!(result.to_json_line().starts_with(
+    ///     r#"{"columns":["name","day"],"rows":[["Russia","2016-06-18"]],"stats":{"nodes_created":1,"#
+    /// ));
+    ///
+    /// // Graph elements are tagged objects.
+    /// let result = graph.query("MATCH (a:Actor) RETURN a")?;
+    /// assert!(result.to_json_line().contains(
+    ///     r#""rows":[[{"$node":{"id":1,"labels":["Actor"],"properties":{"name":"Russia"}}}]]"#
+    /// ));
+    /// # Ok::<(), attest::Error>(())
+    /// ```
     pub fn to_json_line(&self) -> String {
         #[derive(Serialize)]
         struct Line<'a> {

@@ -44,7 +44,9 @@ impl fmt::Display for RelId {
 /// fact keys).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ElementId {
+    /// A node.
     Node(NodeId),
+    /// A relationship.
     Rel(RelId),
 }
 
@@ -64,8 +66,19 @@ impl fmt::Display for ElementId {
 /// sentence. Facts added from outside the document (background knowledge such
 /// as a spokesman's full name) are marked [`Source::External`] with a note, so
 /// a reader can always tell what the text itself supports.
+///
+/// ```
+/// use attest::model::Source;
+///
+/// assert_eq!(Source::sentence("article", 2).to_string(), "article#2");
+/// let part = Source::Sentence { document: "article".into(), index: 6, span: Some((0, 40)) };
+/// assert_eq!(part.to_string(), "article#6[0..40]");
+/// let note = Source::External { note: "publication date from the outlet's archive".into() };
+/// assert_eq!(note.to_string(), "external: publication date from the outlet's archive");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Source {
+    /// A sentence (or part of one) of a document loaded into the store.
     Sentence {
         /// The document's fact key (e.g. `"article"`).
         document: String,
@@ -74,6 +87,7 @@ pub enum Source {
         /// Character range `[start, end)` within the sentence text, if known.
         span: Option<(u32, u32)>,
     },
+    /// Knowledge from outside the document, with a note saying so.
     External {
         /// What was added and where it comes from.
         note: String,
@@ -112,14 +126,19 @@ impl fmt::Display for Source {
 /// A stored node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Node {
+    /// The node's stable id.
     pub id: NodeId,
     /// Labels in the order they were added; never empty in a typed store.
     pub labels: Vec<String>,
+    /// The node's properties; never holds null.
     pub properties: Properties,
-    /// Citations supporting this node.
+    /// Citations supporting this node, in the order they were added; empty
+    /// for nodes created by queries.
     pub sources: Vec<Source>,
     /// The readable key a fact file gave this node (e.g. `"carter"`), which
-    /// makes loading the same file twice idempotent.
+    /// makes loading the same file twice idempotent. Documents are keyed by
+    /// their document key, sentences `document#index`; `None` for nodes
+    /// created by queries.
     pub key: Option<String>,
 }
 
@@ -138,12 +157,22 @@ impl Node {
 /// A stored relationship.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Relationship {
+    /// The relationship's stable id.
     pub id: RelId,
+    /// The relationship type, e.g. `"AGENT"`.
     pub rel_type: String,
+    /// The node the relationship starts at (its tail).
     pub start: NodeId,
+    /// The node the relationship points to (its head).
     pub end: NodeId,
+    /// The relationship's properties; never holds null.
     pub properties: Properties,
+    /// Citations supporting this relationship, in the order they were
+    /// added; empty for relationships created by queries.
     pub sources: Vec<Source>,
+    /// The readable key a fact file gave this relationship, if it gave one;
+    /// `None` for unkeyed relationships (which a fact file identifies by
+    /// start, type and end) and for relationships created by queries.
     pub key: Option<String>,
 }
 

@@ -12,17 +12,43 @@ use std::fmt;
 /// graph-reference variants (`Node`, `Relationship`, `Path`) exist only while a
 /// query runs and in its results; the write path rejects them as properties
 /// (see [`Value::is_storable`]).
+///
+/// Values convert from the matching Rust types and print as Cypher literals:
+///
+/// ```
+/// use attest::model::{Date, Value};
+///
+/// let certainty = Value::from("hedged");
+/// assert_eq!(certainty.as_str(), Some("hedged"));
+/// assert_eq!(certainty.to_string(), "'hedged'");
+///
+/// let aliases = Value::from(vec!["U.S.", "the United States"]);
+/// assert_eq!(aliases.type_name(), "LIST");
+/// assert_eq!(aliases.to_string(), "['U.S.', 'the United States']");
+///
+/// let day = Value::from(Date::parse("2016-06-16").unwrap());
+/// assert_eq!(day.to_string(), "date('2016-06-16')");
+/// assert_eq!(Value::Float(2.0).to_string(), "2.0");
+/// assert!(Value::default().is_null());
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub enum Value {
     /// The absence of a value. Setting a property to null removes it.
     #[default]
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A 64-bit signed integer; arithmetic that overflows is an error.
     Int(i64),
+    /// A 64-bit float (NaN and the infinities included).
     Float(f64),
+    /// A Unicode string.
     String(String),
+    /// A calendar date.
     Date(Date),
+    /// A list of values; stored lists hold only storable values.
     List(Vec<Value>),
+    /// A map from string keys to values, in key order.
     Map(BTreeMap<String, Value>),
     /// A node of the graph, by its stable id.
     Node(NodeId),
@@ -35,7 +61,10 @@ pub enum Value {
 /// An alternating sequence of nodes and relationships.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Path {
+    /// The nodes in path order; never empty.
     pub nodes: Vec<NodeId>,
+    /// The relationships in path order: `rels[i]` joins `nodes[i]` and
+    /// `nodes[i + 1]`, in either direction.
     pub rels: Vec<RelId>,
 }
 
@@ -85,6 +114,17 @@ impl Value {
     /// True when the value may be stored as a property: no graph references,
     /// and lists hold only storable values. (Maps are storable in Attest,
     /// unlike Neo4j, because curated facts need small structured values.)
+    ///
+    /// ```
+    /// use attest::model::{NodeId, Value};
+    ///
+    /// assert!(Value::from(vec!["U.S.", "the United States"]).is_storable());
+    /// assert!(Value::Map([("precision".to_string(), Value::from("day"))].into()).is_storable());
+    /// // A node reference is a query value, not a property value ...
+    /// assert!(!Value::Node(NodeId(1)).is_storable());
+    /// // ... also inside a list.
+    /// assert!(!Value::List(vec![Value::Int(1), Value::Node(NodeId(1))]).is_storable());
+    /// ```
     pub fn is_storable(&self) -> bool {
         match self {
             Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
@@ -106,6 +146,21 @@ impl Value {
     /// sense of unique-key constraints) give equal bytes. Integers and floats
     /// holding the same number are distinct keys, as in Neo4j's property
     /// uniqueness constraints on typed properties.
+    ///
+    /// ```
+    /// use attest::model::Value;
+    ///
+    /// // Equal values, equal keys: what a unique property is checked with.
+    /// assert_eq!(Value::from("Russia").index_key(), Value::from("Russia").index_key());
+    /// assert_ne!(Value::from("Russia").index_key(), Value::from("russia").index_key());
+    /// // The type is part of the key.
+    /// assert_ne!(Value::Int(1).index_key(), Value::Float(1.0).index_key());
+    /// // Lengths are encoded, so element boundaries cannot shift.
+    /// assert_ne!(
+    ///     Value::from(vec!["ab", "c"]).index_key(),
+    ///     Value::from(vec!["a", "bc"]).index_key()
+    /// );
+    /// ```
     pub fn index_key(&self) -> Vec<u8> {
         let mut out = Vec::new();
         self.write_index_key(&mut out);

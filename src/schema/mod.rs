@@ -21,14 +21,22 @@ use std::fmt;
 /// The type a property's values must have.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PropertyType {
+    /// `string`
     String,
+    /// `int` (or `integer`): a 64-bit integer.
     Int,
+    /// `float`: a 64-bit float; integers are accepted and converted.
     Float,
+    /// `bool` (or `boolean`)
     Bool,
+    /// `date`: a calendar date; `YYYY-MM-DD` strings are accepted and
+    /// converted.
     Date,
+    /// `map`: a map; its entries are not typed.
     Map,
     /// Any storable value.
     Any,
+    /// `list<T>`: a list whose every element has type `T`.
     List(Box<PropertyType>),
 }
 
@@ -94,28 +102,38 @@ impl fmt::Display for PropertyType {
 /// One declared property.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PropertyDef {
+    /// The type values must have (`type` in the file).
     pub value_type: PropertyType,
+    /// Every node with the label must carry a non-null value by the end of
+    /// each transaction. Only node properties are checked; the flag is
+    /// accepted but not enforced on relationship properties.
     pub required: bool,
     /// No two nodes with this label share a value (nodes only).
     pub unique: bool,
     /// Name of the vocabulary the (string) values must come from.
     pub vocabulary: Option<String>,
+    /// What the property means, for people; empty when the file gives none.
     pub doc: String,
 }
 
 /// A node label and its properties.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LabelDef {
+    /// What the label stands for, for people; may be empty.
     pub doc: String,
+    /// The properties nodes with this label may carry, by key.
     pub properties: BTreeMap<String, PropertyDef>,
 }
 
 /// A relationship type, the label pairs it may join, and its properties.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RelTypeDef {
+    /// What the relationship type means, for people; may be empty.
     pub doc: String,
     /// Allowed (start label, end label) pairs; `*` matches any label.
     pub joins: Vec<(String, String)>,
+    /// The properties relationships of this type may carry, by key (never
+    /// unique: the file format rejects `unique` here).
     pub properties: BTreeMap<String, PropertyDef>,
 }
 
@@ -129,9 +147,14 @@ pub struct RelTypeDef {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
+    /// The schema's name (`"news"` for the default), shown in messages.
     pub name: String,
+    /// Named lists of allowed strings, which [`PropertyDef::vocabulary`]
+    /// refers to.
     pub vocabularies: BTreeMap<String, Vec<String>>,
+    /// The node labels, by name.
     pub labels: BTreeMap<String, LabelDef>,
+    /// The relationship types, by name.
     pub relationships: BTreeMap<String, RelTypeDef>,
 }
 
@@ -158,6 +181,63 @@ impl Schema {
     }
 
     /// Reads a schema file (TOML, format 1). `file` names it in errors.
+    ///
+    /// # Errors
+    /// A `SyntaxError` [`QueryError`] naming `file`: TOML that does not
+    /// parse (with its position), another format version, an unknown type,
+    /// vocabulary or label, or `unique` on a relationship property.
+    ///
+    /// # Example
+    /// A small schema of one's own domain, and a node checked against it:
+    ///
+    /// ```
+    /// use attest::model::{Properties, Value};
+    /// use attest::schema::Schema;
+    ///
+    /// let schema = Schema::from_toml(
+    ///     r#"
+    /// format = 1
+    /// name = "library"
+    ///
+    /// [vocabularies]
+    /// genre = ["novel", "poetry", "essay"]
+    ///
+    /// [labels.Author.properties]
+    /// name = { type = "string", required = true, unique = true }
+    ///
+    /// [labels.Book]
+    /// doc = "A published book."
+    /// [labels.Book.properties]
+    /// title = { type = "string", required = true }
+    /// genre = { type = "string", vocabulary = "genre" }
+    /// published = { type = "date" }
+    ///
+    /// [relationships.WROTE]
+    /// joins = [["Author", "Book"]]
+    /// "#,
+    ///     "library.toml",
+    /// )?;
+    /// assert_eq!(schema.unique_keys(), [("Author".to_string(), "name".to_string())]);
+    ///
+    /// let labels = vec!["Book".to_string()];
+    /// let mut book = Properties::new();
+    /// book.insert("title".into(), "Middlemarch".into());
+    /// book.insert("published".into(), "1871-12-01".into());
+    /// schema.check_node("node middlemarch", &labels, &mut book)?;
+    /// // The ISO string was converted to a date.
+    /// assert!(matches!(book["published"], Value::Date(_)));
+    ///
+    /// // A word outside the vocabulary is refused, with a suggestion.
+    /// book.insert("genre".into(), "novle".into());
+    /// let err = schema.check_node("node middlemarch", &labels, &mut book).unwrap_err();
+    /// assert!(err.message.contains("did you mean 'novel'"), "{err}");
+    ///
+    /// // Mistakes in the file itself name the file.
+    /// let err = Schema::from_toml("format = 1\nname = 'x'\n[labels.A.properties]\nn = { type = 'text' }", "bad.toml")
+    ///     .unwrap_err();
+    /// assert_eq!(err.file.as_deref(), Some("bad.toml"));
+    /// # Ok::<(), attest::QueryError>(())
+    /// ```
     pub fn from_toml(text: &str, file: &str) -> Result<Schema, QueryError> {
         file::parse(text, file)
     }

@@ -115,9 +115,17 @@ pub trait Engine: Send + Sync {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BatchOp {
     /// Store `value` under `key`, replacing any previous value.
-    Put { key: Vec<u8>, value: Vec<u8> },
+    Put {
+        /// The key written.
+        key: Vec<u8>,
+        /// The bytes stored under it.
+        value: Vec<u8>,
+    },
     /// Remove `key`; deleting a missing key is not an error.
-    Delete { key: Vec<u8> },
+    Delete {
+        /// The key removed.
+        key: Vec<u8>,
+    },
 }
 
 /// An ordered list of puts and deletes that an [`Engine`] applies as one

@@ -148,10 +148,15 @@ pub const META_COMMANDS: &[&str] = &[
 /// Names read from the store (and the session) that completion offers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Vocabulary {
+    /// Labels in use in the store or declared by its schema.
     pub labels: BTreeSet<String>,
+    /// Relationship types in use or declared by the schema.
     pub relationship_types: BTreeSet<String>,
+    /// Property keys in use (on nodes and relationships) or declared by the
+    /// schema.
     pub property_keys: BTreeSet<String>,
-    /// Values of the `name` property of nodes.
+    /// Values of the `name` property of nodes (at most the first 20,000
+    /// nodes' names are read).
     pub names: BTreeSet<String>,
     /// The session's parameter names (without `$`).
     pub params: BTreeSet<String>,
@@ -196,7 +201,10 @@ impl Vocabulary {
 /// One completion: what the list shows and what replaces the typed part.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
+    /// The text shown in the list of completions.
     pub display: String,
+    /// The text put in place of the typed part (e.g. with the closing
+    /// quote, or escaped).
     pub replacement: String,
 }
 
@@ -214,7 +222,10 @@ impl Candidate {
 pub enum Completion {
     /// Replace `line[start..pos]` with one of the candidates.
     Candidates {
+        /// Byte offset in the line where the replaced part starts.
         start: usize,
+        /// The completions, in the order offered; empty when there are
+        /// none.
         candidates: Vec<Candidate>,
     },
     /// Complete a file name (the argument of `:source`).

@@ -65,7 +65,9 @@ Ctrl-C cancels a running query; at the prompt it clears the input.
 /// Write errors are ignored: a terminal that went away ends the REPL at
 /// its next read anyway.
 pub struct Sink<'a> {
+    /// Where results go (standard output in the REPL).
     pub out: &'a mut dyn Write,
+    /// Where errors and notices go (standard error in the REPL).
     pub err: &'a mut dyn Write,
 }
 
@@ -86,13 +88,16 @@ impl Sink<'_> {
 /// What the REPL should do after an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
+    /// Read the next entry.
     Continue,
+    /// Leave the REPL (`:quit`, `:exit`).
     Quit,
 }
 
 /// How results print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
+    /// The output format (`:format`); a table by default.
     pub format: Format,
     /// Show each statement's time in its summary line.
     pub timing: bool,

@@ -57,6 +57,31 @@ fn syntax_error(text: &str, offset: usize, detail: &str, message: String) -> Que
 ///
 /// # Errors
 /// A `SyntaxError` [`QueryError`] with the position of the problem.
+///
+/// # Example
+/// ```
+/// use attest::lang::ast::{ClauseKind, Statement};
+/// use attest::lang::parse;
+///
+/// match parse("MATCH (e:Event)-[:AGENT]->(a:Actor) RETURN a.name AS name, e.kind")? {
+///     Statement::Query(query) => {
+///         let clauses = &query.parts[0].clauses;
+///         assert!(matches!(&clauses[0].kind, ClauseKind::Match { optional: false, patterns, .. }
+///             if patterns[0].steps.len() == 1));
+///         let ClauseKind::Return(projection) = &clauses[1].kind else {
+///             panic!("the last clause is RETURN");
+///         };
+///         let columns: Vec<&str> = projection.items.iter().map(|item| item.name()).collect();
+///         assert_eq!(columns, ["name", "e.kind"]);
+///     }
+///     other => panic!("not a query: {other:?}"),
+/// }
+///
+/// let err = parse("MATCH (a:Actor RETURN a").unwrap_err();
+/// assert_eq!(err.class, attest::ErrorClass::SyntaxError);
+/// assert_eq!(err.position.map(|p| p.line), Some(1));
+/// # Ok::<(), attest::QueryError>(())
+/// ```
 pub fn parse(text: &str) -> Result<Statement, QueryError> {
     init();
     let scanned = scan::tokenize(text)?;
@@ -76,6 +101,19 @@ pub fn parse(text: &str) -> Result<Statement, QueryError> {
 /// empty statements skipped. Each statement comes with its span in `text`
 /// (from its first token to its last), and every span inside the statements
 /// is an offset into `text` too, so positions refer to the script.
+///
+/// ```
+/// use attest::lang::parse_script;
+///
+/// let script = "CREATE (:Actor {name: 'Russia'});\n// a comment\nMATCH (a) RETURN a;;";
+/// let statements = parse_script(script)?;
+/// assert_eq!(statements.len(), 2);
+/// assert_eq!(statements[1].1.slice(script), "MATCH (a) RETURN a");
+///
+/// let err = parse_script("RETURN 1;\nRETURN (2;").unwrap_err();
+/// assert_eq!(err.position.map(|p| p.line), Some(2));
+/// # Ok::<(), attest::QueryError>(())
+/// ```
 ///
 /// # Errors
 /// The first statement's syntax error, positioned in `text`.
