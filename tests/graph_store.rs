@@ -403,3 +403,31 @@ fn the_handles_can_be_shared_between_threads() {
     shareable::<attest::lang::PreparedQuery>();
     shareable::<attest::lang::QueryResult>();
 }
+
+#[test]
+fn required_relationship_properties_are_checked_at_commit() {
+    let schema = attest::schema::Schema::from_toml(
+        "format = 1\nname = \"t\"\n[labels.A.properties]\nname = { type = \"string\" }\n\
+         [relationships.R]\njoins = [[\"A\", \"A\"]]\n[relationships.R.properties]\nw = { type = \"int\", required = true }\n",
+        "t.toml",
+    )
+    .unwrap();
+    let graph = Graph::in_memory_with(OpenOptions {
+        schema: SchemaChoice::Custom(schema),
+    });
+    let err = graph
+        .write("no w", |tx| {
+            let a = tx.create_node(vec!["A".into()], Properties::new(), vec![])?;
+            tx.create_relationship("R", a, a, Properties::new(), vec![])
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("R.w is required"), "{err}");
+    assert_eq!(graph.stats().nodes, 0);
+    graph
+        .write("with w", |tx| {
+            let a = tx.create_node(vec!["A".into()], Properties::new(), vec![])?;
+            let r = tx.create_relationship("R", a, a, Properties::new(), vec![])?;
+            tx.set_relationship_property(r, "w", 3i64.into())
+        })
+        .unwrap();
+}

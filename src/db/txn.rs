@@ -461,6 +461,16 @@ impl<'g> Transaction<'g> {
                 }
             }
         }
+        let mut rels: Vec<&RelId> = self.before_rels.keys().collect();
+        rels.sort();
+        for id in rels {
+            let Some(rel) = index.relationship(*id) else {
+                continue;
+            };
+            schema
+                .check_required_relationship(&describe_rel(index, rel), &rel.rel_type, &rel.properties)
+                .map_err(|e| self.located_for(ElementId::Rel(*id), e))?;
+        }
         Ok(())
     }
 

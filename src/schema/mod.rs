@@ -315,6 +315,24 @@ impl Schema {
         Ok(())
     }
 
+    /// Checks that a relationship carries every property its type requires.
+    pub fn check_required_relationship(
+        &self,
+        what: &str,
+        rel_type: &str,
+        properties: &Properties,
+    ) -> Result<(), QueryError> {
+        let Some(def) = self.relationships.get(rel_type) else {
+            return Ok(());
+        };
+        for (key, p) in &def.properties {
+            if p.required && properties.get(key).is_none_or(Value::is_null) {
+                return Err(violation(what, &format!("{rel_type}.{key} is required")));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks a relationship: its type, the labels it joins, its properties.
     pub fn check_relationship(
         &self,
