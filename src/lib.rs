@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod facts;
 pub mod graph;
+pub mod import;
 pub mod lang;
 pub mod model;
 pub mod schema;

@@ -7,12 +7,14 @@
 //! tool would. Only this layer knows about terminals.
 
 pub mod json;
+pub mod progress;
 pub mod render;
 pub mod repl;
 
 use crate::db::{Graph, OpenOptions, SchemaChoice};
 use crate::error::{Error, QueryError};
 use crate::facts;
+use crate::import::{IdMode, ImportOptions};
 use crate::lang::{self, Params, PreparedQuery};
 use crate::schema::Schema;
 use clap::{Parser, Subcommand};
@@ -55,6 +57,19 @@ pub enum Command {
     Load {
         /// Path of a `.facts` file, or `article` for the bundled article.
         file: String,
+    },
+    /// Import a directory of CSV files (one per label and relationship
+    /// type, optional manifest.json; see docs/interchange.md), all or
+    /// nothing, as one transaction.
+    Import {
+        /// The directory of CSV files.
+        #[arg(long, value_name = "DIR")]
+        csv: PathBuf,
+        /// Give the nodes new ids; the CSV ids then only connect the
+        /// relationship files to the node files. Without it the CSV ids
+        /// become the node ids and must be new to the store.
+        #[arg(long)]
+        remap_ids: bool,
     },
     /// Print counts per label and relationship type.
     Stats,
@@ -128,6 +143,17 @@ fn run(cli: Cli) -> Result<(), Error> {
             run_script(&graph, &text, "query", &params, format)
         }
         Some(Command::Load { file }) => load(&graph, &file),
+        Some(Command::Import { csv, remap_ids }) => {
+            let bar = progress::ImportBar::new();
+            let options = ImportOptions {
+                ids: if remap_ids { IdMode::Remap } else { IdMode::Keep },
+                progress: Some(bar.callback.clone()),
+            };
+            let report = crate::import::import_csv(&graph, &csv, &options);
+            bar.finish();
+            print!("{}", report?);
+            Ok(())
+        }
         Some(Command::Stats) => {
             print!("{}", render_stats(&graph.stats()));
             Ok(())
@@ -251,17 +277,24 @@ pub fn open_store(cli: &Cli) -> Result<Graph, Error> {
     if cli.memory {
         return Ok(Graph::in_memory_with(options));
     }
-    match &cli.db {
-        Some(path) => Graph::open_with(path, options),
+    let graph = match &cli.db {
+        Some(path) => Graph::open_with(path, options)?,
         None => {
             let graph = Graph::open_with(DEFAULT_STORE, options)?;
             if graph.was_created() {
                 let report = facts::load_article(&graph)?;
                 eprintln!("created {DEFAULT_STORE} and loaded the bundled article: {report}");
             }
-            Ok(graph)
+            graph
         }
+    };
+    if let Some(r) = graph.recovered_import() {
+        eprintln!(
+            "warning: removed an import that did not finish ({}): {} nodes and {} relationships it had written",
+            r.description, r.nodes, r.relationships
+        );
     }
+    Ok(graph)
 }
 
 fn read_schema(path: &Path) -> Result<Schema, Error> {

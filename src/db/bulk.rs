@@ -149,6 +149,13 @@ impl From<Error> for BulkRejection {
 /// # Ok::<(), attest::Error>(())
 /// ```
 pub trait BulkSource {
+    /// Called once, under the write lock, before the check pass: the
+    /// smallest node id never handed out in the store, for sources that
+    /// assign ids themselves.
+    fn begin(&mut self, first_free_node: NodeId) {
+        let _ = first_free_node;
+    }
+
     /// Calls `sink` with every element, in order.
     fn elements(
         &mut self,
@@ -219,6 +226,7 @@ impl Graph {
             relationships: 0,
             max_node: 0,
         };
+        source.begin(NodeId(state.next_node));
         source.elements(BulkPass::Check, &mut |element| {
             checked.check(&state, element).map(drop)
         })?;
