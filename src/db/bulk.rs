@@ -38,10 +38,12 @@ use crate::storage::{Engine, WriteBatch};
 use std::collections::{HashMap, HashSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Storage operations per batch of the write pass. Large enough that the
-/// per-batch overhead vanishes, small enough that a batch stays a few
-/// megabytes.
+/// A write-pass batch is applied when it holds this many operations or
+/// this many bytes of records, whichever comes first: large enough that the
+/// per-batch overhead vanishes, small enough to bound the memory a batch
+/// takes whatever the size of the elements.
 const BATCH_OPS: usize = 100_000;
+const BATCH_BYTES: usize = 8 << 20;
 
 /// Records removed per batch when a partial import is cleaned up.
 const CLEANUP_RECORDS: usize = 20_000;
@@ -278,13 +280,16 @@ impl Graph {
         checked.unique_seen = HashMap::new();
         let unique = checked.unique.clone();
         let mut batch = WriteBatch::new();
+        let mut batch_bytes = 0;
         let mut nodes = 0u64;
         let mut next_rel = marker.next_rel;
         source.elements(BulkPass::Write, &mut |element| {
             match checked.check(state, element)? {
                 Record::Node(node) => {
                     nodes += 1;
-                    batch.put(layout::node_key(node.id), layout::encode(&node)?);
+                    let record = layout::encode(&node)?;
+                    batch_bytes += record.len();
+                    batch.put(layout::node_key(node.id), record);
                     for label in &node.labels {
                         batch.put(layout::label_key(label, node.id), Vec::new());
                     }
@@ -299,7 +304,9 @@ impl Graph {
                 Record::Relationship(mut rel) => {
                     rel.id = RelId(next_rel);
                     next_rel += 1;
-                    batch.put(layout::rel_key(rel.id), layout::encode(&rel)?);
+                    let record = layout::encode(&rel)?;
+                    batch_bytes += record.len();
+                    batch.put(layout::rel_key(rel.id), record);
                     let out = layout::adjacency_key(layout::OUT, rel.start, &rel.rel_type, rel.id);
                     batch.put(out, rel.end.0.to_be_bytes().to_vec());
                     let inc = layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, rel.id);
@@ -309,8 +316,9 @@ impl Graph {
                     }
                 }
             }
-            if batch.len() >= BATCH_OPS {
+            if batch.len() >= BATCH_OPS || batch_bytes >= BATCH_BYTES {
                 self.engine.apply(std::mem::take(&mut batch))?;
+                batch_bytes = 0;
             }
             Ok(())
         })?;
