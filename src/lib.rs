@@ -2,6 +2,7 @@
 //! facts extracted from news.
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod cli;
 pub mod db;
 pub mod error;

@@ -6,6 +6,7 @@
 //! library's public API only (`db`, `facts`, `schema`), as any embedding
 //! tool would. Only this layer knows about terminals.
 
+pub mod bench;
 pub mod json;
 pub mod progress;
 pub mod render;
@@ -71,6 +72,29 @@ pub enum Command {
         #[arg(long)]
         remap_ids: bool,
     },
+    /// Run the news-event benchmark (shared/bench/README.md): import a
+    /// generated data set into a new store, reopen it, time Q1–Q7 and
+    /// write the results as JSON (the peers' format). Ignores --db.
+    Bench {
+        /// The data set directory (gen_dataset.py's output, with manifest.json).
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Where to write the results.
+        #[arg(long, value_name = "OUT.json")]
+        json: PathBuf,
+        /// Warm runs per query.
+        #[arg(long, default_value_t = 10)]
+        repeat: usize,
+        /// Build the store here (kept) instead of in a temporary directory.
+        #[arg(long, value_name = "PATH")]
+        store: Option<PathBuf>,
+        /// Seconds of warm runs per query at most (at least one run).
+        #[arg(long, default_value_t = 60.0)]
+        query_budget: f64,
+        /// A peers' results file (peers-10k.json) to check the answers against.
+        #[arg(long, value_name = "FILE.json")]
+        peers: Option<PathBuf>,
+    },
     /// Print counts per label and relationship type.
     Stats,
     /// Print the store's schema as a schema file.
@@ -120,6 +144,18 @@ fn script_text(cli: &Cli) -> Option<String> {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    // The benchmark builds a store of its own.
+    if let Some(Command::Bench {
+        data,
+        json,
+        repeat,
+        store,
+        query_budget,
+        peers,
+    }) = cli.command
+    {
+        return bench::run(data, json, store, repeat, query_budget, peers);
+    }
     let graph = open_store(&cli)?;
     match cli.command {
         Some(Command::Run {
@@ -154,6 +190,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             print!("{}", report?);
             Ok(())
         }
+        Some(Command::Bench { .. }) => Ok(()),
         Some(Command::Stats) => {
             print!("{}", render_stats(&graph.stats()));
             Ok(())
