@@ -108,7 +108,7 @@ impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "imported {}: {} nodes and {} relationships from {} files in {:.2} s (check {:.2} s, write {:.2} s)",
+            "imported {}: {} nodes and {} relationships from {} file(s) in {:.2} s (check {:.2} s, write {:.2} s)",
             self.dir,
             self.nodes,
             self.relationships,
