@@ -171,7 +171,11 @@ impl<'f> RowReader<'f> {
         let value = match column.value_type {
             ColumnType::String => Some(Value::String(text.to_string())),
             ColumnType::Int => text.parse::<i64>().ok().map(Value::Int),
-            ColumnType::Float => text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::Float),
+            ColumnType::Float => text
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Value::Float),
             ColumnType::Bool => match text.to_ascii_lowercase().as_str() {
                 "true" => Some(Value::Bool(true)),
                 "false" => Some(Value::Bool(false)),
