@@ -210,7 +210,11 @@ fn import_prints_a_summary_and_points_at_bad_rows_with_a_caret() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("csv");
     std::fs::create_dir(&csv).unwrap();
-    std::fs::write(csv.join("Actor.csv"), "id,name,kind\n1,Russia,country\n2,Syria,country\n").unwrap();
+    std::fs::write(
+        csv.join("Actor.csv"),
+        "id,name,kind\n1,Russia,country\n2,Syria,country\n",
+    )
+    .unwrap();
     std::fs::write(csv.join("MEMBER_OF.csv"), "from,to\n1,2\n").unwrap();
     let out = attest(dir.path(), &["--db", "s.db", "import", "--csv", "csv"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -230,7 +234,10 @@ fn import_prints_a_summary_and_points_at_bad_rows_with_a_caret() {
     let out = attest(dir.path(), &["--db", "s.db", "import", "--csv", "csv"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("'kingdom' is not in vocabulary `actor_kind`"), "{stderr}");
+    assert!(
+        stderr.contains("'kingdom' is not in vocabulary `actor_kind`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("csv/Actor.csv:2:10"), "{stderr}");
     assert!(stderr.contains("  3,Jordan,kingdom\n           ^\n"), "{stderr}");
     let stats = attest(dir.path(), &["--db", "s.db", "stats"]);

@@ -250,8 +250,7 @@ impl Graph {
             Ok(info) => Ok(info),
             Err(e) => {
                 undo_in_memory(&mut state, &checked, &marker);
-                let unique = state.schema.as_ref().map(Schema::unique_keys).unwrap_or_default();
-                if let Err(cleanup) = remove_partial_import(self.engine.as_ref(), &marker, &unique) {
+                if let Err(cleanup) = remove_partial_import(self.engine.as_ref(), &marker, &checked.unique) {
                     // The partial import stays on disk behind its marker;
                     // later writes would get ids the next open removes
                     // with it, so this handle takes no more writes.
