@@ -3,11 +3,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod cli;
 pub mod db;
 pub mod error;
 pub mod facts;
 pub mod graph;
+pub mod import;
 pub mod lang;
 pub mod model;
 pub mod schema;

@@ -204,3 +204,42 @@ fn unknown_names_in_an_open_store_are_warned_about_with_a_suggestion() {
         "{stderr}"
     );
 }
+
+#[test]
+fn import_prints_a_summary_and_points_at_bad_rows_with_a_caret() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("csv");
+    std::fs::create_dir(&csv).unwrap();
+    std::fs::write(
+        csv.join("Actor.csv"),
+        "id,name,kind\n1,Russia,country\n2,Syria,country\n",
+    )
+    .unwrap();
+    std::fs::write(csv.join("MEMBER_OF.csv"), "from,to\n1,2\n").unwrap();
+    let out = attest(dir.path(), &["--db", "s.db", "import", "--csv", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("imported csv: 2 nodes and 1 relationships from 2 file(s)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("MEMBER_OF.csv  [:MEMBER_OF]"), "{stdout}");
+    // No progress bar when standard error is not a terminal.
+    assert_eq!(text(&out.stderr), "");
+    let history = attest(dir.path(), &["--db", "s.db", "history"]);
+    assert!(text(&history.stdout).contains("+2n -0n +1r -0r  import csv"));
+
+    std::fs::write(csv.join("Actor.csv"), "id,name,kind\n3,Jordan,kingdom\n").unwrap();
+    std::fs::write(csv.join("MEMBER_OF.csv"), "from,to\n3,1\n").unwrap();
+    let out = attest(dir.path(), &["--db", "s.db", "import", "--csv", "csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("'kingdom' is not in vocabulary `actor_kind`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("csv/Actor.csv:2:10"), "{stderr}");
+    assert!(stderr.contains("  3,Jordan,kingdom\n           ^\n"), "{stderr}");
+    let stats = attest(dir.path(), &["--db", "s.db", "stats"]);
+    assert!(text(&stats.stdout).starts_with("2 nodes, 1 relationships"));
+}

@@ -6,13 +6,16 @@
 //! library's public API only (`db`, `facts`, `schema`), as any embedding
 //! tool would. Only this layer knows about terminals.
 
+pub mod bench;
 pub mod json;
+pub mod progress;
 pub mod render;
 pub mod repl;
 
 use crate::db::{Graph, OpenOptions, SchemaChoice};
 use crate::error::{Error, QueryError};
 use crate::facts;
+use crate::import::{IdMode, ImportOptions};
 use crate::lang::{self, Params, PreparedQuery};
 use crate::schema::Schema;
 use clap::{Parser, Subcommand};
@@ -59,6 +62,42 @@ pub enum Command {
     Load {
         /// Path of a `.facts` file, or `article` for the bundled article.
         file: String,
+    },
+    /// Import a directory of CSV files (one per label and relationship
+    /// type, optional manifest.json; see docs/interchange.md), all or
+    /// nothing, as one transaction.
+    Import {
+        /// The directory of CSV files.
+        #[arg(long, value_name = "DIR")]
+        csv: PathBuf,
+        /// Give the nodes new ids; the CSV ids then only connect the
+        /// relationship files to the node files. Without it the CSV ids
+        /// become the node ids and must be new to the store.
+        #[arg(long)]
+        remap_ids: bool,
+    },
+    /// Run the news-event benchmark (shared/bench/README.md): import a
+    /// generated data set into a new store, reopen it, time Q1–Q7 and
+    /// write the results as JSON (the peers' format). Ignores --db.
+    Bench {
+        /// The data set directory (gen_dataset.py's output, with manifest.json).
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Where to write the results.
+        #[arg(long, value_name = "OUT.json")]
+        json: PathBuf,
+        /// Warm runs per query.
+        #[arg(long, default_value_t = 10)]
+        repeat: usize,
+        /// Build the store here (kept) instead of in a temporary directory.
+        #[arg(long, value_name = "PATH")]
+        store: Option<PathBuf>,
+        /// Seconds of warm runs per query at most (at least one run).
+        #[arg(long, default_value_t = 60.0)]
+        query_budget: f64,
+        /// A peers' results file (peers-10k.json) to check the answers against.
+        #[arg(long, value_name = "FILE.json")]
+        peers: Option<PathBuf>,
     },
     /// Print counts per label and relationship type.
     Stats,
@@ -114,6 +153,18 @@ fn script_text(cli: &Cli) -> Option<String> {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    // The benchmark builds a store of its own.
+    if let Some(Command::Bench {
+        data,
+        json,
+        repeat,
+        store,
+        query_budget,
+        peers,
+    }) = cli.command
+    {
+        return bench::run(data, json, store, repeat, query_budget, peers);
+    }
     let graph = open_store(&cli)?;
     match cli.command {
         Some(Command::Run {
@@ -137,6 +188,18 @@ fn run(cli: Cli) -> Result<(), Error> {
             run_script(&graph, &text, "query", &params, format)
         }
         Some(Command::Load { file }) => load(&graph, &file),
+        Some(Command::Import { csv, remap_ids }) => {
+            let bar = progress::ImportBar::new();
+            let options = ImportOptions {
+                ids: if remap_ids { IdMode::Remap } else { IdMode::Keep },
+                progress: Some(bar.callback.clone()),
+            };
+            let report = crate::import::import_csv(&graph, &csv, &options);
+            bar.finish();
+            print!("{}", report?);
+            Ok(())
+        }
+        Some(Command::Bench { .. }) => Ok(()),
         Some(Command::Stats) => {
             print!("{}", render_stats(&graph.stats()));
             Ok(())
@@ -260,17 +323,24 @@ pub fn open_store(cli: &Cli) -> Result<Graph, Error> {
     if cli.memory {
         return Ok(Graph::in_memory_with(options));
     }
-    match &cli.db {
-        Some(path) => Graph::open_with(path, options),
+    let graph = match &cli.db {
+        Some(path) => Graph::open_with(path, options)?,
         None => {
             let graph = Graph::open_with(DEFAULT_STORE, options)?;
             if graph.was_created() {
                 let report = facts::load_article(&graph)?;
                 eprintln!("created {DEFAULT_STORE} and loaded the bundled article: {report}");
             }
-            Ok(graph)
+            graph
         }
+    };
+    if let Some(r) = graph.recovered_import() {
+        eprintln!(
+            "warning: removed an import that did not finish ({}): {} nodes and {} relationships it had written",
+            r.description, r.nodes, r.relationships
+        );
     }
+    Ok(graph)
 }
 
 fn read_schema(path: &Path) -> Result<Schema, Error> {

@@ -27,6 +27,14 @@ pub const META_SCHEMA: &[u8] = b"Mschema";
 pub const META_NEXT_NODE: &[u8] = b"Mnext_node";
 pub const META_NEXT_REL: &[u8] = b"Mnext_rel";
 pub const META_NEXT_TXN: &[u8] = b"Mnext_txn";
+/// Present only while a bulk import is being written; see [`ImportMarker`].
+pub const META_IMPORT: &[u8] = b"Mimport";
+
+/// The end of keyspace `space` for range scans: every key starting with
+/// `space` sorts below it.
+pub fn space_end(space: u8) -> [u8; 1] {
+    [space + 1]
+}
 
 pub fn node_key(id: NodeId) -> Vec<u8> {
     with_prefix(NODE, &id.0.to_be_bytes())
@@ -99,6 +107,24 @@ pub struct TxnRecord {
     pub relationships_written: u64,
     /// Relationships deleted (that existed before the transaction).
     pub relationships_deleted: u64,
+}
+
+/// Written (and flushed) before the first batch of a bulk import and removed
+/// by its last batch. A store opened with the marker present holds part of
+/// an import that never finished; every element it wrote has an id at or
+/// above the counters recorded here (ids are handed out in increasing order
+/// and the import holds the write lock throughout), so opening removes
+/// exactly those.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportMarker {
+    /// `Mnext_node` when the import started: its nodes have ids >= this.
+    pub next_node: u64,
+    /// `Mnext_rel` when the import started: its relationships have ids >= this.
+    pub next_rel: u64,
+    /// What was being imported, for the message after recovery.
+    pub description: String,
+    /// When the import started, milliseconds since the Unix epoch.
+    pub unix_ms: u64,
 }
 
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {

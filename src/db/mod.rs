@@ -8,14 +8,20 @@
 //! layout in `layout.rs`. It calls `storage`, `graph`, `schema` and `model`;
 //! it never sees query-language types.
 //!
+//! Large imports go through [`Graph::bulk_insert`] instead (`bulk.rs`):
+//! checked the same way, but streamed in two passes with no before-image
+//! per element, and made atomic across crashes by an import marker.
+//!
 //! **Concurrency:** one `RwLock` guards the in-memory graph. Readers share
 //! it; a transaction holds it exclusively from its first change to commit,
 //! so readers see a statement either entirely or not at all (serializable
 //! isolation, one writer at a time).
 
+mod bulk;
 mod layout;
 mod txn;
 
+pub use bulk::{BulkElement, BulkField, BulkInfo, BulkPass, BulkRejection, BulkSource, RecoveredImport};
 pub use layout::TxnRecord;
 pub use txn::{ChangeStats, CommitInfo, Origin, Transaction};
 
@@ -25,8 +31,7 @@ use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Sour
 use crate::schema::Schema;
 use crate::storage::{self, Engine, MemoryEngine, WriteBatch};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard};
 
 /// Which schema a *new* store gets. An existing store keeps the schema it
 /// was created with.
@@ -78,7 +83,12 @@ pub struct Graph {
     state: RwLock<State>,
     path: Option<PathBuf>,
     created: bool,
-    bulk: AtomicBool,
+    /// An unfinished import this open removed.
+    recovered: Option<RecoveredImport>,
+    /// Set when a failed bulk write could not be cleaned up: the handle
+    /// refuses further writes, which the next open's recovery would take
+    /// for part of the import.
+    broken: OnceLock<String>,
 }
 
 impl Graph {
@@ -119,25 +129,48 @@ impl Graph {
             }),
             path: None,
             created: true,
-            bulk: AtomicBool::new(false),
+            recovered: None,
+            broken: OnceLock::new(),
         })
     }
 
     /// Opens a store on any engine: initialises an empty one, or checks
-    /// the format and loads an existing one.
+    /// the format and loads an existing one, first removing an import that
+    /// never finished (see [`Graph::recovered_import`]).
     pub fn with_engine(engine: Box<dyn Engine>, options: OpenOptions) -> Result<Graph> {
         let created = engine.get(layout::META_FORMAT)?.is_none();
         if created {
             initialise(engine.as_ref(), &options)?;
         }
+        check_format(engine.as_ref())?;
+        let recovered = bulk::recover(engine.as_ref())?;
         let state = load_state(engine.as_ref())?;
         Ok(Graph {
             engine,
             state: RwLock::new(state),
             path: None,
             created,
-            bulk: AtomicBool::new(false),
+            recovered,
+            broken: OnceLock::new(),
         })
+    }
+
+    /// The unfinished bulk import (left by a crash) that opening this store
+    /// removed, if there was one; the CLI warns about it.
+    pub fn recovered_import(&self) -> Option<&RecoveredImport> {
+        self.recovered.as_ref()
+    }
+
+    /// Fails when this handle may not write any more (see `broken`).
+    pub(crate) fn check_writable(&self) -> Result<()> {
+        match self.broken.get() {
+            Some(why) => Err(Error::Storage(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    fn set_broken(&self, why: String) {
+        let _ = self.broken.set(why);
     }
 
     /// True when this open created the store (it was empty): the CLI seeds
@@ -205,18 +238,6 @@ impl Graph {
         Snapshot {
             state: self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner()),
         }
-    }
-
-    /// In bulk mode commits are applied atomically but not flushed to disk
-    /// one by one; [`Graph::flush`] (or leaving bulk mode) makes them
-    /// durable. Used by large imports.
-    pub fn set_bulk(&self, bulk: bool) -> Result<()> {
-        self.bulk.store(bulk, Ordering::SeqCst);
-        if !bulk { self.flush() } else { Ok(()) }
-    }
-
-    pub(crate) fn is_bulk(&self) -> bool {
-        self.bulk.load(Ordering::SeqCst)
     }
 
     /// Makes every committed transaction durable.
@@ -532,7 +553,7 @@ fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {
     engine.flush()
 }
 
-fn load_state(engine: &dyn Engine) -> Result<State> {
+fn check_format(engine: &dyn Engine) -> Result<()> {
     let format = engine
         .get(layout::META_FORMAT)?
         .ok_or_else(|| Error::Format("no format version".into()))?;
@@ -548,6 +569,11 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
             layout::FORMAT_VERSION
         )));
     }
+    Ok(())
+}
+
+fn load_state(engine: &dyn Engine) -> Result<State> {
+    check_format(engine)?;
     let schema: Option<Schema> = match engine.get(layout::META_SCHEMA)? {
         Some(bytes) => Some(layout::decode(&bytes, "schema")?),
         None => None,

@@ -301,7 +301,7 @@ impl<'g> Transaction<'g> {
     }
 
     /// Commits: checks the deferred schema rules, writes one atomic batch
-    /// and makes it durable (unless the graph is in bulk mode). On error
+    /// and makes it durable. On error
     /// nothing is written and the in-memory graph is restored.
     pub fn commit(mut self, description: &str) -> Result<CommitInfo> {
         self.finished = true;
@@ -380,6 +380,7 @@ impl<'g> Transaction<'g> {
     }
 
     fn try_commit(&mut self, description: &str) -> Result<CommitInfo> {
+        self.graph.check_writable()?;
         self.check_deferred()?;
         let stats = self.stats();
         if self.before_nodes.is_empty() && self.before_rels.is_empty() {
@@ -414,9 +415,7 @@ impl<'g> Transaction<'g> {
         batch.put(layout::META_NEXT_REL, self.state.next_rel.to_be_bytes().to_vec());
         batch.put(layout::META_NEXT_TXN, (txn + 1).to_be_bytes().to_vec());
         self.graph.engine.apply(batch)?;
-        if !self.graph.is_bulk() {
-            self.graph.engine.flush()?;
-        }
+        self.graph.engine.flush()?;
         self.state.next_txn = txn + 1;
         Ok(CommitInfo {
             txn: Some(txn),
@@ -711,7 +710,7 @@ fn count_properties(before: Option<&Properties>, after: Option<&Properties>, sta
     }
 }
 
-fn unique_pairs(index: &GraphIndex, node: &Node) -> Vec<(String, String)> {
+pub(super) fn unique_pairs(index: &GraphIndex, node: &Node) -> Vec<(String, String)> {
     let mut pairs = BTreeSet::new();
     for label in &node.labels {
         for prop in node.properties.keys() {
@@ -731,12 +730,12 @@ fn set_property(properties: &mut Properties, key: &str, value: Value) {
     }
 }
 
-fn without_nulls(mut properties: Properties) -> Properties {
+pub(super) fn without_nulls(mut properties: Properties) -> Properties {
     properties.retain(|_, v| !v.is_null());
     properties
 }
 
-fn dedup(labels: Vec<String>) -> Vec<String> {
+pub(super) fn dedup(labels: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(labels.len());
     for l in labels {
         if !out.contains(&l) {
@@ -746,7 +745,7 @@ fn dedup(labels: Vec<String>) -> Vec<String> {
     out
 }
 
-fn check_name(what: &str, name: &str) -> Result<()> {
+pub(super) fn check_name(what: &str, name: &str) -> Result<()> {
     if name.is_empty() || name.contains('\0') {
         return Err(Error::query(
             ErrorClass::SemanticError,
@@ -756,7 +755,7 @@ fn check_name(what: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_property(key: &str, value: &Value) -> Result<()> {
+pub(super) fn check_property(key: &str, value: &Value) -> Result<()> {
     check_name("property", key)?;
     let nested_list = match value {
         Value::List(items) => items.iter().any(|v| matches!(v, Value::List(_) | Value::Map(_))),
@@ -802,7 +801,7 @@ pub(crate) fn describe_node(node: &Node) -> String {
     }
 }
 
-fn describe_id(index: &GraphIndex, id: NodeId) -> String {
+pub(super) fn describe_id(index: &GraphIndex, id: NodeId) -> String {
     index.node(id).map_or_else(|| id.to_string(), describe_node)
 }
 

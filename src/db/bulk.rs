@@ -1,0 +1,765 @@
+//! Bulk writes: many nodes and relationships in one logged, all-or-nothing
+//! operation, without a before-image per element.
+//!
+//! A [`Transaction`](super::Transaction) keeps the first-touch image of
+//! every element it changes and writes one storage batch at commit. For an
+//! import of millions of new elements both are too big, and neither is
+//! needed: nothing existing changes, so "before" is simply "without the new
+//! ids". A bulk write therefore takes its elements from a [`BulkSource`]
+//! twice:
+//!
+//! 1. **check pass** — every element is checked (ids, names, the schema's
+//!    labels, types, vocabularies, required and unique properties and
+//!    relationship joins, relationship ends) against the store and the
+//!    elements before it; nothing is written, in memory or on disk. The
+//!    only state kept is each new node's label set and the new unique
+//!    values, so the source can stream.
+//! 2. **write pass** — first an import marker ([`layout::ImportMarker`],
+//!    holding the id counters) is written and flushed; then the same
+//!    elements are written in large batches that are not flushed one by
+//!    one, and added to the in-memory index; then everything is flushed
+//!    and one last batch advances the id counters, appends the log entry
+//!    and removes the marker, and is flushed.
+//!
+//! The write lock is held from the start of the check pass to the end, so
+//! the new elements are exactly the ids at or above the counters in the
+//! marker. When the write pass fails, those are removed again, in memory
+//! and on disk ([`remove_partial_import`]). When the process dies instead,
+//! the marker is still there at the next open, which removes them the same
+//! way before loading the graph. Either way the store is as it was.
+
+use super::layout::{self, ImportMarker, TxnRecord};
+use super::txn::{check_name, check_property, dedup, describe_node, without_nulls};
+use super::{Graph, State};
+use crate::error::{Error, ErrorClass, QueryError, Result};
+use crate::model::{Node, NodeId, Properties, RelId, Relationship};
+use crate::schema::Schema;
+use crate::storage::{Engine, WriteBatch};
+use std::collections::{HashMap, HashSet};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A write-pass batch is applied when it holds this many operations or
+/// this many bytes of records, whichever comes first. Small, because sled
+/// holds many times a batch's size in memory while it applies it: on the
+/// 10k-event benchmark set, batches of 100,000 operations took the process
+/// to 1 GB, of 10,000 to 370 MB, of 1,000 to 160 MB, at the same speed.
+/// What saves time is not flushing each batch, whatever its size.
+const BATCH_OPS: usize = 1_000;
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Records removed per batch when a partial import is cleaned up.
+const CLEANUP_RECORDS: usize = 20_000;
+
+/// One element a [`BulkSource`] yields: always new, never an update.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BulkElement {
+    /// A new node with the id it is to have: one never used in the store
+    /// (at or above its next free id) and not yielded before.
+    Node {
+        /// The node's id.
+        id: NodeId,
+        /// Its labels.
+        labels: Vec<String>,
+        /// Its properties (checked against the schema like any write).
+        properties: Properties,
+    },
+    /// A new relationship between a node of this bulk write (yielded
+    /// earlier) or of the store; it gets the next free relationship id.
+    Relationship {
+        /// The relationship type.
+        rel_type: String,
+        /// The start node's id.
+        start: NodeId,
+        /// The end node's id.
+        end: NodeId,
+        /// Its properties.
+        properties: Properties,
+    },
+}
+
+/// Which pass a [`BulkSource`] is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BulkPass {
+    /// Every element is checked; nothing is written.
+    Check,
+    /// The same elements again, written.
+    Write,
+}
+
+/// The part of an element a rejection is about, so that a source can point
+/// at the right place in its input (a CSV column, say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BulkField {
+    /// A node's id.
+    Id,
+    /// A node's labels.
+    Labels,
+    /// A relationship's type (and the labels it joins).
+    Type,
+    /// A relationship's start node.
+    Start,
+    /// A relationship's end node.
+    End,
+    /// One property.
+    Property(String),
+}
+
+/// Why the bulk write refused an element (or failed writing it).
+#[derive(Debug)]
+pub struct BulkRejection {
+    /// What went wrong.
+    pub error: Error,
+    /// The part of the element at fault, when one is.
+    pub field: Option<BulkField>,
+}
+
+impl BulkRejection {
+    fn at(field: BulkField, error: impl Into<Error>) -> BulkRejection {
+        BulkRejection {
+            error: error.into(),
+            field: Some(field),
+        }
+    }
+}
+
+impl From<Error> for BulkRejection {
+    fn from(error: Error) -> BulkRejection {
+        BulkRejection { error, field: None }
+    }
+}
+
+/// Where a bulk write takes its elements from: called once per
+/// [`BulkPass`], it must yield the same elements in the same order both
+/// times, every relationship after the nodes of this bulk write it joins.
+/// It stops at the first `Err` the sink returns and returns an error
+/// itself (typically the rejection located in its input).
+///
+/// ```
+/// use attest::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph};
+/// use attest::model::{NodeId, Properties};
+///
+/// struct Two;
+/// impl BulkSource for Two {
+///     fn elements(
+///         &mut self,
+///         _pass: BulkPass,
+///         sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
+///     ) -> attest::Result<()> {
+///         for id in [10, 11] {
+///             let node = BulkElement::Node { id: NodeId(id), labels: vec!["Actor".into()], properties: Properties::new() };
+///             sink(node).map_err(|r| r.error)?;
+///         }
+///         let rel = BulkElement::Relationship { rel_type: "KNOWS".into(), start: NodeId(10), end: NodeId(11), properties: Properties::new() };
+///         sink(rel).map_err(|r| r.error)
+///     }
+/// }
+///
+/// let graph = Graph::in_memory();
+/// let info = graph.bulk_insert("two actors", &mut Two)?;
+/// assert_eq!((info.nodes, info.relationships), (2, 1));
+/// assert!(graph.node(NodeId(11)).is_some());
+/// # Ok::<(), attest::Error>(())
+/// ```
+pub trait BulkSource {
+    /// Called once, under the write lock, before the check pass: the
+    /// smallest node id never handed out in the store, for sources that
+    /// assign ids themselves.
+    fn begin(&mut self, first_free_node: NodeId) {
+        let _ = first_free_node;
+    }
+
+    /// Calls `sink` with every element, in order.
+    fn elements(
+        &mut self,
+        pass: BulkPass,
+        sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
+    ) -> Result<()>;
+}
+
+/// What a bulk write wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BulkInfo {
+    /// The transaction number in the store's log (`None` when the source
+    /// yielded nothing and nothing was logged).
+    pub txn: Option<u64>,
+    /// Nodes written.
+    pub nodes: u64,
+    /// Relationships written.
+    pub relationships: u64,
+}
+
+/// An unfinished bulk import that opening the store removed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RecoveredImport {
+    /// The import's description (`import DIR`).
+    pub description: String,
+    /// Nodes of it found and removed.
+    pub nodes: u64,
+    /// Relationships of it found and removed.
+    pub relationships: u64,
+}
+
+/// What the check pass learnt: enough to check relationships against the
+/// new nodes and to undo the write pass, and no more.
+struct Checked {
+    pass: BulkPass,
+    /// The `(label, property)` pairs with unique-key indexes.
+    unique: Vec<(String, String)>,
+    /// Each new node's label set, as an index into `label_sets`.
+    nodes: HashMap<NodeId, u32>,
+    label_sets: Vec<Vec<String>>,
+    label_set_ids: HashMap<Vec<String>, u32>,
+    /// New values of unique `(label, property)` pairs, as index keys.
+    unique_seen: HashMap<(String, String), HashSet<Vec<u8>>>,
+    relationships: u64,
+    max_node: u64,
+}
+
+impl Graph {
+    /// Writes every element of `source` as one logged, atomic operation
+    /// (one entry in [`Graph::history`] described as `description`),
+    /// checked as transactions are but in a streaming check pass before
+    /// anything is written. Readers and writers wait until it ends.
+    ///
+    /// On any error — an element the schema refuses, a missing end node, a
+    /// duplicate id, a failing disk — the store is left as it was; after a
+    /// crash in the middle, the next open restores it (see the module
+    /// documentation of `db::bulk` and `docs/ARCHITECTURE.md`).
+    pub fn bulk_insert(&self, description: &str, source: &mut dyn BulkSource) -> Result<BulkInfo> {
+        self.check_writable()?;
+        let mut state = self
+            .state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut checked = Checked {
+            pass: BulkPass::Check,
+            unique: state.schema.as_ref().map(Schema::unique_keys).unwrap_or_default(),
+            nodes: HashMap::new(),
+            label_sets: Vec::new(),
+            label_set_ids: HashMap::new(),
+            unique_seen: HashMap::new(),
+            relationships: 0,
+            max_node: 0,
+        };
+        source.begin(NodeId(state.next_node));
+        source.elements(BulkPass::Check, &mut |element| {
+            checked.check(&state, element).map(drop)
+        })?;
+        if checked.nodes.is_empty() && checked.relationships == 0 {
+            return Ok(BulkInfo::default());
+        }
+        let marker = ImportMarker {
+            next_node: state.next_node,
+            next_rel: state.next_rel,
+            description: description.to_string(),
+            unix_ms: now_ms(),
+        };
+        let result = self
+            .write_marker(&marker)
+            .and_then(|()| self.write_pass(&mut state, &mut checked, source, &marker));
+        match result {
+            Ok(info) => Ok(info),
+            Err(e) => {
+                undo_in_memory(&mut state, &checked, &marker);
+                if let Err(cleanup) = remove_partial_import(self.engine.as_ref(), &marker, &checked.unique) {
+                    // The partial import stays on disk behind its marker;
+                    // later writes would get ids the next open removes
+                    // with it, so this handle takes no more writes.
+                    self.set_broken(format!(
+                        "a failed import could not be removed ({cleanup}); reopen the store to finish removing it"
+                    ));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn write_marker(&self, marker: &ImportMarker) -> Result<()> {
+        let mut batch = WriteBatch::new();
+        batch.put(layout::META_IMPORT, layout::encode(marker)?);
+        self.engine.apply(batch)?;
+        self.engine.flush()
+    }
+
+    fn write_pass(
+        &self,
+        state: &mut State,
+        checked: &mut Checked,
+        source: &mut dyn BulkSource,
+        marker: &ImportMarker,
+    ) -> Result<BulkInfo> {
+        checked.pass = BulkPass::Write;
+        checked.unique_seen = HashMap::new();
+        let unique = checked.unique.clone();
+        let mut batch = WriteBatch::new();
+        let mut batch_bytes = 0;
+        let mut nodes = 0u64;
+        let mut next_rel = marker.next_rel;
+        source.elements(BulkPass::Write, &mut |element| {
+            match checked.check(state, element)? {
+                Record::Node(node) => {
+                    nodes += 1;
+                    let record = layout::encode(&node)?;
+                    batch_bytes += record.len();
+                    batch.put(layout::node_key(node.id), record);
+                    for label in &node.labels {
+                        batch.put(layout::label_key(label, node.id), Vec::new());
+                    }
+                    for (label, prop) in &unique {
+                        if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
+                            let key = layout::unique_key(label, prop, &value.index_key());
+                            batch.put(key, node.id.0.to_be_bytes().to_vec());
+                        }
+                    }
+                    state.index.insert_node(node);
+                }
+                Record::Relationship(mut rel) => {
+                    rel.id = RelId(next_rel);
+                    next_rel += 1;
+                    let record = layout::encode(&rel)?;
+                    batch_bytes += record.len();
+                    batch.put(layout::rel_key(rel.id), record);
+                    let out = layout::adjacency_key(layout::OUT, rel.start, &rel.rel_type, rel.id);
+                    batch.put(out, rel.end.0.to_be_bytes().to_vec());
+                    let inc = layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, rel.id);
+                    batch.put(inc, rel.start.0.to_be_bytes().to_vec());
+                    if !state.index.insert_relationship(rel) {
+                        return Err(changed_source().into());
+                    }
+                }
+            }
+            if batch.len() >= BATCH_OPS || batch_bytes >= BATCH_BYTES {
+                self.engine.apply(std::mem::take(&mut batch))?;
+                batch_bytes = 0;
+            }
+            Ok(())
+        })?;
+        let relationships = next_rel - marker.next_rel;
+        if nodes != checked.nodes.len() as u64 || relationships != checked.relationships {
+            return Err(changed_source());
+        }
+        self.engine.apply(batch)?;
+        // Every element must be on disk before the batch that removes the
+        // marker can be: after that, nothing would clean up a hole.
+        self.engine.flush()?;
+        let txn = state.next_txn;
+        let next_node = state.next_node.max(checked.max_node + 1);
+        let record = TxnRecord {
+            txn,
+            unix_ms: now_ms(),
+            description: marker.description.clone(),
+            nodes_written: nodes,
+            nodes_deleted: 0,
+            relationships_written: relationships,
+            relationships_deleted: 0,
+        };
+        let mut last = WriteBatch::new();
+        last.put(layout::txn_key(txn), layout::encode(&record)?);
+        last.put(layout::META_NEXT_NODE, next_node.to_be_bytes().to_vec());
+        last.put(layout::META_NEXT_REL, next_rel.to_be_bytes().to_vec());
+        last.put(layout::META_NEXT_TXN, (txn + 1).to_be_bytes().to_vec());
+        last.delete(layout::META_IMPORT);
+        self.engine.apply(last)?;
+        self.engine.flush()?;
+        state.next_node = next_node;
+        state.next_rel = next_rel;
+        state.next_txn = txn + 1;
+        Ok(BulkInfo {
+            txn: Some(txn),
+            nodes,
+            relationships,
+        })
+    }
+}
+
+/// A checked element, ready to write.
+enum Record {
+    Node(Node),
+    /// Its id is assigned when it is written.
+    Relationship(Relationship),
+}
+
+impl Checked {
+    /// Checks one element. In the check pass it also records the element
+    /// (new node, unique values) for the checks of later ones; in the write
+    /// pass, where the store already holds what came before, it only
+    /// repeats the schema conversions so that the stored values are the
+    /// converted ones.
+    fn check(&mut self, state: &State, element: BulkElement) -> Result<Record, BulkRejection> {
+        match element {
+            BulkElement::Node {
+                id,
+                labels,
+                properties,
+            } => {
+                let mut node = Node {
+                    id,
+                    labels: dedup(labels),
+                    properties: without_nulls(properties),
+                    sources: Vec::new(),
+                    key: None,
+                };
+                self.check_node(state, &mut node)?;
+                Ok(Record::Node(node))
+            }
+            BulkElement::Relationship {
+                rel_type,
+                start,
+                end,
+                properties,
+            } => {
+                let mut rel = Relationship {
+                    id: RelId(0),
+                    rel_type,
+                    start,
+                    end,
+                    properties: without_nulls(properties),
+                    sources: Vec::new(),
+                    key: None,
+                };
+                self.check_relationship(state, &mut rel)?;
+                Ok(Record::Relationship(rel))
+            }
+        }
+    }
+
+    fn check_node(&mut self, state: &State, node: &mut Node) -> Result<(), BulkRejection> {
+        let id = node.id;
+        match self.pass {
+            BulkPass::Check => {
+                check_new_id(state, &self.nodes, id).map_err(|e| BulkRejection::at(BulkField::Id, e))?
+            }
+            BulkPass::Write => {
+                let same = self
+                    .nodes
+                    .get(&id)
+                    .is_some_and(|set| self.label_sets[*set as usize] == node.labels);
+                if !same || state.index.node(id).is_some() {
+                    return Err(changed_source().into());
+                }
+            }
+        }
+        for label in &node.labels {
+            check_name("label", label).map_err(|e| BulkRejection::at(BulkField::Labels, e))?;
+        }
+        for (key, value) in &node.properties {
+            check_property(key, value).map_err(|e| BulkRejection::at(BulkField::Property(key.clone()), e))?;
+        }
+        if let Some(schema) = &state.schema {
+            // A description costs an allocation per node, so the fast path
+            // checks without one and the slow path checks again to say
+            // which part is at fault.
+            if schema.check_node("", &node.labels, &mut node.properties).is_err()
+                || schema.check_required("", &node.labels, &node.properties).is_err()
+            {
+                return Err(node_rejection(schema, node));
+            }
+        }
+        if self.pass == BulkPass::Write {
+            return Ok(());
+        }
+        for (label, prop) in &self.unique {
+            let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) else {
+                continue;
+            };
+            let taken = state
+                .index
+                .find_unique(label, prop, value)
+                .is_some_and(|ids| !ids.is_empty());
+            let repeated = !taken
+                && !self
+                    .unique_seen
+                    .entry((label.clone(), prop.clone()))
+                    .or_default()
+                    .insert(value.index_key());
+            if taken || repeated {
+                let whose = if taken {
+                    "a node in the store"
+                } else {
+                    "an earlier node of this import"
+                };
+                let rule = format!("{label}.{prop} must be unique; {whose} already has it");
+                let error = crate::schema::violation(&describe_node(node), &rule);
+                return Err(BulkRejection::at(BulkField::Property(prop.clone()), error));
+            }
+        }
+        let set = match self.label_set_ids.get(&node.labels) {
+            Some(set) => *set,
+            None => {
+                let set = self.label_sets.len() as u32;
+                self.label_sets.push(node.labels.clone());
+                self.label_set_ids.insert(node.labels.clone(), set);
+                set
+            }
+        };
+        self.nodes.insert(id, set);
+        self.max_node = self.max_node.max(id.0);
+        Ok(())
+    }
+
+    fn check_relationship(&mut self, state: &State, rel: &mut Relationship) -> Result<(), BulkRejection> {
+        check_name("relationship type", &rel.rel_type).map_err(|e| BulkRejection::at(BulkField::Type, e))?;
+        for (key, value) in &rel.properties {
+            check_property(key, value).map_err(|e| BulkRejection::at(BulkField::Property(key.clone()), e))?;
+        }
+        let start = self.labels_of(state, rel.start, BulkField::Start)?;
+        let end = self.labels_of(state, rel.end, BulkField::End)?;
+        if let Some(schema) = &state.schema
+            && schema
+                .check_relationship("", &rel.rel_type, start, end, &mut rel.properties)
+                .is_err()
+        {
+            return Err(relationship_rejection(schema, rel, start, end));
+        }
+        if self.pass == BulkPass::Check {
+            self.relationships += 1;
+        }
+        Ok(())
+    }
+
+    /// The labels of a relationship's end: a new node's, or a stored one's.
+    fn labels_of<'a>(
+        &'a self,
+        state: &'a State,
+        id: NodeId,
+        field: BulkField,
+    ) -> Result<&'a [String], BulkRejection> {
+        if let Some(set) = self.nodes.get(&id) {
+            return Ok(&self.label_sets[*set as usize]);
+        }
+        match state.index.node(id) {
+            Some(node) => Ok(&node.labels),
+            None => {
+                let message = format!(
+                    "node {} does not exist (neither in the store nor earlier in this import)",
+                    id.0
+                );
+                Err(BulkRejection::at(
+                    field,
+                    QueryError::new(ErrorClass::EntityNotFound, message),
+                ))
+            }
+        }
+    }
+}
+
+/// A new node's id must never have been handed out (ids are not reused,
+/// even after a delete), must fit an INTEGER (`id(n)` returns it), and may
+/// appear once.
+fn check_new_id(state: &State, new: &HashMap<NodeId, u32>, id: NodeId) -> Result<()> {
+    let refuse =
+        |message: String| Err(QueryError::new(ErrorClass::ConstraintVerificationFailed, message).into());
+    if id.0 == 0 || id.0 > i64::MAX as u64 {
+        return refuse(format!("node id {} is out of range (1 to {})", id.0, i64::MAX));
+    }
+    if id.0 < state.next_node {
+        let why = if state.index.node(id).is_some() {
+            "a node in the store has it"
+        } else {
+            "a deleted node had it, and ids are never reused"
+        };
+        return refuse(format!(
+            "node id {} is already taken: {why} (new ids start at {})",
+            id.0, state.next_node
+        ));
+    }
+    if new.contains_key(&id) {
+        return refuse(format!("node id {} appears twice in this import", id.0));
+    }
+    Ok(())
+}
+
+/// Works out which part of a node the schema refuses, with the full
+/// description in the message (the slow path of [`Checked::check_node`]).
+fn node_rejection(schema: &Schema, node: &Node) -> BulkRejection {
+    let what = describe_node(node);
+    if let Err(e) = schema.check_node(&what, &node.labels, &mut Properties::new()) {
+        return BulkRejection::at(BulkField::Labels, e);
+    }
+    for (key, value) in &node.properties {
+        let mut one = Properties::from([(key.clone(), value.clone())]);
+        if let Err(e) = schema.check_node(&what, &node.labels, &mut one) {
+            return BulkRejection::at(BulkField::Property(key.clone()), e);
+        }
+    }
+    for label in &node.labels {
+        for (key, def) in schema
+            .labels
+            .get(label)
+            .map(|l| &l.properties)
+            .into_iter()
+            .flatten()
+        {
+            if def.required && !node.properties.contains_key(key) {
+                let e = crate::schema::violation(&what, &format!("{label}.{key} is required"));
+                return BulkRejection::at(BulkField::Property(key.clone()), e);
+            }
+        }
+    }
+    // Each part passed on its own; the whole did not (a rule over several
+    // properties): blame the node.
+    let e = QueryError::new(
+        ErrorClass::ConstraintVerificationFailed,
+        format!("{what} breaks the schema"),
+    );
+    BulkRejection::from(Error::from(e))
+}
+
+/// The slow path of [`Checked::check_relationship`]: which part is at fault.
+fn relationship_rejection(
+    schema: &Schema,
+    rel: &Relationship,
+    start: &[String],
+    end: &[String],
+) -> BulkRejection {
+    let what = format!(
+        "relationship ({})-[:{}]->({})",
+        rel.start.0, rel.rel_type, rel.end.0
+    );
+    if let Err(e) = schema.check_relationship(&what, &rel.rel_type, start, end, &mut Properties::new()) {
+        return BulkRejection::at(BulkField::Type, e);
+    }
+    for (key, value) in &rel.properties {
+        let mut one = Properties::from([(key.clone(), value.clone())]);
+        if let Err(e) = schema.check_relationship(&what, &rel.rel_type, start, end, &mut one) {
+            return BulkRejection::at(BulkField::Property(key.clone()), e);
+        }
+    }
+    let e = QueryError::new(
+        ErrorClass::ConstraintVerificationFailed,
+        format!("{what} breaks the schema"),
+    );
+    BulkRejection::from(Error::from(e))
+}
+
+/// The source yielded something else in the write pass than in the check
+/// pass (a file changed in between, say).
+fn changed_source() -> Error {
+    Error::query(
+        ErrorClass::ConstraintVerificationFailed,
+        "the input changed between checking and writing it; nothing was imported",
+    )
+}
+
+/// Takes the elements of a failed write pass out of the in-memory index.
+fn undo_in_memory(state: &mut State, checked: &Checked, marker: &ImportMarker) {
+    let index = &mut state.index;
+    // Relationship ids were handed out in order from the marker's counter;
+    // ids past the last one written are simply not there.
+    let mut id = marker.next_rel;
+    while index.remove_relationship(RelId(id)).is_some() {
+        id += 1;
+    }
+    for node in checked.nodes.keys() {
+        index.remove_node(*node);
+    }
+    index.forget_deleted();
+}
+
+/// Removes every record at or above the marker's counters, with its index
+/// entries, then the marker; flushes. Used when a write pass fails and when
+/// a store is opened with the marker present. Safe to repeat: a crash
+/// during it leaves the marker, and the next open finishes the job.
+pub(super) fn remove_partial_import(
+    engine: &dyn Engine,
+    marker: &ImportMarker,
+    unique: &[(String, String)],
+) -> Result<(u64, u64)> {
+    let rels = remove_chunks(
+        engine,
+        &layout::rel_key(RelId(marker.next_rel)),
+        layout::REL,
+        |key, value, batch| {
+            let rel = layout::decode_rel(key, value)?;
+            batch.delete(layout::adjacency_key(
+                layout::OUT,
+                rel.start,
+                &rel.rel_type,
+                rel.id,
+            ));
+            batch.delete(layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, rel.id));
+            if let Some(k) = &rel.key {
+                batch.delete(layout::fact_key(k));
+            }
+            Ok(())
+        },
+    )?;
+    let nodes = remove_chunks(
+        engine,
+        &layout::node_key(NodeId(marker.next_node)),
+        layout::NODE,
+        |key, value, batch| {
+            let node = layout::decode_node(key, value)?;
+            for label in &node.labels {
+                batch.delete(layout::label_key(label, node.id));
+            }
+            for (label, prop) in unique {
+                if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
+                    batch.delete(layout::unique_key(label, prop, &value.index_key()));
+                }
+            }
+            if let Some(k) = &node.key {
+                batch.delete(layout::fact_key(k));
+            }
+            Ok(())
+        },
+    )?;
+    let mut last = WriteBatch::new();
+    last.delete(layout::META_IMPORT);
+    engine.apply(last)?;
+    engine.flush()?;
+    Ok((nodes, rels))
+}
+
+/// Deletes the records from `start` to the end of keyspace `space` in
+/// batches, with whatever else `also` adds for each; returns how many.
+fn remove_chunks(
+    engine: &dyn Engine,
+    start: &[u8],
+    space: u8,
+    mut also: impl FnMut(&[u8], &[u8], &mut WriteBatch) -> Result<()>,
+) -> Result<u64> {
+    let end = layout::space_end(space);
+    let mut removed = 0;
+    loop {
+        let mut batch = WriteBatch::new();
+        let mut records = 0;
+        // A fresh scan per chunk: the previous chunk's records are gone.
+        for item in engine.scan_range(start, Some(&end)).take(CLEANUP_RECORDS) {
+            let (key, value) = item?;
+            also(&key, &value, &mut batch)?;
+            batch.delete(key);
+            records += 1;
+        }
+        if records == 0 {
+            return Ok(removed);
+        }
+        engine.apply(batch)?;
+        removed += records;
+    }
+}
+
+/// Called when a store is opened: removes an import that never finished.
+pub(super) fn recover(engine: &dyn Engine) -> Result<Option<RecoveredImport>> {
+    let Some(bytes) = engine.get(layout::META_IMPORT)? else {
+        return Ok(None);
+    };
+    let marker: ImportMarker = layout::decode(&bytes, "import marker")?;
+    let schema: Option<Schema> = match engine.get(layout::META_SCHEMA)? {
+        Some(bytes) => Some(layout::decode(&bytes, "schema")?),
+        None => None,
+    };
+    let unique = schema.as_ref().map(Schema::unique_keys).unwrap_or_default();
+    let (nodes, relationships) = remove_partial_import(engine, &marker, &unique)?;
+    Ok(Some(RecoveredImport {
+        description: marker.description,
+        nodes,
+        relationships,
+    }))
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}

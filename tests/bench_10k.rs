@@ -1,0 +1,112 @@
+//! The benchmark's answers at 10,000 events equal the peers' agreed ones.
+//!
+//! Generates the data set with the shared generator
+//! (`<shared>/bench/gen_dataset.py --events 10000 --seed 42`), imports it
+//! into a typed news store and runs Q1–Q7 through the code `attest bench`
+//! uses, comparing each answer with `agreement.QN.result` in
+//! `<shared>/bench/results/peers-10k.json`. `<shared>` is `$ATTEST_SHARED`,
+//! else `../shared` beside the crate. Without it the tests fail under CI
+//! and are skipped, loudly, elsewhere.
+
+use attest::bench::{self, BenchOptions, QUERIES};
+use attest::db::{Graph, OpenOptions, SchemaChoice};
+use attest::import::{ImportOptions, import_csv};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// The shared directory, or `None` (after saying so) when it is missing
+/// outside CI.
+fn shared() -> Option<PathBuf> {
+    let dir = std::env::var_os("ATTEST_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    if dir.join("bench/gen_dataset.py").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI: the shared benchmark directory is missing at {} (set ATTEST_SHARED)",
+        dir.display()
+    );
+    eprintln!(
+        "\n!!! SKIPPED: no benchmark generator at {}/bench/gen_dataset.py; set ATTEST_SHARED to run the 10k check !!!\n",
+        dir.display()
+    );
+    None
+}
+
+/// Generates the 10k data set into `out`.
+fn generate(shared: &Path, out: &Path) {
+    let output = Command::new("python3")
+        .arg(shared.join("bench/gen_dataset.py"))
+        .args(["--events", "10000", "--seed", "42", "--out"])
+        .arg(out)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "gen_dataset.py failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn peers_10k(shared: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+    bench::peers_answers(&shared.join("bench/results/peers-10k.json")).unwrap()
+}
+
+#[test]
+fn answers_at_10k_equal_the_peers() {
+    let Some(shared) = shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("10k");
+    generate(&shared, &data);
+    let graph = Graph::in_memory_with(OpenOptions {
+        schema: SchemaChoice::News,
+    });
+    let report = import_csv(&graph, &data, &ImportOptions::default()).unwrap();
+    assert_eq!((report.nodes, report.relationships), (21_050, 71_764));
+    let params = bench::params(&bench::read_manifest(&data).unwrap()).unwrap();
+    let expected = peers_10k(&shared);
+    for query in &QUERIES {
+        let (_, answer) = bench::run_once(&graph, query, &params).unwrap();
+        assert_eq!(
+            Some(&answer),
+            expected.get(query.name),
+            "{}: {}",
+            query.name,
+            query.text
+        );
+    }
+}
+
+#[test]
+fn the_bench_command_runs_end_to_end_on_disk() {
+    let Some(shared) = shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("10k");
+    generate(&shared, &data);
+    let options = BenchOptions {
+        data,
+        store: Some(dir.path().join("store")),
+        repeat: 1,
+        query_budget: Duration::from_secs(60),
+        peers: Some(shared.join("bench/results/peers-10k.json")),
+        progress: None,
+    };
+    let document = bench::run(&options).unwrap();
+    let attest = &document["engines"]["attest"];
+    assert_eq!(attest["status"], "ok");
+    assert!(attest["load"]["store_bytes"].as_u64().unwrap() > 0);
+    assert!(attest["reopen_s"].as_f64().is_some());
+    for query in &QUERIES {
+        let q = &attest["queries"][query.name];
+        assert_eq!(q["warm_runs"], 1, "{}: {q}", query.name);
+        assert_eq!(
+            document["agreement"][query.name]["agree"], true,
+            "{}: {q}",
+            query.name
+        );
+    }
+    assert_eq!(document["dataset"]["nodes"], 21_050);
+}

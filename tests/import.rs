@@ -1,0 +1,766 @@
+//! Bulk CSV import: a hand-written directory into a typed store, malformed
+//! inputs (each a clear FILE:LINE:COLUMN error that leaves the store exactly
+//! as it was, byte for byte), failing disks, and a process that dies in
+//! the middle of writing.
+
+use attest::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph, OpenOptions, SchemaChoice};
+use attest::error::{Error, Result};
+use attest::import::{IdMode, ImportOptions, import_csv};
+use attest::model::{NodeId, Properties, Value};
+use attest::storage::{Engine, KeyValue, MemoryEngine, SledEngine, WriteBatch};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+const ACTOR: &str = "id,name,kind\n10,Rao Qupeyan,person\n11,Migorek Movement,group\n12,Kaven,country\n";
+const PLACE: &str = "id,name,country\n20,Elka Province,Kaven\n";
+const EVENT: &str = "id,kind,date,summary\n\
+30,attack,2016-05-01,\"Rao attacked Kaven, again\"\n\
+31,meeting,2017-01-02,\n\
+32,statement,,\"said \"\"no\"\"\nthen left\"\n";
+const AGENT: &str = "from,to\n30,10\n31,10\n32,11\n";
+const TARGET: &str = "from,to\n30,12\n";
+const AT: &str = "from,to\n30,20\n31,20\n";
+
+/// The hand-written directory, with `changes` replacing (or, with `None`,
+/// removing) files.
+fn write_dir(dir: &Path, changes: &[(&str, Option<&[u8]>)]) {
+    let base: [(&str, &str); 6] = [
+        ("Actor.csv", ACTOR),
+        ("Place.csv", PLACE),
+        ("Event.csv", EVENT),
+        ("AGENT.csv", AGENT),
+        ("TARGET.csv", TARGET),
+        ("AT.csv", AT),
+    ];
+    for (name, text) in base {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    for (name, content) in changes {
+        match content {
+            Some(bytes) => std::fs::write(dir.join(name), bytes).unwrap(),
+            None => std::fs::remove_file(dir.join(name)).unwrap(),
+        }
+    }
+}
+
+/// A memory engine that can be shared with the test (to read the raw
+/// store, and to open it again after the graph is dropped) and that fails
+/// on demand, as a disk would.
+#[derive(Clone, Default)]
+struct SharedEngine {
+    inner: Arc<MemoryEngine>,
+    applies: Arc<AtomicUsize>,
+    /// Fail the apply with this number (1-based); 0 never.
+    fail_at: Arc<AtomicUsize>,
+    /// Keep failing every apply and flush after the first failure.
+    permanent: Arc<AtomicBool>,
+}
+
+impl SharedEngine {
+    fn dump(&self) -> Vec<KeyValue> {
+        self.inner.scan_prefix(&[]).collect::<Result<_>>().unwrap()
+    }
+
+    fn failing(&self) -> bool {
+        let at = self.fail_at.load(Ordering::SeqCst);
+        at != 0 && self.permanent.load(Ordering::SeqCst) && self.applies.load(Ordering::SeqCst) >= at
+    }
+
+    fn heal(&self) {
+        self.fail_at.store(0, Ordering::SeqCst);
+    }
+}
+
+impl Engine for SharedEngine {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.inner.get(key)
+    }
+    fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+        self.inner.scan_prefix(prefix)
+    }
+    fn scan_range<'a>(
+        &'a self,
+        start: &[u8],
+        end: Option<&[u8]>,
+    ) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+        self.inner.scan_range(start, end)
+    }
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        let n = self.applies.fetch_add(1, Ordering::SeqCst) + 1;
+        let at = self.fail_at.load(Ordering::SeqCst);
+        if at != 0 && (n == at || (n > at && self.permanent.load(Ordering::SeqCst))) {
+            return Err(Error::Storage("simulated disk failure".into()));
+        }
+        self.inner.apply(batch)
+    }
+    fn flush(&self) -> Result<()> {
+        if self.failing() {
+            return Err(Error::Storage("simulated disk failure".into()));
+        }
+        self.inner.flush()
+    }
+    fn size_on_disk(&self) -> Result<u64> {
+        Ok(0)
+    }
+    fn name(&self) -> &'static str {
+        "shared memory"
+    }
+}
+
+fn schemaless() -> OpenOptions {
+    OpenOptions {
+        schema: SchemaChoice::Schemaless,
+    }
+}
+
+fn news() -> OpenOptions {
+    OpenOptions {
+        schema: SchemaChoice::News,
+    }
+}
+
+/// A typed store holding one actor (node 1), on a shared engine.
+fn base_store() -> (Graph, SharedEngine) {
+    let engine = SharedEngine::default();
+    let graph = Graph::with_engine(Box::new(engine.clone()), news()).unwrap();
+    graph
+        .query("CREATE (:Actor {name: 'Existing', kind: 'person'})")
+        .unwrap();
+    (graph, engine)
+}
+
+/// Everything a reader can see: nodes and relationships with ids, labels,
+/// types and properties.
+fn contents(graph: &Graph) -> String {
+    let nodes = graph
+        .query("MATCH (n) RETURN id(n), labels(n), properties(n) ORDER BY id(n)")
+        .unwrap();
+    let rels = graph
+        .query("MATCH (a)-[r]->(b) RETURN id(r), type(r), id(a), id(b), properties(r) ORDER BY id(r)")
+        .unwrap();
+    format!("{:?}\n{:?}", nodes.rows, rels.rows)
+}
+
+fn int(graph: &Graph, query: &str) -> Option<i64> {
+    let result = graph.query(query).unwrap();
+    result.rows.first().and_then(|r| r[0].as_int())
+}
+
+#[test]
+fn a_hand_written_directory_imports_into_a_typed_store() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), &[]);
+    let (graph, _) = base_store();
+    let report = import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap();
+    assert_eq!((report.nodes, report.relationships), (7, 6));
+    assert_eq!(report.txn, Some(2));
+    assert_eq!(report.files.len(), 6);
+    assert_eq!(report.files[0].file, "Actor.csv", "node files first");
+    // CSV ids are node ids.
+    assert_eq!(
+        int(&graph, "MATCH (a:Actor {name: 'Rao Qupeyan'}) RETURN id(a)"),
+        Some(10)
+    );
+    assert_eq!(
+        int(
+            &graph,
+            "MATCH (e:Event)-[:AGENT]->(:Actor {name: 'Rao Qupeyan'}) RETURN count(DISTINCT e)"
+        ),
+        Some(2)
+    );
+    // Event.date is a date (from the schema): it compares with DATE values.
+    assert_eq!(
+        int(
+            &graph,
+            "MATCH (e:Event) WHERE e.date >= DATE '2017-01-01' RETURN id(e)"
+        ),
+        Some(31)
+    );
+    // An empty field is an absent property; quoted fields keep commas,
+    // doubled quotes and line breaks.
+    let summaries = graph
+        .query("MATCH (e:Event) RETURN e.summary ORDER BY id(e)")
+        .unwrap();
+    assert_eq!(summaries.rows[0][0].as_str(), Some("Rao attacked Kaven, again"));
+    assert!(matches!(summaries.rows[1][0], attest::lang::ResultValue::Null));
+    assert_eq!(summaries.rows[2][0].as_str(), Some("said \"no\"\nthen left"));
+    assert_eq!(
+        int(
+            &graph,
+            "MATCH (e:Event)-[:AT]->(p:Place {name: 'Elka Province'}) RETURN count(*)"
+        ),
+        Some(2)
+    );
+    // One entry in the log; new writes continue after the largest id.
+    let history = graph.history().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].description, format!("import {}", dir.path().display()));
+    assert_eq!(
+        (history[1].nodes_written, history[1].relationships_written),
+        (7, 6)
+    );
+    assert_eq!(
+        int(
+            &graph,
+            "CREATE (a:Actor {name: 'Later', kind: 'person'}) RETURN id(a)"
+        ),
+        Some(33)
+    );
+    graph.verify().unwrap();
+}
+
+#[test]
+fn reopening_after_an_import_gives_the_same_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), &[]);
+    let store = dir.path().join("store");
+    let before = {
+        let graph = Graph::open_with(&store, news()).unwrap();
+        import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap();
+        graph.verify().unwrap();
+        contents(&graph)
+    };
+    let graph = Graph::open(&store).unwrap();
+    assert!(graph.recovered_import().is_none());
+    graph.verify().unwrap();
+    assert_eq!(contents(&graph), before);
+    assert_eq!(graph.stats().nodes, 7);
+    assert_eq!(graph.history().unwrap().len(), 1);
+}
+
+/// The raw store of a closed sled store, every key and value.
+fn sled_dump(path: &Path) -> Vec<KeyValue> {
+    let engine = SledEngine::open(path).unwrap();
+    engine.scan_prefix(&[]).collect::<Result<_>>().unwrap()
+}
+
+#[test]
+fn importing_the_same_ids_again_fails_and_leaves_the_store_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), &[]);
+    let store = dir.path().join("store");
+    {
+        let graph = Graph::open_with(&store, news()).unwrap();
+        import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap();
+    }
+    let before = sled_dump(&store);
+    {
+        let graph = Graph::open(&store).unwrap();
+        let shown = contents(&graph);
+        let err = import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("Actor.csv:2:1"), "{text}");
+        assert!(text.contains("node id 10 is already taken"), "{text}");
+        assert_eq!(contents(&graph), shown);
+        graph.verify().unwrap();
+    }
+    assert_eq!(sled_dump(&store), before, "the failed import wrote nothing");
+}
+
+#[test]
+fn remapped_ids_import_next_to_existing_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), &[]);
+    let (graph, _) = base_store();
+    import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap();
+    // The same names would break Actor.name's uniqueness, so rename them.
+    let renamed = ACTOR
+        .replace("Rao", "Rau")
+        .replace("Migorek", "Migorak")
+        .replace("Kaven", "Kavan");
+    let place = PLACE.replace("Elka", "Elko");
+    write_dir(
+        dir.path(),
+        &[
+            ("Actor.csv", Some(renamed.as_bytes())),
+            ("Place.csv", Some(place.as_bytes())),
+        ],
+    );
+    let options = ImportOptions {
+        ids: IdMode::Remap,
+        ..ImportOptions::default()
+    };
+    let report = import_csv(&graph, dir.path(), &options).unwrap();
+    assert_eq!(report.nodes, 7);
+    // New ids after the largest one (32), in file order: Actor.csv first.
+    assert_eq!(
+        int(&graph, "MATCH (a:Actor {name: 'Rau Qupeyan'}) RETURN id(a)"),
+        Some(33)
+    );
+    assert_eq!(
+        int(
+            &graph,
+            "MATCH (e:Event)-[:AGENT]->(:Actor {name: 'Rau Qupeyan'}) RETURN count(e)"
+        ),
+        Some(2)
+    );
+    graph.verify().unwrap();
+}
+
+#[test]
+fn typed_headers_give_types_in_an_open_store() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Item.csv"),
+        "id,name,weight:float,count:int,ok:bool,seen:date\n1,a,1.5,3,true,2020-02-29\n2,b,,,,\n",
+    )
+    .unwrap();
+    // Without a manifest the type is the file name up to its first `.`.
+    std::fs::write(dir.path().join("NEXT.first.csv"), "from,to,note\n1,2,x\n").unwrap();
+    let graph = Graph::in_memory();
+    import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap();
+    let result = graph
+        .query("MATCH (i:Item {name: 'a'})-[r:NEXT]->() RETURN i.weight * 2, i.count + 1, i.ok, i.seen.year, r.note")
+        .unwrap();
+    assert_eq!(
+        format!("{:?}", result.rows[0]),
+        "[Float(3.0), Int(4), Bool(true), Int(2020), String(\"x\")]"
+    );
+    assert_eq!(
+        int(&graph, "MATCH (i:Item {name: 'b'}) RETURN size(keys(i))"),
+        Some(1)
+    );
+}
+
+#[test]
+fn a_manifest_names_labels_and_types_and_promises_row_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(
+        dir.path(),
+        &[
+            ("AGENT.csv", None),
+            ("AGENT_main.csv", Some(AGENT.as_bytes())),
+            ("notes.csv", Some(b"anything\n")),
+        ],
+    );
+    let manifest = |agent_count: u32| {
+        format!(
+            r#"{{"files": {{
+                "Actor.csv": {{"kind": "node", "label": "Actor", "columns": ["id", "name", "kind"], "count": 3}},
+                "Place.csv": {{"kind": "node", "label": "Place"}},
+                "Event.csv": {{"kind": "node", "label": "Event"}},
+                "AGENT_main.csv": {{"kind": "rel", "type": "AGENT", "from": "Event", "to": "Actor", "columns": ["from", "to"], "count": {agent_count}}},
+                "TARGET.csv": {{"kind": "rel", "type": "TARGET"}},
+                "AT.csv": {{"kind": "rel", "type": "AT"}}
+            }}, "params": {{"x_name": "Rao Qupeyan"}}}}"#
+        )
+    };
+    std::fs::write(dir.path().join("manifest.json"), manifest(4)).unwrap();
+    let (graph, engine) = base_store();
+    let before = engine.dump();
+    let err = import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("has 3 data rows, but manifest.json says 4"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("AGENT_main.csv"), "{err}");
+    assert_eq!(engine.dump(), before);
+
+    std::fs::write(dir.path().join("manifest.json"), manifest(3)).unwrap();
+    let report = import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap();
+    assert_eq!(report.skipped, ["notes.csv"]);
+    assert_eq!(report.relationships, 6);
+    assert_eq!(int(&graph, "MATCH ()-[r:AGENT]->() RETURN count(r)"), Some(3));
+}
+
+/// Imports the hand-written directory with `changes` into the base store
+/// and expects an error containing `location` and `words`, with the store
+/// unchanged: the same raw contents, the same graph, consistent, and the
+/// next node still gets id 2.
+fn rejects(changes: &[(&str, Option<&[u8]>)], location: &str, words: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), changes);
+    let (graph, engine) = base_store();
+    let before = (engine.dump(), contents(&graph));
+    let err = import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains(location), "expected {location} in: {text}");
+    assert!(text.contains(words), "expected `{words}` in: {text}");
+    assert_eq!((engine.dump(), contents(&graph)), before, "{text}");
+    graph.verify().unwrap();
+    assert_eq!(
+        int(
+            &graph,
+            "CREATE (a:Actor {name: 'Next', kind: 'person'}) RETURN id(a)"
+        ),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_header_with_an_empty_column_name() {
+    let actor = b"id,name,,kind\n10,Rao,,person\n";
+    rejects(
+        &[("Actor.csv", Some(actor))],
+        "Actor.csv:1:9",
+        "column 3 has no name",
+    );
+}
+
+#[test]
+fn a_node_file_without_an_id_column() {
+    let actor = b"name,kind\nRao Qupeyan,person\n";
+    rejects(
+        &[("Actor.csv", Some(actor))],
+        "Actor.csv:1:1",
+        "a node file's header starts with `id`",
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_type_for_a_typed_column() {
+    let event = EVENT.replace("2017-01-02", "2017-13-02");
+    rejects(
+        &[("Event.csv", Some(event.as_bytes()))],
+        "Event.csv:3:12",
+        "column `date` (date): `2017-13-02` is not a date",
+    );
+}
+
+#[test]
+fn a_relationship_to_a_node_that_does_not_exist() {
+    let agent = format!("{AGENT}31,99\n");
+    rejects(
+        &[("AGENT.csv", Some(agent.as_bytes()))],
+        "AGENT.csv:5:4",
+        "column `to`: node 99 does not exist",
+    );
+}
+
+#[test]
+fn a_duplicate_id() {
+    let actor = format!("{ACTOR}10,Someone Else,person\n");
+    rejects(
+        &[("Actor.csv", Some(actor.as_bytes()))],
+        "Actor.csv:5:1",
+        "node id 10 appears twice in this import",
+    );
+}
+
+#[test]
+fn a_row_with_too_many_fields() {
+    let actor = ACTOR.replace("group", "group,extra");
+    rejects(
+        &[("Actor.csv", Some(actor.as_bytes()))],
+        "Actor.csv:3:27",
+        "this row has 4 fields, but the header has 3 columns",
+    );
+}
+
+#[test]
+fn a_row_with_too_few_fields() {
+    let actor = ACTOR.replace("12,Kaven,country", "12,Kaven");
+    rejects(
+        &[("Actor.csv", Some(actor.as_bytes()))],
+        "Actor.csv:4:9",
+        "this row has 2 fields",
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let actor = ACTOR.replace("Kaven", "Kav\u{1}en").into_bytes();
+    let actor: Vec<u8> = actor.into_iter().map(|b| if b == 1 { 0xFF } else { b }).collect();
+    rejects(
+        &[("Actor.csv", Some(&actor))],
+        "Actor.csv:4:4",
+        "column `name`: the field is not valid UTF-8",
+    );
+}
+
+#[test]
+fn an_unknown_label_in_a_typed_store() {
+    rejects(
+        &[("Place.csv", None), ("Plaice.csv", Some(PLACE.as_bytes()))],
+        "Plaice.csv:1:1",
+        "label `Plaice` is not in schema `news`; did you mean `Place`?",
+    );
+}
+
+#[test]
+fn an_empty_file() {
+    rejects(&[("Place.csv", Some(b""))], "Place.csv:1:1", "the file is empty");
+}
+
+#[test]
+fn a_word_outside_the_vocabulary() {
+    let actor = ACTOR.replace("person", "persn");
+    rejects(
+        &[("Actor.csv", Some(actor.as_bytes()))],
+        "Actor.csv:2:16",
+        "did you mean 'person'?",
+    );
+}
+
+#[test]
+fn a_repeated_unique_name() {
+    let actor = ACTOR.replace("Kaven", "Rao Qupeyan");
+    rejects(
+        &[("Actor.csv", Some(actor.as_bytes()))],
+        "Actor.csv:4:4",
+        "Actor.name must be unique; an earlier node of this import already has it",
+    );
+}
+
+#[test]
+fn a_name_the_store_already_has() {
+    let actor = ACTOR.replace("Kaven", "Existing");
+    rejects(
+        &[("Actor.csv", Some(actor.as_bytes()))],
+        "Actor.csv:4:4",
+        "Actor.name must be unique; a node in the store already has it",
+    );
+}
+
+#[test]
+fn an_id_the_store_already_has() {
+    let actor = ACTOR.replace("10,Rao", "1,Rao");
+    rejects(
+        &[("Actor.csv", Some(actor.as_bytes()))],
+        "Actor.csv:2:1",
+        "node id 1 is already taken: a node in the store has it (new ids start at 2); import into a new store, or give the nodes new ids",
+    );
+}
+
+#[test]
+fn a_column_the_schema_does_not_declare() {
+    let actor = b"id,name,kind,nick\n10,Rao,person,R\n";
+    rejects(
+        &[("Actor.csv", Some(actor))],
+        "Actor.csv:1:14",
+        "property `nick` is not declared for :Actor",
+    );
+}
+
+#[test]
+fn a_required_column_missing_from_the_header() {
+    let actor = b"id,name\n10,Rao\n";
+    rejects(
+        &[("Actor.csv", Some(actor))],
+        "Actor.csv:1:1",
+        "Actor.kind is required, and the header has no `kind` column",
+    );
+}
+
+#[test]
+fn a_relationship_joining_the_wrong_labels() {
+    let agent = format!("{AGENT}10,12\n");
+    rejects(
+        &[("AGENT.csv", Some(agent.as_bytes()))],
+        "AGENT.csv:5:1",
+        "`AGENT` may not join (:Actor)->(:Actor)",
+    );
+}
+
+#[test]
+fn an_id_that_is_not_a_number() {
+    let agent = format!("{AGENT}x3,10\n");
+    rejects(
+        &[("AGENT.csv", Some(agent.as_bytes()))],
+        "AGENT.csv:5:1",
+        "column `from`: `x3` is not a node id",
+    );
+}
+
+#[test]
+fn a_relationship_type_the_schema_lacks() {
+    rejects(
+        &[("REPORTED_IN_Event.csv", Some(b"from,to\n30,20\n"))],
+        "REPORTED_IN_Event.csv:1:1",
+        "relationship type `REPORTED_IN_Event` is not in schema `news`",
+    );
+}
+
+#[test]
+fn a_manifest_that_is_not_json() {
+    rejects(
+        &[("manifest.json", Some(b"{\"files\": {\n  \"Actor.csv\": [}\n}"))],
+        "manifest.json:2:",
+        "not a valid import manifest",
+    );
+}
+
+#[test]
+fn a_header_that_contradicts_the_schema() {
+    let event = EVENT.replace("id,kind,date,summary", "id,kind,date:int,summary");
+    rejects(
+        &[("Event.csv", Some(event.as_bytes()))],
+        "Event.csv:1:9",
+        "the schema says :Event.date is date",
+    );
+}
+
+/// Writes a node with a 16 KB property per id: a few dozen fill a
+/// write-pass batch, so failures can strike between batches.
+struct BigNodes {
+    ids: std::ops::Range<u64>,
+}
+
+impl BulkSource for BigNodes {
+    fn elements(
+        &mut self,
+        _pass: BulkPass,
+        sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
+    ) -> Result<()> {
+        for id in self.ids.clone() {
+            sink(big_node(id)).map_err(|r| r.error)?;
+        }
+        Ok(())
+    }
+}
+
+fn big_node(id: u64) -> BulkElement {
+    let properties = Properties::from([("blob".to_string(), Value::String("x".repeat(16 << 10)))]);
+    BulkElement::Node {
+        id: NodeId(id),
+        labels: vec!["Blob".into()],
+        properties,
+    }
+}
+
+#[test]
+fn a_disk_failure_between_batches_is_undone_at_once() {
+    let engine = SharedEngine::default();
+    let graph = Graph::with_engine(Box::new(engine.clone()), schemaless()).unwrap();
+    graph
+        .query("CREATE (:Actor {name: 'Existing', kind: 'person'})")
+        .unwrap();
+    let before = (engine.dump(), contents(&graph));
+    // Apply 1 is the marker, 2 and 3 batches of nodes; 4 fails.
+    engine
+        .fail_at
+        .store(engine.applies.load(Ordering::SeqCst) + 4, Ordering::SeqCst);
+    let err = graph
+        .bulk_insert("big", &mut BigNodes { ids: 100..600 })
+        .unwrap_err();
+    assert!(err.to_string().contains("simulated disk failure"), "{err}");
+    assert_eq!((engine.dump(), contents(&graph)), before);
+    graph.verify().unwrap();
+    // The handle goes on working.
+    assert_eq!(
+        int(
+            &graph,
+            "CREATE (n:Actor {name: 'B', kind: 'person'}) RETURN id(n)"
+        ),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_dead_disk_leaves_the_import_for_the_next_open_to_remove() {
+    let engine = SharedEngine::default();
+    let before = {
+        let graph = Graph::with_engine(Box::new(engine.clone()), schemaless()).unwrap();
+        graph
+            .query("CREATE (:Actor {name: 'Existing', kind: 'person'})")
+            .unwrap();
+        let before = (engine.dump(), contents(&graph));
+        engine.permanent.store(true, Ordering::SeqCst);
+        engine
+            .fail_at
+            .store(engine.applies.load(Ordering::SeqCst) + 4, Ordering::SeqCst);
+        graph
+            .bulk_insert("big", &mut BigNodes { ids: 100..600 })
+            .unwrap_err();
+        // Memory was restored, but the batches written stay on disk, so
+        // this handle refuses further writes.
+        assert_eq!(contents(&graph), before.1);
+        let err = graph
+            .query("CREATE (:Actor {name: 'C', kind: 'person'})")
+            .unwrap_err();
+        assert!(err.to_string().contains("reopen the store"), "{err}");
+        before
+    };
+    assert_ne!(engine.dump(), before.0, "the partial import is on the dead disk");
+    engine.heal();
+    let graph = Graph::with_engine(Box::new(engine.clone()), schemaless()).unwrap();
+    let recovered = graph
+        .recovered_import()
+        .expect("the open removed the partial import");
+    assert_eq!(recovered.description, "big");
+    assert!(recovered.nodes >= 100, "{recovered:?}");
+    assert_eq!((engine.dump(), contents(&graph)), before);
+    graph.verify().unwrap();
+}
+
+/// Set in the child process of the crash test: the store to write to.
+const CRASH_CHILD: &str = "ATTEST_IMPORT_CRASH_CHILD";
+
+/// The source of the child process: flushes what it has written so far,
+/// then ends the process in the middle of the write pass.
+struct DiesWhileWriting<'g> {
+    graph: &'g Graph,
+}
+
+impl BulkSource for DiesWhileWriting<'_> {
+    fn elements(
+        &mut self,
+        pass: BulkPass,
+        sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
+    ) -> Result<()> {
+        for id in 100..600 {
+            if pass == BulkPass::Write && id == 500 {
+                self.graph.flush()?;
+                std::process::exit(42);
+            }
+            sink(big_node(id)).map_err(|r| r.error)?;
+        }
+        Ok(())
+    }
+}
+
+/// Not a test of its own: the body of the crash test's child process.
+#[test]
+fn crash_child() {
+    let Ok(store) = std::env::var(CRASH_CHILD) else {
+        return;
+    };
+    let graph = Graph::open_with(&store, schemaless()).unwrap();
+    let _ = graph.bulk_insert("dies", &mut DiesWhileWriting { graph: &graph });
+    unreachable!("the source ends the process");
+}
+
+#[test]
+fn a_crash_in_the_middle_of_an_import_is_undone_when_the_store_is_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    {
+        let graph = Graph::open_with(&store, schemaless()).unwrap();
+        graph
+            .query("CREATE (:Actor {name: 'Existing', kind: 'person'})")
+            .unwrap();
+    }
+    let before = sled_dump(&store);
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["crash_child", "--exact", "--nocapture", "--test-threads=1"])
+        .env(CRASH_CHILD, &store)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(42), "the child died where it should");
+    let crashed = sled_dump(&store);
+    assert!(
+        crashed.len() > before.len() + 600,
+        "batches of the import reached the disk ({} records before, {} after)",
+        before.len(),
+        crashed.len()
+    );
+    {
+        let graph = Graph::open(&store).unwrap();
+        let recovered = graph.recovered_import().expect("the partial import was found");
+        assert_eq!(recovered.description, "dies");
+        assert!(recovered.nodes >= 300, "{recovered:?}");
+        graph.verify().unwrap();
+        assert_eq!(graph.stats().nodes, 1);
+        assert_eq!(graph.history().unwrap().len(), 1);
+    }
+    assert_eq!(sled_dump(&store), before, "the store is as it was");
+    // And the same import now goes through.
+    let graph = Graph::open(&store).unwrap();
+    let info = graph
+        .bulk_insert("again", &mut BigNodes { ids: 100..200 })
+        .unwrap();
+    assert_eq!(info.nodes, 100);
+    graph.verify().unwrap();
+}
