@@ -15,6 +15,7 @@ pub mod ast;
 mod exec;
 pub mod functions;
 mod parser;
+pub(crate) use parser::{closing_backquote, closing_quote};
 mod plan;
 mod query;
 pub mod result;

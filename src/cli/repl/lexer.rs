@@ -6,6 +6,8 @@
 //! looks like, including a string or comment that is still open. This
 //! scanner never fails; it reports what is left open at the end instead.
 
+use crate::lang::{closing_backquote, closing_quote};
+
 /// What a piece of the input is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -161,37 +163,6 @@ fn number_end(bytes: &[u8], mut i: usize) -> usize {
         i = digits(bytes, i + 1);
     }
     i
-}
-
-/// Past the quote that closes the string opened at `open`; a backslash
-/// escapes the next character, as in the query parser.
-fn closing_quote(bytes: &[u8], open: usize, quote: u8) -> Option<usize> {
-    let mut i = open + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b if b == quote => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// Past the back-quote that closes the name opened at `open`; a doubled
-/// back-quote stands for one.
-fn closing_backquote(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut i = open + 1;
-    while i < bytes.len() {
-        if bytes[i] == b'`' {
-            if bytes.get(i + 1) == Some(&b'`') {
-                i += 2;
-                continue;
-            }
-            return Some(i + 1);
-        }
-        i += 1;
-    }
-    None
 }
 
 #[cfg(test)]

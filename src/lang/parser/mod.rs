@@ -21,6 +21,9 @@ mod errors;
 mod grammar;
 mod scan;
 
+// The REPL's forgiving lexer skips strings and quoted names the same way.
+pub(crate) use scan::{closing_backquote, closing_quote};
+
 pub use build::MAX_EXPRESSION_DEPTH;
 pub use scan::MAX_NESTING;
 

@@ -201,7 +201,7 @@ pub(super) fn tokenize(text: &str) -> Result<Scanned, QueryError> {
 }
 
 /// The offset just past the quote closing the string opened at `open`.
-fn closing_quote(bytes: &[u8], open: usize, quote: u8) -> Option<usize> {
+pub(crate) fn closing_quote(bytes: &[u8], open: usize, quote: u8) -> Option<usize> {
     let mut i = open + 1;
     while i < bytes.len() {
         match bytes[i] {
@@ -215,7 +215,7 @@ fn closing_quote(bytes: &[u8], open: usize, quote: u8) -> Option<usize> {
 
 /// The offset just past the back-quote closing the name opened at `open`;
 /// a doubled back-quote inside the name stands for one.
-fn closing_backquote(bytes: &[u8], open: usize) -> Option<usize> {
+pub(crate) fn closing_backquote(bytes: &[u8], open: usize) -> Option<usize> {
     let mut i = open + 1;
     while i < bytes.len() {
         if bytes[i] == b'`' {
