@@ -243,3 +243,22 @@ fn import_prints_a_summary_and_points_at_bad_rows_with_a_caret() {
     let stats = attest(dir.path(), &["--db", "s.db", "stats"]);
     assert!(text(&stats.stdout).starts_with("2 nodes, 1 relationships"));
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(["--memory", "query", "UNWIND range(1, 200000) AS x RETURN x"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed now, as `attest … | head -1` closes it.
+    let out = child.wait_with_output().unwrap();
+    assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
+}

@@ -196,27 +196,25 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             let report = crate::import::import_csv(&graph, &csv, &options);
             bar.finish();
-            print!("{}", report?);
+            out(&report?.to_string());
             Ok(())
         }
         Some(Command::Bench { .. }) => Ok(()),
         Some(Command::Stats) => {
-            print!("{}", render_stats(&graph.stats()));
+            out(&render_stats(&graph.stats()));
             Ok(())
         }
         Some(Command::Schema) => {
             match graph.schema() {
-                Some(schema) => print!("{}", schema.to_toml()),
-                None => {
-                    println!("# this store is open (schemaless): any label, relationship type and property")
-                }
+                Some(schema) => out(&schema.to_toml()),
+                None => out("# this store is open (schemaless): any label, relationship type and property\n"),
             }
             Ok(())
         }
         Some(Command::History) => {
             for t in graph.history()? {
-                println!(
-                    "{:>6}  {}  +{}n -{}n +{}r -{}r  {}",
+                out(&format!(
+                    "{:>6}  {}  +{}n -{}n +{}r -{}r  {}\n",
                     t.txn,
                     utc_time(t.unix_ms),
                     t.nodes_written,
@@ -224,7 +222,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     t.relationships_written,
                     t.relationships_deleted,
                     t.description
-                );
+                ));
             }
             Ok(())
         }
@@ -255,6 +253,15 @@ fn read_params(path: Option<&Path>) -> Result<Params, Error> {
         source,
     })?;
     Ok(json::params_from_json(&text, &name)?)
+}
+
+/// Writes to standard output. A reader that went away (`attest … | head`)
+/// is not an error of ours, so write failures are ignored rather than
+/// panicking as `print!` would.
+fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }
 
 /// A script failed: the error is already printed.
@@ -357,7 +364,7 @@ fn load(graph: &Graph, file: &str) -> Result<(), Error> {
     } else {
         facts::load_file(graph, Path::new(file))?
     };
-    println!("{report}");
+    out(&format!("{report}\n"));
     Ok(())
 }
 
