@@ -261,4 +261,23 @@ fn a_reader_that_goes_away_is_not_a_crash() {
     // The pipe is closed now, as `attest … | head -1` closes it.
     let out = child.wait_with_output().unwrap();
     assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
+    // A reader gone before the first byte: the store's own commands too.
+    for args in [["--memory", "schema"], ["--memory", "stats"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            !text(&out.stderr).contains("panicked"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.status.success(), "{args:?}");
+    }
 }
