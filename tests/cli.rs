@@ -5,13 +5,23 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn attest(dir: &std::path::Path, args: &[&str]) -> Output {
+    spawn(dir, args, false)
+        .wait_with_output()
+        .expect("the binary runs")
+}
+
+/// Starts the binary in `dir` with standard output and error piped, and
+/// standard input piped when `stdin` says so (else empty).
+fn spawn(dir: &std::path::Path, args: &[&str], stdin: bool) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_attest"))
         .args(args)
         .current_dir(dir)
         .env_remove("ATTEST_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
+        .stdin(if stdin { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -145,14 +155,7 @@ fn formats_and_parameters() {
 #[test]
 fn statements_from_standard_input_when_it_is_not_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
-        .args(["--memory"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(dir.path(), &["--memory"], true);
     child
         .stdin
         .take()
@@ -167,14 +170,7 @@ fn statements_from_standard_input_when_it_is_not_a_terminal() {
 #[test]
 fn a_store_in_use_is_reported_not_waited_for() {
     let dir = tempfile::tempdir().unwrap();
-    let mut holder = Command::new(env!("CARGO_BIN_EXE_attest"))
-        .args(["--db", "held.db", "--schemaless"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut holder = spawn(dir.path(), &["--db", "held.db", "--schemaless"], true);
     // The first process holds the store open while it waits for standard input.
     std::thread::sleep(std::time::Duration::from_millis(500));
     let out = attest(dir.path(), &["--db", "held.db", "stats"]);
@@ -248,14 +244,11 @@ fn import_prints_a_summary_and_points_at_bad_rows_with_a_caret() {
 fn a_reader_that_goes_away_is_not_a_crash() {
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
-        .args(["--memory", "query", "UNWIND range(1, 200000) AS x RETURN x"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        dir.path(),
+        &["--memory", "query", "UNWIND range(1, 200000) AS x RETURN x"],
+        false,
+    );
     let mut first = [0u8; 16];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     // The pipe is closed now, as `attest … | head -1` closes it.
@@ -263,14 +256,7 @@ fn a_reader_that_goes_away_is_not_a_crash() {
     assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
     // A reader gone before the first byte: the store's own commands too.
     for args in [["--memory", "schema"], ["--memory", "stats"]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
-            .args(args)
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn(dir.path(), &args, false);
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
         assert!(
