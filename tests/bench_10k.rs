@@ -69,7 +69,8 @@ fn answers_at_10k_equal_the_peers() {
     let params = bench::params(&bench::read_manifest(&data).unwrap()).unwrap();
     let expected = peers_10k(&shared);
     for query in &QUERIES {
-        let (_, answer) = bench::run_once(&graph, query, &params).unwrap();
+        let prepared = graph.prepare(query.text).unwrap();
+        let (_, answer) = bench::run_once(&graph, query, &prepared, &params).unwrap();
         assert_eq!(
             Some(&answer),
             expected.get(query.name),
