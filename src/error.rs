@@ -36,6 +36,16 @@ impl Position {
     }
 }
 
+impl Position {
+    /// Where a JSON parser stopped (parameter files, import manifests).
+    pub fn of_json_error(e: &serde_json::Error) -> Position {
+        Position {
+            line: e.line() as u32,
+            column: e.column() as u32,
+        }
+    }
+}
+
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.line, self.column)

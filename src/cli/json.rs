@@ -65,10 +65,7 @@ fn bad(message: &str) -> QueryError {
 /// Reads a parameters file: one JSON object of name → value.
 pub fn params_from_json(text: &str, file: &str) -> Result<Params, QueryError> {
     let json: Json = serde_json::from_str(text).map_err(|e| {
-        let position = crate::error::Position {
-            line: e.line() as u32,
-            column: e.column() as u32,
-        };
+        let position = crate::error::Position::of_json_error(&e);
         QueryError::new(
             ErrorClass::ArgumentError,
             format!("parameters file is not valid JSON: {e}"),

@@ -171,10 +171,7 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
         Err(source) => return Err(Error::Io { path: name, source }),
     };
     serde_json::from_str(&text).map(Some).map_err(|e| {
-        let position = Position {
-            line: e.line() as u32,
-            column: e.column() as u32,
-        };
+        let position = Position::of_json_error(&e);
         QueryError::new(
             ErrorClass::SyntaxError,
             format!("not a valid import manifest: {e}"),

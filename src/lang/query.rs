@@ -453,42 +453,32 @@ fn schema_rows(schema: &Schema) -> Vec<Vec<ResultValue>> {
         }
         parts.join(", ")
     };
-    for (label, def) in &schema.labels {
-        rows.push(vec![
-            s("label"),
-            s(label),
-            ResultValue::Null,
-            ResultValue::Null,
-            s(&def.doc),
-        ]);
-        for (key, p) in &def.properties {
+    // One row for the label or type itself, then one per property.
+    let mut element =
+        |kind: &str, name: &str, about: String, properties: &BTreeMap<String, crate::schema::PropertyDef>| {
             rows.push(vec![
-                s("label"),
-                s(label),
-                s(key),
-                s(&p.value_type.to_string()),
-                s(&describe(p)),
+                s(kind),
+                s(name),
+                ResultValue::Null,
+                ResultValue::Null,
+                s(&about),
             ]);
-        }
+            for (key, p) in properties {
+                rows.push(vec![
+                    s(kind),
+                    s(name),
+                    s(key),
+                    s(&p.value_type.to_string()),
+                    s(&describe(p)),
+                ]);
+            }
+        };
+    for (label, def) in &schema.labels {
+        element("label", label, def.doc.clone(), &def.properties);
     }
     for (name, def) in &schema.relationships {
         let joins: Vec<String> = def.joins.iter().map(|(a, b)| format!("(:{a})->(:{b})")).collect();
-        rows.push(vec![
-            s("relationship"),
-            s(name),
-            ResultValue::Null,
-            ResultValue::Null,
-            s(&joins.join(", ")),
-        ]);
-        for (key, p) in &def.properties {
-            rows.push(vec![
-                s("relationship"),
-                s(name),
-                s(key),
-                s(&p.value_type.to_string()),
-                s(&describe(p)),
-            ]);
-        }
+        element("relationship", name, joins.join(", "), &def.properties);
     }
     rows
 }
