@@ -25,7 +25,7 @@ pub use bulk::{BulkElement, BulkField, BulkInfo, BulkPass, BulkRejection, BulkSo
 pub use layout::TxnRecord;
 pub use txn::{ChangeStats, CommitInfo, Origin, Transaction};
 
-use crate::error::{Error, ErrorClass, QueryError, Result};
+use crate::error::{Error, ErrorClass, Result};
 use crate::graph::GraphIndex;
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Source};
 use crate::schema::Schema;
@@ -607,9 +607,4 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
         next_rel: counter(layout::META_NEXT_REL)?,
         next_txn: counter(layout::META_NEXT_TXN)?,
     })
-}
-
-/// A query error for APIs that look elements up by user-given names.
-pub fn entity_not_found(message: String) -> QueryError {
-    QueryError::new(ErrorClass::EntityNotFound, message)
 }

@@ -11,8 +11,8 @@
 //!   positions for every fact and property, reporting syntax errors with
 //!   line and column;
 //! - [`load_file`] / [`load_article`] turn the AST into one graph
-//!   transaction (`load.rs`), where the schema
-//!   checker validates it against `data/schema.toml`.
+//!   transaction (`load.rs`), which checks every fact against the store's
+//!   schema (the news ontology of `data/schema.toml` by default).
 //!
 //! The format is documented for users in `docs/data-model.md`.
 

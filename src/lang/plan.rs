@@ -1718,7 +1718,7 @@ impl Planner<'_> {
             )?;
             return self.aggregate(kind, distinct, Some(arg), agg, span);
         }
-        if !functions::is_known(&lower) && !matches!(lower.as_str(), "evidence") {
+        if !functions::is_known(&lower) {
             return Err(self.at(functions::unknown_function(&name.name), name.span));
         }
         functions::check_arity(&lower, args.len()).map_err(|e| self.at(e, span))?;
