@@ -771,10 +771,16 @@ impl Executor<'_> {
                 .iter()
                 .map(|i| self.eval(&p.items[*i].expr, &row, index))
                 .collect::<EResult<Vec<_>>>()?;
-            let key = GroupKey::new(Value::List(key_values.clone()));
+            // The key's values are copied only when a group is new: most
+            // rows land in an existing group.
+            let key = GroupKey::new(Value::List(key_values));
             let slot = match groups.get(&key) {
                 Some(s) => *s,
                 None => {
+                    let key_values = match &key.0 {
+                        Value::List(values) => values.clone(),
+                        _ => Vec::new(),
+                    };
                     groups.insert(key, order.len());
                     order.push((key_values, row.clone(), fresh()));
                     order.len() - 1
