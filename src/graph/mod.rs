@@ -29,6 +29,47 @@ struct EdgeSlot {
     rel_type: u32,
 }
 
+/// Node weight inside petgraph: the node's id and its labels as bits of
+/// interned label ids. Expanding a pattern reads the neighbour's weight
+/// anyway; with the labels beside the id, checking `(:Event)` on a
+/// neighbour costs no lookup of its record (on the million-event set, that
+/// lookup is a cache miss or three per row).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct NodeSlot {
+    id: NodeId,
+    labels: LabelBits,
+}
+
+/// Bit `i` set: the node has the label interned as `i`. Label ids from
+/// [`OVERFLOW_LABEL`] on share that last bit, which then means "ask the
+/// record".
+pub type LabelBits = u64;
+
+/// The bit shared by every label interned past the 63rd.
+const OVERFLOW_LABEL: u32 = 63;
+
+/// How to test a node's labels against the labels a pattern asks for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LabelTest {
+    /// The node qualifies when all these bits are set (none: any node).
+    Bits(LabelBits),
+    /// A label no node carries: nothing qualifies.
+    Never,
+    /// Some label shares the overflow bit: check the record.
+    Record,
+}
+
+impl LabelTest {
+    /// True when `bits` pass; `None` when only the record can tell.
+    pub fn passes(self, bits: LabelBits) -> Option<bool> {
+        match self {
+            LabelTest::Bits(wanted) => Some(bits & wanted == wanted),
+            LabelTest::Never => Some(false),
+            LabelTest::Record => None,
+        }
+    }
+}
+
 /// A unique-key index for one `(label, property)` pair. A value maps to a set
 /// because a transaction may briefly hold a duplicate that its commit check
 /// then rejects.
@@ -78,7 +119,9 @@ pub(crate) type IdMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 /// ```
 #[derive(Default)]
 pub struct GraphIndex {
-    graph: StableDiGraph<NodeId, EdgeSlot>,
+    graph: StableDiGraph<NodeSlot, EdgeSlot>,
+    /// Label name to the bit it has in [`NodeSlot::labels`].
+    label_ids: HashMap<String, u32>,
     node_slots: IdMap<NodeId, NodeIndex>,
     rel_slots: IdMap<RelId, EdgeIndex>,
     nodes: IdMap<NodeId, Node>,
@@ -242,6 +285,45 @@ impl GraphIndex {
         types: &[&str],
         mut f: impl FnMut(RelId, NodeId),
     ) {
+        self.for_each_neighbour(node, direction, types, |rel, other, _| f(rel, other));
+    }
+
+    /// The relationships at `node` as [`GraphIndex::relationships_of`] lists
+    /// them, each with the other node's label bits (see
+    /// [`GraphIndex::label_test`]).
+    pub fn neighbours(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        types: &[&str],
+    ) -> Vec<(RelId, NodeId, LabelBits)> {
+        let mut out = Vec::new();
+        self.for_each_neighbour(node, direction, types, |rel, other, bits| {
+            out.push((rel, other, bits))
+        });
+        out
+    }
+
+    /// How to test label bits for nodes carrying all of `labels`.
+    pub fn label_test(&self, labels: &[String]) -> LabelTest {
+        let mut wanted = 0;
+        for label in labels {
+            match self.label_ids.get(label) {
+                None => return LabelTest::Never,
+                Some(&id) if id >= OVERFLOW_LABEL => return LabelTest::Record,
+                Some(&id) => wanted |= 1 << id,
+            }
+        }
+        LabelTest::Bits(wanted)
+    }
+
+    fn for_each_neighbour(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        types: &[&str],
+        mut f: impl FnMut(RelId, NodeId, LabelBits),
+    ) {
         let Some(&slot) = self.node_slots.get(&node) else {
             return;
         };
@@ -252,7 +334,8 @@ impl GraphIndex {
         if matches!(direction, Direction::Outgoing | Direction::Both) {
             for e in self.graph.edges_directed(slot, PetDirection::Outgoing) {
                 if keep(e.weight()) {
-                    f(e.weight().id, self.graph[e.target()]);
+                    let other = self.graph[e.target()];
+                    f(e.weight().id, other.id, other.labels);
                 }
             }
         }
@@ -261,7 +344,8 @@ impl GraphIndex {
                 // A self-loop was already listed as outgoing when both
                 // directions are asked for.
                 if keep(e.weight()) && !(direction == Direction::Both && e.source() == e.target()) {
-                    f(e.weight().id, self.graph[e.source()]);
+                    let other = self.graph[e.source()];
+                    f(e.weight().id, other.id, other.labels);
                 }
             }
         }
@@ -310,7 +394,10 @@ impl GraphIndex {
 
     /// Adds a node (its id must be new).
     pub(crate) fn insert_node(&mut self, node: Node) {
-        let slot = self.graph.add_node(node.id);
+        let slot = self.graph.add_node(NodeSlot {
+            id: node.id,
+            labels: 0,
+        });
         self.node_slots.insert(node.id, slot);
         self.index_node(&node);
         self.nodes.insert(node.id, node);
@@ -411,6 +498,15 @@ impl GraphIndex {
         self.deleted_types.clear();
     }
 
+    fn intern_label(&mut self, label: &str) -> u32 {
+        if let Some(&id) = self.label_ids.get(label) {
+            return id;
+        }
+        let id = self.label_ids.len() as u32;
+        self.label_ids.insert(label.to_string(), id);
+        id
+    }
+
     fn intern_type(&mut self, rel_type: &str) -> u32 {
         if let Some(&id) = self.rel_type_ids.get(rel_type) {
             return id;
@@ -422,8 +518,21 @@ impl GraphIndex {
     }
 
     fn index_node(&mut self, node: &Node) {
+        let mut bits = 0;
         for label in &node.labels {
-            self.by_label.entry(label.clone()).or_default().insert(node.id);
+            // get_mut first: `entry` would copy the label name per node.
+            match self.by_label.get_mut(label) {
+                Some(ids) => {
+                    ids.insert(node.id);
+                }
+                None => {
+                    self.by_label.insert(label.clone(), BTreeSet::from([node.id]));
+                }
+            }
+            bits |= 1 << self.intern_label(label).min(OVERFLOW_LABEL);
+        }
+        if let Some(&slot) = self.node_slots.get(&node.id) {
+            self.graph[slot].labels = bits;
         }
         for ((label, prop), index) in self.unique.iter_mut() {
             if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
@@ -467,8 +576,17 @@ impl GraphIndex {
         }
         for (id, node) in &self.nodes {
             let slot = self.node_slots.get(id).ok_or(format!("{id} has no graph slot"))?;
-            if self.graph[*slot] != *id {
+            if self.graph[*slot].id != *id {
                 return Err(format!("{id}'s slot holds another node"));
+            }
+            let bits = node
+                .labels
+                .iter()
+                .filter_map(|l| self.label_ids.get(l))
+                .fold(0, |bits, id| bits | 1 << (*id).min(OVERFLOW_LABEL));
+            if self.graph[*slot].labels != bits || node.labels.iter().any(|l| !self.label_ids.contains_key(l))
+            {
+                return Err(format!("{id}'s label bits disagree with its labels"));
             }
             for label in &node.labels {
                 if !self.by_label.get(label).is_some_and(|s| s.contains(id)) {
@@ -490,7 +608,7 @@ impl GraphIndex {
                 .graph
                 .edge_endpoints(*slot)
                 .ok_or(format!("{id} slot is empty"))?;
-            if self.graph[a] != rel.start || self.graph[b] != rel.end || self.graph[*slot].id != *id {
+            if self.graph[a].id != rel.start || self.graph[b].id != rel.end || self.graph[*slot].id != *id {
                 return Err(format!("{id} endpoints disagree with its record"));
             }
         }

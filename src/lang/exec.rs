@@ -16,7 +16,7 @@ use super::result::{NodeValue, RelValue, ResultValue};
 use super::values::{self, Aggregator, GroupKey};
 use crate::db::{Transaction, evidence_in};
 use crate::error::{ErrorClass, QueryError};
-use crate::graph::GraphIndex;
+use crate::graph::{GraphIndex, LabelBits, LabelTest};
 use crate::model::{Direction, ElementId, NodeId, Path, Properties, RelId, Value};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -373,8 +373,15 @@ impl Executor<'_> {
                         }
                     }
                 };
+                // Nodes from a label scan carry that label: when it is all
+                // the check asks, their records need no lookup.
+                let scanned_label_only = check.properties.is_none()
+                    && match source {
+                        NodeSource::Label(l) => check.labels.iter().all(|c| c == l),
+                        _ => false,
+                    };
                 for id in candidates {
-                    if self.node_ok(id, check, row, index)? {
+                    if scanned_label_only || self.node_ok(id, check, row, index)? {
                         row[*slot] = Value::Node(id);
                         next(self, row, out)?;
                     }
@@ -396,7 +403,8 @@ impl Executor<'_> {
                     return Ok(());
                 };
                 let types: Vec<&str> = types.iter().map(String::as_str).collect();
-                for (rid, other) in index.relationships_of(start, *direction, &types) {
+                let labels = index.label_test(&check.labels);
+                for (rid, other, other_labels) in index.neighbours(start, *direction, &types) {
                     if *rel_bound {
                         if row[*rel] != Value::Relationship(rid) {
                             continue;
@@ -408,7 +416,7 @@ impl Executor<'_> {
                         if row[*to] != Value::Node(other) {
                             continue;
                         }
-                    } else if !self.node_ok(other, check, row, index)? {
+                    } else if !self.neighbour_ok(other, other_labels, labels, check, row, index)? {
                         continue;
                     }
                     if !self.rel_ok(rid, rel_properties.as_ref(), row, index)? {
@@ -634,6 +642,24 @@ impl Executor<'_> {
             path.pop();
         }
         Ok(())
+    }
+
+    /// [`Executor::node_ok`] for a neighbour whose label bits came with it:
+    /// a check of labels alone needs no lookup of the record.
+    fn neighbour_ok(
+        &self,
+        id: NodeId,
+        bits: LabelBits,
+        labels: LabelTest,
+        check: &NodeCheck,
+        row: &[Value],
+        index: &GraphIndex,
+    ) -> EResult<bool> {
+        match (labels.passes(bits), &check.properties) {
+            (Some(false), _) => Ok(false),
+            (Some(true), None) => Ok(true),
+            _ => self.node_ok(id, check, row, index),
+        }
     }
 
     fn node_ok(&self, id: NodeId, check: &NodeCheck, row: &[Value], index: &GraphIndex) -> EResult<bool> {
