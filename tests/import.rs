@@ -617,6 +617,8 @@ fn big_node(id: u64) -> BulkElement {
         id: NodeId(id),
         labels: vec!["Blob".into()],
         properties,
+        sources: vec![],
+        key: None,
     }
 }
 
