@@ -10,8 +10,11 @@
 //!   [`Reification::Plain`] it is an `rdf:Statement` with `rdf:subject`,
 //!   `rdf:predicate` and `rdf:object`. Two relationships of one type
 //!   between the same nodes assert one triple but keep two resources;
-//! - every source is a blank node, `attest:source` of its element, with
-//!   `attest:position` (its place in the element's list), and either
+//! - every source is a resource of its own, `node:ID/source/N` or
+//!   `rel:ID/source/N` (not a blank node, so that an N-Triples file can be
+//!   split at any line for a parallel loader), `attest:source` of its
+//!   element, with `attest:position` (its place in the element's list), and
+//!   either
 //!   `attest:document`, `attest:sentence`, `attest:spanStart`,
 //!   `attest:spanEnd`, or `attest:note`;
 //! - values are typed literals: `xsd:string`, `xsd:integer`, `xsd:double`,
@@ -26,7 +29,7 @@ use super::jsonl::value_json;
 use super::{Reification, View};
 use crate::model::{Node, Properties, Relationship, Source, Value};
 use oxrdf::vocab::{rdf, xsd};
-use oxrdf::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use oxttl::{NTriplesSerializer, TurtleSerializer};
 use std::io::{self, Write};
 
@@ -195,14 +198,7 @@ fn write_node<W: Write>(out: &mut Out<W>, node: &Node) -> io::Result<()> {
         out.triple(me.clone(), rdf::TYPE.into_owned(), named(LABEL, label))?;
     }
     out.triple(me.clone(), term("id"), integer(node.id.0))?;
-    write_details(
-        out,
-        &me,
-        &node.properties,
-        &node.key,
-        &node.sources,
-        &format!("n{}", node.id.0),
-    )
+    write_details(out, &me, &node.properties, &node.key, &node.sources)
 }
 
 fn write_relationship<W: Write>(
@@ -234,14 +230,7 @@ fn write_relationship<W: Write>(
         }
     }
     out.triple(me.clone(), term("id"), integer(rel.id.0))?;
-    write_details(
-        out,
-        &me,
-        &rel.properties,
-        &rel.key,
-        &rel.sources,
-        &format!("r{}", rel.id.0),
-    )
+    write_details(out, &me, &rel.properties, &rel.key, &rel.sources)
 }
 
 fn write_details<W: Write>(
@@ -250,7 +239,6 @@ fn write_details<W: Write>(
     properties: &Properties,
     key: &Option<String>,
     sources: &[Source],
-    blank: &str,
 ) -> io::Result<()> {
     for (name, value) in properties {
         out.triple(me.clone(), named(PROP, name), literal(value))?;
@@ -259,7 +247,7 @@ fn write_details<W: Write>(
         out.triple(me.clone(), term("key"), Literal::new_simple_literal(key.as_str()))?;
     }
     for (i, source) in sources.iter().enumerate() {
-        let b = BlankNode::new_unchecked(format!("{blank}s{i}"));
+        let b = NamedNode::new_unchecked(format!("{}/source/{i}", me.as_str()));
         out.triple(me.clone(), term("source"), b.clone())?;
         out.triple(b.clone(), term("position"), integer(i as u64))?;
         match source {

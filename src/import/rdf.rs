@@ -122,6 +122,13 @@ struct SourceParts {
     note: Option<String>,
 }
 
+/// A source's IRI (`node:1/source/0`), as itself.
+fn source_iri(iri: &str) -> Option<&str> {
+    let rest = iri.strip_prefix(NODE).or_else(|| iri.strip_prefix(REL))?;
+    let (id, n) = rest.split_once("/source/")?;
+    (id.parse::<u64>().is_ok() && n.parse::<u64>().is_ok()).then_some(iri)
+}
+
 fn id_in(iri: &str, base: &str) -> Option<u64> {
     iri.strip_prefix(base)?
         .parse()
@@ -147,9 +154,13 @@ fn elements(triples: &[Triple]) -> std::result::Result<Vec<BulkElement>, String>
     };
     for t in triples {
         let p = t.predicate.as_str();
-        match &t.subject {
-            NamedOrBlankNode::BlankNode(b) => {
-                let parts = sources.entry(b.as_str().to_string()).or_default();
+        let source = match &t.subject {
+            NamedOrBlankNode::BlankNode(b) => Some(b.as_str()),
+            NamedOrBlankNode::NamedNode(n) => source_iri(n.as_str()),
+        };
+        match (&t.subject, source) {
+            (_, Some(source)) => {
+                let parts = sources.entry(source.to_string()).or_default();
                 let local = p.strip_prefix(NS).ok_or_else(|| outside(t))?;
                 let bad = || format!("{}: the object is not what `attest:{local}` takes", show(t));
                 match local {
@@ -162,7 +173,8 @@ fn elements(triples: &[Triple]) -> std::result::Result<Vec<BulkElement>, String>
                     _ => return Err(outside(t)),
                 }
             }
-            NamedOrBlankNode::NamedNode(s) => {
+            (NamedOrBlankNode::BlankNode(_), None) => return Err(outside(t)),
+            (NamedOrBlankNode::NamedNode(s), None) => {
                 let (me, is_node) = if let Some(id) = id_in(s.as_str(), NODE) {
                     (nodes.entry(id).or_default(), true)
                 } else if let Some(id) = id_in(s.as_str(), REL) {
@@ -204,6 +216,9 @@ fn elements(triples: &[Triple]) -> std::result::Result<Vec<BulkElement>, String>
                         "key" => me.key = Some(string(&t.object).ok_or_else(bad)?),
                         "source" => match &t.object {
                             Term::BlankNode(b) => me.sources.push(b.as_str().to_string()),
+                            Term::NamedNode(n) if source_iri(n.as_str()).is_some() => {
+                                me.sources.push(n.as_str().to_string())
+                            }
                             _ => return Err(bad()),
                         },
                         _ => return Err(outside(t)),
@@ -314,7 +329,7 @@ fn assemble(
         let p = parts.remove(name).ok_or_else(|| {
             format!("{owner}: source _:{name} has no fields, or another element names it too")
         })?;
-        let bad = |why: &str| format!("{owner}: source _:{name} {why}");
+        let bad = |why: &str| format!("{owner}: source {name} {why}");
         let source = match (p.document, p.sentence, p.note) {
             (Some(document), Some(index), None) => Source::Sentence {
                 document,
