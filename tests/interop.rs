@@ -555,3 +555,71 @@ fn csv_export_into_kuzu_answers_the_seven_questions_as_attest_does() {
     );
     assert_eq!(theirs, Json::Object(ours));
 }
+
+#[test]
+fn ids_and_fact_keys_of_an_import_must_be_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.jsonl");
+    let node = |id: u64, key: &str| {
+        format!(
+            r#"{{"type":"node","id":{id},"labels":["Actor"],"properties":{{}},"sources":[],"key":"{key}"}}"#
+        )
+    };
+    let rel = |id: u64| {
+        format!(
+            r#"{{"type":"relationship","id":{id},"rel_type":"KNOWS","start":5,"end":6,"properties":{{}},"sources":[]}}"#
+        )
+    };
+    let cases = [
+        (
+            vec![node(5, "a"), node(6, "a")],
+            "fact key `a` is already taken: an earlier element of this import has it",
+            3,
+        ),
+        (
+            vec![node(5, "a"), node(6, "b"), rel(9), rel(9)],
+            "relationship id 9 appears twice in this import",
+            5,
+        ),
+        (
+            vec![node(5, "a"), node(6, "b"), rel(9), node(5, "c")],
+            "node id 5 appears twice in this import",
+            5,
+        ),
+    ];
+    for (lines, expected, line) in cases {
+        std::fs::write(
+            &path,
+            format!(
+                "{{\"format\":\"attest-jsonl\",\"version\":1}}\n{}\n",
+                lines.join("\n")
+            ),
+        )
+        .unwrap();
+        let graph = Graph::in_memory();
+        let err = import_jsonl(&graph, &path).unwrap_err().to_string();
+        assert!(err.contains(expected), "{err}");
+        assert!(err.contains(&format!("two.jsonl:{line}:1")), "{err}");
+        assert_eq!(graph.stats().nodes, 0);
+    }
+    // Chosen relationship ids are kept; later fresh ids come after them.
+    std::fs::write(&path, [node(5, "a"), node(6, "b"), rel(9)].join("\n")).unwrap();
+    let graph = Graph::in_memory();
+    import_jsonl(&graph, &path).unwrap();
+    assert!(graph.relationship(attest::model::RelId(9)).is_some());
+    let made = graph
+        .query("MATCH (a), (b) WHERE id(a) = 5 AND id(b) = 6 CREATE (a)-[r:LIKES]->(b) RETURN id(r)")
+        .unwrap();
+    assert_eq!(made.rows[0][0].as_int(), Some(10));
+    // A fact key already in the store is refused too.
+    let again = Graph::in_memory();
+    again.query("CREATE (:Actor)").unwrap();
+    std::fs::write(&path, [node(7, "x")].join("\n")).unwrap();
+    import_jsonl(&again, &path).unwrap();
+    std::fs::write(&path, [node(8, "x")].join("\n")).unwrap();
+    let err = import_jsonl(&again, &path).unwrap_err().to_string();
+    assert!(
+        err.contains("fact key `x` is already taken: an element in the store has it"),
+        "{err}"
+    );
+}

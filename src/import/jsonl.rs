@@ -39,18 +39,16 @@ pub fn import_jsonl(graph: &Graph, path: &Path) -> Result<ImportReport> {
     let mut source = JsonlSource {
         path,
         name: path.display().to_string(),
-        rows: 0,
         started: [None, None],
     };
     let info = graph.bulk_insert(&format!("import {}", path.display()), &mut source)?;
     let done = Instant::now();
-    Ok(super::report_of(path, info, source.rows, source.started, done))
+    Ok(super::report_of(path, info, source.started, done))
 }
 
 struct JsonlSource<'a> {
     path: &'a Path,
     name: String,
-    rows: u64,
     started: [Option<Instant>; 2],
 }
 
@@ -141,7 +139,6 @@ impl BulkSource for JsonlSource<'_> {
                 });
             }
         }
-        self.rows = rows;
         Ok(())
     }
 }

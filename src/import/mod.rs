@@ -218,7 +218,6 @@ pub fn import_csv(graph: &Graph, dir: &Path, options: &ImportOptions) -> Result<
 fn report_of(
     path: &Path,
     info: crate::db::BulkInfo,
-    _rows: u64,
     started: [Option<Instant>; 2],
     done: Instant,
 ) -> ImportReport {

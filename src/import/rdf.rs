@@ -54,14 +54,13 @@ pub fn import_rdf(graph: &Graph, path: &Path) -> Result<ImportReport> {
     let elements = elements(&triples).map_err(|message| {
         Error::Query(QueryError::new(ErrorClass::SemanticError, message).in_file(&name))
     })?;
-    let rows = elements.len() as u64;
     let mut source = Elements {
         elements,
         name: name.clone(),
         started: [Some(started), None],
     };
     let info = graph.bulk_insert(&format!("import {name}"), &mut source)?;
-    Ok(super::report_of(path, info, rows, source.started, Instant::now()))
+    Ok(super::report_of(path, info, source.started, Instant::now()))
 }
 
 fn parse(path: &Path, name: &str) -> Result<Vec<Triple>> {
