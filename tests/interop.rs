@@ -73,7 +73,7 @@ fn lossless_formats_return_the_same_graph() {
             let text = std::fs::read_to_string(&path).unwrap();
             assert!(!text.contains("_:"), "{name}");
             assert!(
-                text.contains("/source/0> <https://attest.example.org/ns#document>"),
+                text.contains("/source/n1-0> <https://attest.example.org/ns#document>"),
                 "{name}"
             );
         }
@@ -109,9 +109,12 @@ fn every_value_type_survives_jsonl_and_rdf() {
         )
         .unwrap();
     graph
-        .query("MATCH (a:Thing {i: -42}) SET a.nan = 0.0 / 0.0, a.inf = 1.0 / 0.0")
-        .ok();
+        .query("MATCH (a:Thing {i: -42}) SET a.nan = 0.0 / 0.0, a.inf = 1.0 / 0.0, a.ninf = -1.0 / 0.0")
+        .unwrap();
     let expected = Subgraph::of(&graph);
+    let thing = expected.nodes.iter().find(|n| n.has_label("Thing")).unwrap();
+    assert!(matches!(thing.property("nan"), Value::Float(f) if f.is_nan()));
+    assert_eq!(thing.property("ninf"), &Value::Float(f64::NEG_INFINITY));
     let dir = tempfile::tempdir().unwrap();
     for (format, name) in [
         (Format::Jsonl, "v.jsonl"),

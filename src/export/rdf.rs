@@ -10,8 +10,8 @@
 //!   [`Reification::Plain`] it is an `rdf:Statement` with `rdf:subject`,
 //!   `rdf:predicate` and `rdf:object`. Two relationships of one type
 //!   between the same nodes assert one triple but keep two resources;
-//! - every source is a resource of its own, `node:ID/source/N` or
-//!   `rel:ID/source/N` (not a blank node, so that an N-Triples file can be
+//! - every source is a resource of its own, `source:nID-N` or
+//!   `source:rID-N` (not a blank node, so that an N-Triples file can be
 //!   split at any line for a parallel loader), `attest:source` of its
 //!   element, with `attest:position` (its place in the element's list), and
 //!   either
@@ -40,15 +40,17 @@ pub(crate) const REL: &str = "https://attest.example.org/rel/";
 pub(crate) const LABEL: &str = "https://attest.example.org/label/";
 pub(crate) const TYPE: &str = "https://attest.example.org/type/";
 pub(crate) const PROP: &str = "https://attest.example.org/prop/";
+pub(crate) const SOURCE: &str = "https://attest.example.org/source/";
 
 /// The prefixes the Turtle export declares.
-pub(crate) const PREFIXES: [(&str, &str); 9] = [
+pub(crate) const PREFIXES: [(&str, &str); 10] = [
     ("attest", NS),
     ("node", NODE),
     ("rel", REL),
     ("label", LABEL),
     ("type", TYPE),
     ("prop", PROP),
+    ("source", SOURCE),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
@@ -184,6 +186,16 @@ pub(crate) fn write(
     out.finish()
 }
 
+/// Source `i` of the node or relationship `owner`: `source:n17-0`,
+/// `source:r40-0`.
+fn source_iri(owner: &NamedNode, i: usize) -> NamedNode {
+    let (kind, id) = match owner.as_str().strip_prefix(NODE) {
+        Some(id) => ('n', id),
+        None => ('r', owner.as_str().strip_prefix(REL).unwrap_or_default()),
+    };
+    NamedNode::new_unchecked(format!("{SOURCE}{kind}{id}-{i}"))
+}
+
 pub(crate) fn node_iri(id: u64) -> NamedNode {
     NamedNode::new_unchecked(format!("{NODE}{id}"))
 }
@@ -246,9 +258,12 @@ fn write_details<W: Write>(
     if let Some(key) = key {
         out.triple(me.clone(), term("key"), Literal::new_simple_literal(key.as_str()))?;
     }
+    // The links first, so that Turtle groups them under the element.
+    for i in 0..sources.len() {
+        out.triple(me.clone(), term("source"), source_iri(me, i))?;
+    }
     for (i, source) in sources.iter().enumerate() {
-        let b = NamedNode::new_unchecked(format!("{}/source/{i}", me.as_str()));
-        out.triple(me.clone(), term("source"), b.clone())?;
+        let b = source_iri(me, i);
         out.triple(b.clone(), term("position"), integer(i as u64))?;
         match source {
             Source::Sentence {

@@ -15,7 +15,7 @@ use super::ImportReport;
 use crate::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result};
 use crate::export::jsonl::value_from_json;
-use crate::export::rdf::{LABEL, NODE, NS, PROP, REL, TYPE, decode};
+use crate::export::rdf::{LABEL, NODE, NS, PROP, REL, SOURCE, TYPE, decode};
 use crate::model::{Date, NodeId, Properties, RelId, Source, Value};
 use oxrdf::vocab::{rdf, xsd};
 use oxrdf::{Literal, NamedOrBlankNode, Term, Triple};
@@ -121,10 +121,10 @@ struct SourceParts {
     note: Option<String>,
 }
 
-/// A source's IRI (`node:1/source/0`), as itself.
+/// A source's IRI (`source:n1-0`), as itself.
 fn source_iri(iri: &str) -> Option<&str> {
-    let rest = iri.strip_prefix(NODE).or_else(|| iri.strip_prefix(REL))?;
-    let (id, n) = rest.split_once("/source/")?;
+    let rest = iri.strip_prefix(SOURCE)?;
+    let (id, n) = rest.strip_prefix(['n', 'r'])?.split_once('-')?;
     (id.parse::<u64>().is_ok() && n.parse::<u64>().is_ok()).then_some(iri)
 }
 
