@@ -315,6 +315,11 @@ fn query_results_draw_as_dot_and_graphml_from_the_command_line() {
         run(&["export", "--format", format, "--out", &format!("all.{format}")]);
         assert!(dir.path().join(format!("all.{format}")).metadata().unwrap().len() > 1000);
     }
+    let to_stdout = run(&["export", "--format", "ntriples"]);
+    assert_eq!(
+        to_stdout,
+        std::fs::read_to_string(dir.path().join("all.ntriples")).unwrap()
+    );
     run(&["--db", "copy", "import", "--jsonl", "all.jsonl"]);
     let stats = run(&["--db", "copy", "stats"]);
     assert!(stats.starts_with(&run(&["stats"])), "{stats}");
@@ -423,6 +428,38 @@ fn turtle_into_pyoxigraph_counts_what_attest_counts() {
         let n = distinct.iter().filter(|(_, ty, _)| ty == t).count() as u64;
         let iri = format!("https://attest.example.org/type/{t}");
         assert_eq!(theirs.get(&iri), Some(&n), "{iri}");
+    }
+}
+
+#[test]
+fn plain_reification_ntriples_into_pyoxigraph_has_a_statement_per_relationship() {
+    let Some(python) = peers_python() else { return };
+    let graph = article();
+    let dir = tempfile::tempdir().unwrap();
+    let nt = dir.path().join("article.nt");
+    export_to(&graph, Format::NTriples, Reification::Plain, &nt);
+    let counts = run_peer(&python, "oxigraph_counts.py", &[&nt]);
+    let stats = graph.stats();
+    let statement = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement";
+    assert_eq!(counts["classes"][statement], stats.relationships as u64);
+    for (label, n) in &stats.labels {
+        assert_eq!(
+            counts["classes"][format!("https://attest.example.org/label/{label}")],
+            *n as u64
+        );
+    }
+    assert_eq!(
+        counts["reified"],
+        serde_json::json!({}),
+        "no RDF 1.2 triple terms"
+    );
+    for p in ["subject", "predicate", "object"] {
+        let iri = format!("http://www.w3.org/1999/02/22-rdf-syntax-ns#{p}");
+        assert_eq!(
+            counts["predicates"][iri.as_str()],
+            stats.relationships as u64,
+            "{p}"
+        );
     }
 }
 

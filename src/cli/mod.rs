@@ -352,7 +352,12 @@ fn export(
             let mut f = std::fs::File::create(file).map_err(|source| Error::Io { path: name, source })?;
             export::write(graph, format, &options, &mut f)?
         }
-        (_, None) => export::write(graph, format, &options, &mut std::io::stdout().lock())?,
+        (_, None) => match export::write(graph, format, &options, &mut std::io::stdout().lock()) {
+            // A reader that went away (`attest export … | head`) is not an
+            // error of ours, as for every other printing command.
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        },
     };
     let place = path.map_or("standard output".to_string(), |p| p.display().to_string());
     eprintln!(

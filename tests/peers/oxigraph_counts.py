@@ -1,6 +1,6 @@
 """Load an `attest export --format turtle` file into pyoxigraph and count.
 
-    python oxigraph_counts.py FILE.ttl
+    python oxigraph_counts.py FILE.ttl|FILE.nt
 
 Prints JSON: {"classes": {IRI: n}, "predicates": {IRI: n}, "reified":
 {IRI: n}, "triples": n} where `classes` counts ?s per rdf:type, `predicates`
@@ -20,8 +20,9 @@ def rows(store, query):
 
 def main():
     store = ox.Store()
+    fmt = ox.RdfFormat.N_TRIPLES if sys.argv[1].endswith(".nt") else ox.RdfFormat.TURTLE
     with open(sys.argv[1], "rb") as f:
-        store.load(f, format=ox.RdfFormat.TURTLE)
+        store.load(f, format=fmt)
     classes = rows(store, "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
     predicates = rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
     reified = rows(
