@@ -206,26 +206,64 @@ fn csv_export_reimports_with_the_same_nodes_and_relationships() {
 }
 
 #[test]
+fn the_article_exports_as_csv_with_its_lists_and_reimports() {
+    let original = article();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("article");
+    export::write_csv(&original, &out).unwrap();
+    let actors = std::fs::read_to_string(out.join("Actor.csv")).unwrap();
+    assert!(
+        actors.starts_with("id,aliases:string[],anonymous:bool,"),
+        "{actors}"
+    );
+    assert!(actors.contains(",U.S.;the United States,"), "{actors}");
+    let copy = news();
+    import_csv(&copy, &out, &ImportOptions::default()).unwrap();
+    // The CSV layout has no place for sources and fact keys.
+    let bare = |g: &Graph| {
+        let mut s = Subgraph::of(g);
+        for n in &mut s.nodes {
+            n.sources.clear();
+            n.key = None;
+        }
+        s.nodes
+    };
+    assert_eq!(bare(&copy), bare(&original));
+    assert_eq!(copy.stats(), original.stats());
+}
+
+#[test]
 fn csv_export_refuses_what_the_layout_cannot_hold() {
     let dir = tempfile::tempdir().unwrap();
-    let err = export::write_csv(&article(), &dir.path().join("a"))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("is a LIST, which the CSV layout cannot hold"),
-        "{err}"
-    );
-    assert!(err.contains("--format jsonl"), "{err}");
-    assert!(
-        !dir.path().join("a").exists(),
-        "nothing is written before the check"
-    );
-    let graph = Graph::in_memory();
-    graph.query("CREATE (:A:B)").unwrap();
-    let err = export::write_csv(&graph, &dir.path().join("b"))
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("several labels"), "{err}");
+    let cases = [
+        ("CREATE (:A:B)", "several labels"),
+        ("CREATE ()", "it has no label"),
+        (
+            "CREATE (:A {m: {k: 1}})",
+            "property `m` is a MAP, which the CSV layout cannot hold",
+        ),
+        (
+            "CREATE (:A {l: ['a;b']})",
+            "`;` separates the elements of a list field",
+        ),
+        ("CREATE (:A {l: [1, 'x']})", "a list of values of several types"),
+        ("CREATE (:A {l: []})", "an empty list"),
+        ("CREATE (:A {s: ''})", "an empty string"),
+        (
+            "CREATE (:A {x: 1}), (:A {x: 'one'})",
+            "holds string values here but int values elsewhere",
+        ),
+        ("CREATE (:`A/B`)", "cannot be a file name"),
+    ];
+    for (i, (create, expected)) in cases.iter().enumerate() {
+        let graph = Graph::in_memory();
+        graph.query(create).unwrap();
+        let out = dir.path().join(i.to_string());
+        let err = export::write_csv(&graph, &out).unwrap_err().to_string();
+        assert!(err.contains(expected), "{create}: {err}");
+        assert!(err.contains("--format jsonl"), "{err}");
+        assert!(!out.exists(), "{create}: nothing is written before the check");
+    }
 }
 
 #[test]

@@ -12,14 +12,19 @@
 //! `manifest.json` lists every file with its label or type, the labels a
 //! relationship file joins, its columns and row count.
 //!
+//! Lists of one scalar type are typed `name:string[]` (`int[]`, …) with
+//! their elements separated by `;`, Neo4j's array syntax.
+//!
 //! Everything is checked before a file is written: what the layout cannot
-//! hold (a node with several labels or none, list and map properties,
-//! empty strings, which CSV cannot tell from absent values, infinite
-//! floats, a property with values of two types in one file, names that
-//! cannot be file names) is refused with the element named.
+//! hold (a node with several labels or none, maps, lists that are empty,
+//! mixed or hold a `;`, empty strings, which CSV cannot tell from absent
+//! values, infinite floats, a property with values of two types in one
+//! file, names that cannot be file names) is refused with the element
+//! named.
 
 use super::{ExportReport, View, io_error};
 use crate::error::{Error, ErrorClass, Result};
+use crate::import::LIST_SEPARATOR;
 use crate::model::{Node, Properties, Relationship, Value};
 use serde_json::{Map, json};
 use std::collections::BTreeMap;
@@ -242,24 +247,9 @@ fn add(
                 ),
             ))
         };
-        let ty = match value {
-            Value::String(s) if s.is_empty() => {
-                return refuse("is an empty string, which CSV cannot tell from absent".into());
-            }
-            Value::String(_) => "string",
-            Value::Int(_) => "int",
-            Value::Float(f) if !f.is_finite() => {
-                return refuse(format!("is {f}, which the CSV layout cannot hold"));
-            }
-            Value::Float(_) => "float",
-            Value::Bool(_) => "bool",
-            Value::Date(_) => "date",
-            other => {
-                return refuse(format!(
-                    "is a {}, which the CSV layout cannot hold",
-                    other.type_name()
-                ));
-            }
+        let ty = match column_type(value) {
+            Ok(ty) => ty,
+            Err(why) => return refuse(why),
         };
         if name.contains(':') || name == "id" || name == "from" || name == "to" {
             return refuse("has a name the CSV header reserves (`id`, `from`, `to`, or one with `:`)".into());
@@ -271,13 +261,65 @@ fn add(
             }
             Some(seen) if *seen != ty => {
                 return refuse(format!(
-                    "holds a {ty} here but a {seen} elsewhere in the same file"
+                    "holds {ty} values here but {seen} values elsewhere in the same file"
                 ));
             }
             Some(_) => {}
         }
     }
     Ok(())
+}
+
+/// The header type of a property value (`string`, `int`, …, `string[]`),
+/// or why a CSV field cannot hold it.
+fn column_type(value: &Value) -> std::result::Result<&'static str, String> {
+    let Value::List(items) = value else {
+        return scalar_type(value);
+    };
+    let mut element = None;
+    for item in items {
+        let ty = scalar_type(item).map_err(|why| format!("holds a value that {why}"))?;
+        if let Value::String(s) = item
+            && s.contains(LIST_SEPARATOR)
+        {
+            return Err(format!(
+                "holds `{s}`, and `{LIST_SEPARATOR}` separates the elements of a list field"
+            ));
+        }
+        if element.is_some_and(|e| e != ty) {
+            return Err("is a list of values of several types, which a CSV column cannot type".into());
+        }
+        element = Some(ty);
+    }
+    match element {
+        None => Err("is an empty list, which CSV cannot tell from absent".into()),
+        Some("int") => Ok("int[]"),
+        Some("float") => Ok("float[]"),
+        Some("bool") => Ok("bool[]"),
+        Some("date") => Ok("date[]"),
+        Some(_) => Ok("string[]"),
+    }
+}
+
+/// The header type of a scalar value, or why a field cannot hold it.
+fn scalar_type(value: &Value) -> std::result::Result<&'static str, String> {
+    Ok(match value {
+        Value::String(s) if s.is_empty() => {
+            return Err("is an empty string, which CSV cannot tell from absent".into());
+        }
+        Value::String(_) => "string",
+        Value::Int(_) => "int",
+        Value::Float(f) if !f.is_finite() => return Err(format!("is {f}, which the CSV layout cannot hold")),
+        Value::Float(_) => "float",
+        Value::Bool(_) => "bool",
+        Value::Date(_) => "date",
+        other => {
+            return Err(format!(
+                "is a {}, which the CSV layout cannot hold",
+                other.type_name()
+            ));
+        }
+    })
 }
 
 fn file_safe(name: &str) -> bool {
@@ -293,12 +335,23 @@ fn fields(plan: &Plan, properties: &Properties) -> Vec<String> {
         .iter()
         .map(|(name, _)| match properties.get(name) {
             None => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Float(f)) => format!("{f:?}"),
-            Some(Value::Date(d)) => d.to_string(),
-            Some(Value::Int(i)) => i.to_string(),
-            Some(Value::Bool(b)) => b.to_string(),
-            Some(_) => String::new(),
+            Some(Value::List(items)) => {
+                let texts: Vec<String> = items.iter().map(field).collect();
+                texts.join(&LIST_SEPARATOR.to_string())
+            }
+            Some(other) => field(other),
         })
         .collect()
+}
+
+/// A scalar value as a field.
+fn field(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Float(f) => format!("{f:?}"),
+        Value::Date(d) => d.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
 }

@@ -341,9 +341,10 @@ pub fn write_view(
 /// node ids. `dir` is created if needed and must not hold a manifest yet.
 ///
 /// The layout has no place for sources, fact keys, several labels on one
-/// node, or list and map properties: a graph that has any of the last three
-/// is refused (naming the element), and sources and keys are left out
-/// (JSON Lines and RDF keep them).
+/// node, maps, or lists it cannot spell (`a;b` holds lists of one scalar
+/// type): a graph that has any of the last three is refused (naming the
+/// element), and sources and keys are left out (JSON Lines and RDF keep
+/// them).
 ///
 /// ```
 /// use attest::db::Graph;

@@ -20,7 +20,7 @@ mod jsonl;
 mod rdf;
 mod rows;
 
-pub use files::{FileKind, MANIFEST, Manifest, ManifestFile, read_manifest};
+pub use files::{FileKind, LIST_SEPARATOR, MANIFEST, Manifest, ManifestFile, read_manifest};
 pub use jsonl::import_jsonl;
 pub use rdf::import_rdf;
 

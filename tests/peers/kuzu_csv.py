@@ -20,6 +20,8 @@ def column(header):
     name, _, ty = header.partition(":")
     if name == "id":  # node ids are integers; the import layout leaves them untyped
         return name, "INT64"
+    if ty.endswith("[]"):  # `a;b`: Kuzu's own list syntax is `[a,b]`; keep the text
+        return name, "STRING"
     return name, KUZU_TYPES[ty or "string"]
 
 
