@@ -36,18 +36,52 @@ use std::time::Instant;
 /// # Ok::<(), attest::Error>(())
 /// ```
 pub fn import_jsonl(graph: &Graph, path: &Path) -> Result<ImportReport> {
+    import(graph, Input::File(path), &path.display().to_string())
+}
+
+/// [`import_jsonl`] from text in memory; `name` stands for the file in
+/// errors and in the store's log.
+///
+/// ```
+/// use attest::db::Graph;
+/// use attest::export::{ExportOptions, Format, Subgraph, write};
+/// use attest::import::import_jsonl_bytes;
+///
+/// let graph = Graph::in_memory();
+/// graph.query("CREATE (:Actor {name: 'Kaven'})-[:MEMBER_OF]->(:Actor {name: 'Rao'})")?;
+/// let mut text = Vec::new();
+/// write(&graph, Format::Jsonl, &ExportOptions::default(), &mut text)?;
+/// let copy = Graph::in_memory();
+/// import_jsonl_bytes(&copy, &text, "copy")?;
+/// assert_eq!(Subgraph::of(&copy), Subgraph::of(&graph));
+///
+/// let err = import_jsonl_bytes(&Graph::in_memory(), b"{\"type\": \"node\"", "bad").unwrap_err();
+/// assert!(err.to_string().ends_with("(at bad:1:15)"), "{err}");
+/// # Ok::<(), attest::Error>(())
+/// ```
+pub fn import_jsonl_bytes(graph: &Graph, text: &[u8], name: &str) -> Result<ImportReport> {
+    import(graph, Input::Bytes(text), name)
+}
+
+fn import(graph: &Graph, input: Input<'_>, name: &str) -> Result<ImportReport> {
     let mut source = JsonlSource {
-        path,
-        name: path.display().to_string(),
+        input,
+        name: name.to_string(),
         started: [None, None],
     };
-    let info = graph.bulk_insert(&format!("import {}", path.display()), &mut source)?;
+    let info = graph.bulk_insert(&format!("import {name}"), &mut source)?;
     let done = Instant::now();
-    Ok(super::report_of(path, info, source.started, done))
+    Ok(super::report_of(name, info, source.started, done))
+}
+
+/// Where the lines come from: read once per pass.
+enum Input<'a> {
+    File(&'a Path),
+    Bytes(&'a [u8]),
 }
 
 struct JsonlSource<'a> {
-    path: &'a Path,
+    input: Input<'a>,
     name: String,
     started: [Option<Instant>; 2],
 }
@@ -72,8 +106,13 @@ impl BulkSource for JsonlSource<'_> {
         sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
     ) -> Result<()> {
         self.started[pass as usize] = Some(Instant::now());
-        let file = File::open(self.path).map_err(|e| crate::export::io_error(&self.name, e))?;
-        let mut reader = BufReader::new(file);
+        let mut reader: Box<dyn BufRead + '_> = match self.input {
+            Input::File(path) => {
+                let file = File::open(path).map_err(|e| crate::export::io_error(&self.name, e))?;
+                Box::new(BufReader::new(file))
+            }
+            Input::Bytes(bytes) => Box::new(bytes),
+        };
         let mut text = String::new();
         let mut number = 0;
         let mut rows = 0;

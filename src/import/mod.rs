@@ -21,7 +21,7 @@ mod rdf;
 mod rows;
 
 pub use files::{FileKind, LIST_SEPARATOR, MANIFEST, Manifest, ManifestFile, read_manifest};
-pub use jsonl::import_jsonl;
+pub use jsonl::{import_jsonl, import_jsonl_bytes};
 pub use rdf::import_rdf;
 
 use crate::db::{BulkElement, BulkField, BulkPass, BulkRejection, BulkSource, Graph};
@@ -216,7 +216,7 @@ pub fn import_csv(graph: &Graph, dir: &Path, options: &ImportOptions) -> Result<
 /// The report of a one-file import (JSON Lines, RDF): `started` holds when
 /// the check and the write pass began.
 fn report_of(
-    path: &Path,
+    name: &str,
     info: crate::db::BulkInfo,
     started: [Option<Instant>; 2],
     done: Instant,
@@ -225,7 +225,7 @@ fn report_of(
         |a: Option<Instant>, b: Instant| a.map_or(0.0, |a| b.saturating_duration_since(a).as_secs_f64());
     let check_end = started[1].unwrap_or(done);
     ImportReport {
-        dir: path.display().to_string(),
+        dir: name.to_string(),
         files: Vec::new(),
         skipped: Vec::new(),
         nodes: info.nodes,

@@ -60,7 +60,7 @@ pub fn import_rdf(graph: &Graph, path: &Path) -> Result<ImportReport> {
         started: [Some(started), None],
     };
     let info = graph.bulk_insert(&format!("import {name}"), &mut source)?;
-    Ok(super::report_of(path, info, source.started, Instant::now()))
+    Ok(super::report_of(&name, info, source.started, Instant::now()))
 }
 
 fn parse(path: &Path, name: &str) -> Result<Vec<Triple>> {
