@@ -501,6 +501,29 @@ mod tests {
     }
 
     #[test]
+    fn annotation_syntax_and_blank_node_sources_read_as_the_export_does() {
+        let turtle = format!(
+            "{PREFIXES}node:1 attest:id 1 .\nnode:2 attest:id 2 .\n\
+             node:1 type:KNOWS node:2 ~ rel:7 {{| prop:since 2016 ; attest:source [ attest:position 0 ; attest:note \"n\" ] |}} ."
+        );
+        let found = elements_of(&turtle).unwrap();
+        match &found[2] {
+            BulkElement::Relationship {
+                id,
+                properties,
+                sources,
+                ..
+            } => {
+                assert_eq!(*id, Some(RelId(7)));
+                assert_eq!(properties.get("since"), Some(&Value::Int(2016)));
+                assert_eq!(sources, &[Source::External { note: "n".into() }]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(found.len(), 3, "the asserted triple is the reified relationship");
+    }
+
+    #[test]
     fn triples_outside_the_vocabulary_are_named() {
         let cases = [
             (
