@@ -371,7 +371,22 @@ pub fn write_csv(graph: &Graph, dir: &Path) -> Result<ExportReport> {
 
 /// Writes a query result's nodes, relationships and paths as a picture
 /// format ([`Format::Dot`] or [`Format::GraphMl`]) or any other stream
-/// format.
+/// format: what `attest query … --format dot` prints.
+///
+/// ```
+/// use attest::db::Graph;
+/// use attest::export::{Format, write_result};
+///
+/// let graph = Graph::in_memory();
+/// graph.query("CREATE (:Actor {name: 'Kaven'})-[:MEMBER_OF]->(:Actor {name: 'Rao'})")?;
+/// let result = graph.query("MATCH (a)-[r]->(b) RETURN r")?; // ends come along
+/// let mut out = Vec::new();
+/// let report = write_result(&result, Format::GraphMl, &mut out)?;
+/// assert_eq!((report.nodes, report.relationships), (2, 1));
+/// let graphml = String::from_utf8(out).unwrap();
+/// assert!(graphml.contains(r#"<edge id="e1" source="n1" target="n2">"#));
+/// # Ok::<(), attest::Error>(())
+/// ```
 pub fn write_result(result: &QueryResult, format: Format, out: &mut dyn Write) -> Result<ExportReport> {
     let subgraph = Subgraph::of_result(result);
     write_view(&subgraph.view(), format, &ExportOptions::default(), out)
