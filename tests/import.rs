@@ -633,27 +633,28 @@ fn a_header_that_contradicts_the_schema() {
     );
 }
 
-/// Writes a node with a 16 KB property per id: a few dozen fill a
-/// write-pass batch, so failures can strike between batches.
-struct BigNodes {
+/// Writes one small node per id; the ranges used below are tens of
+/// thousands of ids, so the write pass applies several batches of pages and
+/// failures can strike between batches.
+struct ManyNodes {
     ids: std::ops::Range<u64>,
 }
 
-impl BulkSource for BigNodes {
+impl BulkSource for ManyNodes {
     fn elements(
         &mut self,
         _pass: BulkPass,
         sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
     ) -> Result<()> {
         for id in self.ids.clone() {
-            sink(big_node(id)).map_err(|r| r.error)?;
+            sink(numbered_node(id)).map_err(|r| r.error)?;
         }
         Ok(())
     }
 }
 
-fn big_node(id: u64) -> BulkElement {
-    let properties = Properties::from([("blob".to_string(), Value::String("x".repeat(16 << 10)))]);
+fn numbered_node(id: u64) -> BulkElement {
+    let properties = Properties::from([("blob".to_string(), Value::String(format!("node {id}")))]);
     BulkElement::Node {
         id: NodeId(id),
         labels: vec!["Blob".into()],
@@ -676,7 +677,7 @@ fn a_disk_failure_between_batches_is_undone_at_once() {
         .fail_at
         .store(engine.applies.load(Ordering::SeqCst) + 4, Ordering::SeqCst);
     let err = graph
-        .bulk_insert("big", &mut BigNodes { ids: 100..600 })
+        .bulk_insert("big", &mut ManyNodes { ids: 100..40_000 })
         .unwrap_err();
     assert!(err.to_string().contains("simulated disk failure"), "{err}");
     assert_eq!((engine.dump(), contents(&graph)), before);
@@ -705,7 +706,7 @@ fn a_dead_disk_leaves_the_import_for_the_next_open_to_remove() {
             .fail_at
             .store(engine.applies.load(Ordering::SeqCst) + 4, Ordering::SeqCst);
         graph
-            .bulk_insert("big", &mut BigNodes { ids: 100..600 })
+            .bulk_insert("big", &mut ManyNodes { ids: 100..40_000 })
             .unwrap_err();
         // Memory was restored, but the batches written stay on disk, so
         // this handle refuses further writes.
@@ -743,12 +744,12 @@ impl BulkSource for DiesWhileWriting<'_> {
         pass: BulkPass,
         sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
     ) -> Result<()> {
-        for id in 100..600 {
-            if pass == BulkPass::Write && id == 500 {
+        for id in 100..40_000 {
+            if pass == BulkPass::Write && id == 30_000 {
                 self.graph.flush()?;
                 std::process::exit(42);
             }
-            sink(big_node(id)).map_err(|r| r.error)?;
+            sink(numbered_node(id)).map_err(|r| r.error)?;
         }
         Ok(())
     }
@@ -784,8 +785,8 @@ fn a_crash_in_the_middle_of_an_import_is_undone_when_the_store_is_reopened() {
     assert_eq!(status.code(), Some(42), "the child died where it should");
     let crashed = sled_dump(&store);
     assert!(
-        crashed.len() > before.len() + 600,
-        "batches of the import reached the disk ({} records before, {} after)",
+        crashed.len() > before.len() + 100,
+        "batches of the import reached the disk ({} keys before, {} after)",
         before.len(),
         crashed.len()
     );
@@ -793,7 +794,7 @@ fn a_crash_in_the_middle_of_an_import_is_undone_when_the_store_is_reopened() {
         let graph = Graph::open(&store).unwrap();
         let recovered = graph.recovered_import().expect("the partial import was found");
         assert_eq!(recovered.description, "dies");
-        assert!(recovered.nodes >= 300, "{recovered:?}");
+        assert!(recovered.nodes >= 8_000, "{recovered:?}");
         graph.verify().unwrap();
         assert_eq!(graph.stats().nodes, 1);
         assert_eq!(graph.history().unwrap().len(), 1);
@@ -802,7 +803,7 @@ fn a_crash_in_the_middle_of_an_import_is_undone_when_the_store_is_reopened() {
     // And the same import now goes through.
     let graph = Graph::open(&store).unwrap();
     let info = graph
-        .bulk_insert("again", &mut BigNodes { ids: 100..200 })
+        .bulk_insert("again", &mut ManyNodes { ids: 100..200 })
         .unwrap();
     assert_eq!(info.nodes, 100);
     graph.verify().unwrap();

@@ -396,8 +396,12 @@ mod pty {
         /// Starts the binary with its history in `history`; `None` (and a note)
         /// when this system has no util-linux `script`.
         fn start(history: &Path) -> Option<Repl> {
+            // `exec`: the REPL itself must be the pseudo-terminal's foreground
+            // process. A shell left waiting in between (dash does not exec
+            // the last command of `sh -c`, and `script` runs `sh` when SHELL
+            // is unset, as in CI) would die of the Ctrl-C meant for the REPL.
             let command = format!(
-                "'{}' --memory",
+                "exec '{}' --memory",
                 env!("CARGO_BIN_EXE_attest").replace('\'', r"'\''")
             );
             let spawned = Command::new("script")

@@ -32,23 +32,18 @@ use super::layout::{self, ImportMarker, TxnRecord};
 use super::txn::{check_name, check_property, dedup, describe_node, without_nulls};
 use super::{Graph, State};
 use crate::error::{Error, ErrorClass, QueryError, Result};
-use crate::model::{ElementId, Node, NodeId, Properties, RelId, Relationship, Source};
+use crate::model::{Node, NodeId, Properties, RelId, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{Engine, WriteBatch};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A write-pass batch is applied when it holds this many operations or
-/// this many bytes of records, whichever comes first. Small, because sled
-/// holds many times a batch's size in memory while it applies it: on the
-/// 10k-event benchmark set, batches of 100,000 operations took the process
-/// to 1 GB, of 10,000 to 370 MB, of 1,000 to 160 MB, at the same speed.
-/// What saves time is not flushing each batch, whatever its size.
-const BATCH_OPS: usize = 1_000;
-const BATCH_BYTES: usize = 1 << 20;
-
-/// Records removed per batch when a partial import is cleaned up.
-const CLEANUP_RECORDS: usize = 20_000;
+/// Pages per storage batch in the write pass and when a partial import is
+/// removed. A page holds up to [`layout::PAGE_RECORDS`] records, so a batch
+/// of typical records is about a megabyte; sled holds several times a
+/// batch's size in memory while it applies it. What saves time is not
+/// flushing each batch.
+const BATCH_PAGES: usize = 64;
 
 /// One element a [`BulkSource`] yields: always new, never an update.
 #[derive(Clone, Debug, PartialEq)]
@@ -297,7 +292,7 @@ impl Graph {
             Ok(info) => Ok(info),
             Err(e) => {
                 undo_in_memory(&mut state, &checked, &marker);
-                if let Err(cleanup) = remove_partial_import(self.engine.as_ref(), &marker, &checked.unique) {
+                if let Err(cleanup) = remove_partial_import(self.engine.as_ref(), &marker) {
                     // The partial import stays on disk behind its marker;
                     // later writes would get ids the next open removes
                     // with it, so this handle takes no more writes.
@@ -326,35 +321,24 @@ impl Graph {
     ) -> Result<BulkInfo> {
         checked.pass = BulkPass::Write;
         checked.unique_seen = HashMap::new();
-        let unique = checked.unique.clone();
-        let mut batch = WriteBatch::new();
-        let mut batch_bytes = 0;
+        let mut node_pages = BTreeSet::new();
+        let mut rel_pages = BTreeSet::new();
         let mut nodes = 0u64;
         let mut relationships = 0u64;
         // Fresh relationship ids come after every id the source chose.
         let mut next_rel = marker.next_rel.max(checked.max_rel + 1);
+        let (mut node_page, mut rel_page) = (None, None);
+        // Elements go into memory, and the pages they touched are written
+        // from memory every BATCH_PAGES pages, except the page the last
+        // node and the last relationship went to: that one is probably not
+        // full yet, and with ids in order every page is encoded once.
         source.elements(BulkPass::Write, &mut |element| {
             match checked.check(state, element)? {
                 Record::Node(node) => {
                     nodes += 1;
-                    let record = layout::encode(&node)?;
-                    batch_bytes += record.len();
-                    batch.put(layout::node_key(node.id), record);
-                    for label in &node.labels {
-                        batch.put(layout::label_key(label, node.id), Vec::new());
-                    }
-                    for (label, prop) in &unique {
-                        if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
-                            let key = layout::unique_key(label, prop, &value.index_key());
-                            batch.put(key, node.id.0.to_be_bytes().to_vec());
-                        }
-                    }
-                    if let Some(key) = &node.key {
-                        batch.put(
-                            layout::fact_key(key),
-                            layout::encode_element(ElementId::Node(node.id))?,
-                        );
-                    }
+                    let page = layout::page_of(node.id.0);
+                    node_pages.insert(page);
+                    node_page = Some(page);
                     state.index.insert_node(node);
                 }
                 Record::Relationship(mut rel, chosen) => {
@@ -366,34 +350,29 @@ impl Graph {
                         }
                     };
                     relationships += 1;
-                    if let Some(key) = &rel.key {
-                        batch.put(
-                            layout::fact_key(key),
-                            layout::encode_element(ElementId::Rel(rel.id))?,
-                        );
-                    }
-                    let record = layout::encode(&rel)?;
-                    batch_bytes += record.len();
-                    batch.put(layout::rel_key(rel.id), record);
-                    let out = layout::adjacency_key(layout::OUT, rel.start, &rel.rel_type, rel.id);
-                    batch.put(out, rel.end.0.to_be_bytes().to_vec());
-                    let inc = layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, rel.id);
-                    batch.put(inc, rel.start.0.to_be_bytes().to_vec());
+                    let page = layout::page_of(rel.id.0);
+                    rel_pages.insert(page);
+                    rel_page = Some(page);
                     if !state.index.insert_relationship(rel) {
                         return Err(changed_source().into());
                     }
                 }
             }
-            if batch.len() >= BATCH_OPS || batch_bytes >= BATCH_BYTES {
-                self.engine.apply(std::mem::take(&mut batch))?;
-                batch_bytes = 0;
+            if node_pages.len() + rel_pages.len() > BATCH_PAGES + 2 {
+                let keep_nodes = node_page.filter(|p| node_pages.remove(p));
+                let keep_rels = rel_page.filter(|p| rel_pages.remove(p));
+                let mut batch = WriteBatch::new();
+                super::write_pages(&state.index, &node_pages, &rel_pages, &mut batch)?;
+                self.engine.apply(batch)?;
+                node_pages = keep_nodes.into_iter().collect();
+                rel_pages = keep_rels.into_iter().collect();
             }
             Ok(())
         })?;
         if nodes != checked.nodes.len() as u64 || relationships != checked.relationships {
             return Err(changed_source());
         }
-        self.engine.apply(batch)?;
+        write_pages_in_batches(self.engine.as_ref(), &state.index, &node_pages, &rel_pages)?;
         // Every element must be on disk before the batch that removes the
         // marker can be: after that, nothing would clean up a hole.
         self.engine.flush()?;
@@ -778,54 +757,53 @@ fn undo_in_memory(state: &mut State, checked: &Checked, marker: &ImportMarker) {
     index.forget_deleted();
 }
 
-/// Removes every record at or above the marker's counters, with its index
-/// entries, then the marker; flushes. Used when a write pass fails and when
-/// a store is opened with the marker present. Safe to repeat: a crash
-/// during it leaves the marker, and the next open finishes the job.
-pub(super) fn remove_partial_import(
+/// Writes the listed pages from `index`, a batch every [`BATCH_PAGES`]
+/// pages, without flushing.
+fn write_pages_in_batches(
     engine: &dyn Engine,
-    marker: &ImportMarker,
-    unique: &[(String, String)],
-) -> Result<(u64, u64)> {
-    let rels = remove_chunks(
-        engine,
-        &layout::rel_key(RelId(marker.next_rel)),
-        layout::REL,
-        |key, value, batch| {
-            let rel = layout::decode_rel(key, value)?;
-            batch.delete(layout::adjacency_key(
-                layout::OUT,
-                rel.start,
-                &rel.rel_type,
-                rel.id,
-            ));
-            batch.delete(layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, rel.id));
-            if let Some(k) = &rel.key {
-                batch.delete(layout::fact_key(k));
-            }
-            Ok(())
-        },
-    )?;
-    let nodes = remove_chunks(
-        engine,
-        &layout::node_key(NodeId(marker.next_node)),
-        layout::NODE,
-        |key, value, batch| {
-            let node = layout::decode_node(key, value)?;
-            for label in &node.labels {
-                batch.delete(layout::label_key(label, node.id));
-            }
-            for (label, prop) in unique {
-                if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
-                    batch.delete(layout::unique_key(label, prop, &value.index_key()));
-                }
-            }
-            if let Some(k) = &node.key {
-                batch.delete(layout::fact_key(k));
-            }
-            Ok(())
-        },
-    )?;
+    index: &crate::graph::GraphIndex,
+    node_pages: &BTreeSet<u64>,
+    rel_pages: &BTreeSet<u64>,
+) -> Result<()> {
+    let none = BTreeSet::new();
+    let chunks = |pages: &BTreeSet<u64>| -> Vec<BTreeSet<u64>> {
+        let pages: Vec<u64> = pages.iter().copied().collect();
+        pages
+            .chunks(BATCH_PAGES)
+            .map(|c| c.iter().copied().collect())
+            .collect()
+    };
+    for chunk in chunks(node_pages) {
+        let mut batch = WriteBatch::new();
+        super::write_pages(index, &chunk, &none, &mut batch)?;
+        engine.apply(batch)?;
+    }
+    for chunk in chunks(rel_pages) {
+        let mut batch = WriteBatch::new();
+        super::write_pages(index, &none, &chunk, &mut batch)?;
+        engine.apply(batch)?;
+    }
+    Ok(())
+}
+
+/// Removes every record at or above the marker's counters, then the
+/// marker; flushes. Used when a write pass fails and when a store is opened
+/// with the marker present. Safe to repeat: a crash during it leaves the
+/// marker, and the next open finishes the job. Returns how many nodes and
+/// relationships were removed.
+pub(super) fn remove_partial_import(engine: &dyn Engine, marker: &ImportMarker) -> Result<(u64, u64)> {
+    let rels = trim_pages(engine, layout::REL, marker.next_rel, |key, value| {
+        Ok(layout::decode_rel_page(key, value)?
+            .into_iter()
+            .map(|rel| (rel.id.0, rel))
+            .collect())
+    })?;
+    let nodes = trim_pages(engine, layout::NODE, marker.next_node, |key, value| {
+        Ok(layout::decode_node_page(key, value)?
+            .into_iter()
+            .map(|node| (node.id.0, node))
+            .collect())
+    })?;
     let mut last = WriteBatch::new();
     last.delete(layout::META_IMPORT);
     engine.apply(last)?;
@@ -833,32 +811,42 @@ pub(super) fn remove_partial_import(
     Ok((nodes, rels))
 }
 
-/// Deletes the records from `start` to the end of keyspace `space` in
-/// batches, with whatever else `also` adds for each; returns how many.
-fn remove_chunks(
+/// Takes the records with ids at or above `first_new` out of the pages of
+/// keyspace `space`: pages holding only new ids are deleted, the page
+/// holding both old and new ones is written again with the old ones.
+/// Returns how many records were removed.
+fn trim_pages<T: serde::Serialize>(
     engine: &dyn Engine,
-    start: &[u8],
     space: u8,
-    mut also: impl FnMut(&[u8], &[u8], &mut WriteBatch) -> Result<()>,
+    first_new: u64,
+    decode: impl Fn(&[u8], &[u8]) -> Result<Vec<(u64, T)>>,
 ) -> Result<u64> {
+    let mut start = vec![space];
+    start.extend(layout::page_of(first_new).to_be_bytes());
     let end = layout::space_end(space);
     let mut removed = 0;
-    loop {
-        let mut batch = WriteBatch::new();
-        let mut records = 0;
-        // A fresh scan per chunk: the previous chunk's records are gone.
-        for item in engine.scan_range(start, Some(&end)).take(CLEANUP_RECORDS) {
-            let (key, value) = item?;
-            also(&key, &value, &mut batch)?;
+    let mut batch = WriteBatch::new();
+    for item in engine.scan_range(&start, Some(&end)) {
+        let (key, value) = item?;
+        let records = decode(&key, &value)?;
+        let before = records.len();
+        let kept: Vec<&T> = records
+            .iter()
+            .filter(|(id, _)| *id < first_new)
+            .map(|(_, r)| r)
+            .collect();
+        removed += (before - kept.len()) as u64;
+        if kept.is_empty() {
             batch.delete(key);
-            records += 1;
+        } else if kept.len() < before {
+            batch.put(key, layout::encode_page(&kept)?);
         }
-        if records == 0 {
-            return Ok(removed);
+        if batch.len() >= BATCH_PAGES {
+            engine.apply(std::mem::take(&mut batch))?;
         }
-        engine.apply(batch)?;
-        removed += records;
     }
+    engine.apply(batch)?;
+    Ok(removed)
 }
 
 /// Called when a store is opened: removes an import that never finished.
@@ -867,12 +855,7 @@ pub(super) fn recover(engine: &dyn Engine) -> Result<Option<RecoveredImport>> {
         return Ok(None);
     };
     let marker: ImportMarker = layout::decode(&bytes, "import marker")?;
-    let schema: Option<Schema> = match engine.get(layout::META_SCHEMA)? {
-        Some(bytes) => Some(layout::decode(&bytes, "schema")?),
-        None => None,
-    };
-    let unique = schema.as_ref().map(Schema::unique_keys).unwrap_or_default();
-    let (nodes, relationships) = remove_partial_import(engine, &marker, &unique)?;
+    let (nodes, relationships) = remove_partial_import(engine, &marker)?;
     Ok(Some(RecoveredImport {
         description: marker.description,
         nodes,

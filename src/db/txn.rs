@@ -487,73 +487,13 @@ impl<'g> Transaction<'g> {
             .map_err(|e| self.located_for(ElementId::Rel(rel.id), e).into())
     }
 
-    /// The storage batch that turns the before-images into the current state.
+    /// The storage batch that turns the before-images into the current state:
+    /// every page holding a touched element, written again from memory.
     fn changes_batch(&self) -> Result<WriteBatch> {
-        let index = &self.state.index;
+        let node_pages: BTreeSet<u64> = self.before_nodes.keys().map(|id| layout::page_of(id.0)).collect();
+        let rel_pages: BTreeSet<u64> = self.before_rels.keys().map(|id| layout::page_of(id.0)).collect();
         let mut batch = WriteBatch::new();
-        for (id, before) in &self.before_nodes {
-            let after = index.node(*id);
-            if let Some(old) = before {
-                for label in &old.labels {
-                    batch.delete(layout::label_key(label, *id));
-                }
-                for (label, prop) in unique_pairs(index, old) {
-                    batch.delete(layout::unique_key(
-                        &label,
-                        &prop,
-                        &old.properties[&prop].index_key(),
-                    ));
-                }
-                if let Some(key) = &old.key {
-                    batch.delete(layout::fact_key(key));
-                }
-            }
-            match after {
-                Some(node) => {
-                    batch.put(layout::node_key(*id), layout::encode(node)?);
-                    for label in &node.labels {
-                        batch.put(layout::label_key(label, *id), Vec::new());
-                    }
-                    for (label, prop) in unique_pairs(index, node) {
-                        let key = layout::unique_key(&label, &prop, &node.properties[&prop].index_key());
-                        batch.put(key, id.0.to_be_bytes().to_vec());
-                    }
-                    if let Some(key) = &node.key {
-                        batch.put(
-                            layout::fact_key(key),
-                            layout::encode_element(ElementId::Node(*id))?,
-                        );
-                    }
-                }
-                None => batch.delete(layout::node_key(*id)),
-            }
-        }
-        for (id, before) in &self.before_rels {
-            let after = index.relationship(*id);
-            if let Some(old) = before {
-                batch.delete(layout::adjacency_key(layout::OUT, old.start, &old.rel_type, *id));
-                batch.delete(layout::adjacency_key(layout::IN, old.end, &old.rel_type, *id));
-                if let Some(key) = &old.key {
-                    batch.delete(layout::fact_key(key));
-                }
-            }
-            match after {
-                Some(rel) => {
-                    batch.put(layout::rel_key(*id), layout::encode(rel)?);
-                    let out = layout::adjacency_key(layout::OUT, rel.start, &rel.rel_type, *id);
-                    batch.put(out, rel.end.0.to_be_bytes().to_vec());
-                    let inc = layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, *id);
-                    batch.put(inc, rel.start.0.to_be_bytes().to_vec());
-                    if let Some(key) = &rel.key {
-                        batch.put(
-                            layout::fact_key(key),
-                            layout::encode_element(ElementId::Rel(*id))?,
-                        );
-                    }
-                }
-                None => batch.delete(layout::rel_key(*id)),
-            }
-        }
+        super::write_pages(&self.state.index, &node_pages, &rel_pages, &mut batch)?;
         Ok(batch)
     }
 
@@ -708,18 +648,6 @@ fn count_properties(before: Option<&Properties>, after: Option<&Properties>, sta
             stats.properties_removed += 1;
         }
     }
-}
-
-pub(super) fn unique_pairs(index: &GraphIndex, node: &Node) -> Vec<(String, String)> {
-    let mut pairs = BTreeSet::new();
-    for label in &node.labels {
-        for prop in node.properties.keys() {
-            if index.has_unique_index(label, prop) {
-                pairs.insert((label.clone(), prop.clone()));
-            }
-        }
-    }
-    pairs.into_iter().collect()
 }
 
 fn set_property(properties: &mut Properties, key: &str, value: Value) {

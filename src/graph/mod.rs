@@ -34,6 +34,28 @@ struct EdgeSlot {
 /// then rejects.
 type UniqueIndex = HashMap<Vec<u8>, BTreeSet<NodeId>>;
 
+/// Which relationship types an expansion keeps, by interned type id.
+enum TypeFilter {
+    Any,
+    Mask(u64),
+    List(Vec<u32>),
+}
+
+impl TypeFilter {
+    fn keeps(&self, rel_type: u32) -> bool {
+        match self {
+            TypeFilter::Any => true,
+            TypeFilter::Mask(mask) => rel_type < 64 && mask & (1 << rel_type) != 0,
+            TypeFilter::List(list) => list.contains(&rel_type),
+        }
+    }
+}
+
+/// Maps keyed by element id. Ids are small integers the store hands out,
+/// not attacker-chosen keys, so the fast Fx hash replaces SipHash here: id
+/// lookups are most of the work of matching a pattern.
+pub(crate) type IdMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
+
 /// All nodes and relationships in memory, with their indexes.
 ///
 /// Read it through a [`Snapshot`](crate::db::Snapshot) (or a transaction):
@@ -57,10 +79,10 @@ type UniqueIndex = HashMap<Vec<u8>, BTreeSet<NodeId>>;
 #[derive(Default)]
 pub struct GraphIndex {
     graph: StableDiGraph<NodeId, EdgeSlot>,
-    node_slots: HashMap<NodeId, NodeIndex>,
-    rel_slots: HashMap<RelId, EdgeIndex>,
-    nodes: HashMap<NodeId, Node>,
-    rels: HashMap<RelId, Relationship>,
+    node_slots: IdMap<NodeId, NodeIndex>,
+    rel_slots: IdMap<RelId, EdgeIndex>,
+    nodes: IdMap<NodeId, Node>,
+    rels: IdMap<RelId, Relationship>,
     by_label: BTreeMap<String, BTreeSet<NodeId>>,
     rel_type_ids: HashMap<String, u32>,
     rel_type_names: Vec<String>,
@@ -70,7 +92,7 @@ pub struct GraphIndex {
     /// Types of relationships deleted by the open transaction: openCypher
     /// lets a statement still ask `type(r)` of a relationship it deleted.
     /// Cleared when the transaction ends.
-    deleted_types: HashMap<RelId, String>,
+    deleted_types: IdMap<RelId, String>,
 }
 
 impl GraphIndex {
@@ -223,14 +245,10 @@ impl GraphIndex {
         let Some(&slot) = self.node_slots.get(&node) else {
             return;
         };
-        let wanted: Vec<u32> = types
-            .iter()
-            .filter_map(|t| self.rel_type_ids.get(*t).copied())
-            .collect();
-        if !types.is_empty() && wanted.is_empty() {
+        let Some(wanted) = self.type_filter(types) else {
             return;
-        }
-        let keep = |s: &EdgeSlot| wanted.is_empty() || wanted.contains(&s.rel_type);
+        };
+        let keep = |s: &EdgeSlot| wanted.keeps(s.rel_type);
         if matches!(direction, Direction::Outgoing | Direction::Both) {
             for e in self.graph.edges_directed(slot, PetDirection::Outgoing) {
                 if keep(e.weight()) {
@@ -246,6 +264,27 @@ impl GraphIndex {
                     f(e.weight().id, self.graph[e.source()]);
                 }
             }
+        }
+    }
+
+    /// The interned ids of `types` as a filter; `None` when types were
+    /// named and none of them exists (nothing can match).
+    fn type_filter(&self, types: &[&str]) -> Option<TypeFilter> {
+        if types.is_empty() {
+            return Some(TypeFilter::Any);
+        }
+        let ids = types.iter().filter_map(|t| self.rel_type_ids.get(*t).copied());
+        // Expansion runs once per input row: a bit mask keeps the common
+        // case (fewer than 64 types in the store) free of allocation.
+        let filter = if self.rel_type_names.len() <= 64 {
+            TypeFilter::Mask(ids.fold(0u64, |mask, id| mask | (1 << id)))
+        } else {
+            TypeFilter::List(ids.collect())
+        };
+        match &filter {
+            TypeFilter::Mask(0) => None,
+            TypeFilter::List(list) if list.is_empty() => None,
+            _ => Some(filter),
         }
     }
 
@@ -319,7 +358,14 @@ impl GraphIndex {
         let rel_type = self.intern_type(&rel.rel_type);
         let slot = self.graph.add_edge(a, b, EdgeSlot { id: rel.id, rel_type });
         self.rel_slots.insert(rel.id, slot);
-        *self.rel_type_counts.entry(rel.rel_type.clone()).or_default() += 1;
+        // get_mut first: `entry` would allocate a copy of the type name for
+        // every relationship inserted.
+        match self.rel_type_counts.get_mut(&rel.rel_type) {
+            Some(count) => *count += 1,
+            None => {
+                self.rel_type_counts.insert(rel.rel_type.clone(), 1);
+            }
+        }
         if let Some(key) = &rel.key {
             self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
         }

@@ -48,7 +48,7 @@ impl GraphIndex {
 
 /// Per side of the search: node → (relationship, previous node) it was
 /// reached through; the side's start maps to `None`.
-type Parents = HashMap<NodeId, Option<(RelId, NodeId)>>;
+type Parents = super::IdMap<NodeId, Option<(RelId, NodeId)>>;
 
 impl ShortestPaths<'_> {
     /// One shortest path from `from` to `to`, or `None` when `to` is not
@@ -61,8 +61,8 @@ impl ShortestPaths<'_> {
         if from == to {
             return Some(Path::single(from));
         }
-        let mut forward: Parents = HashMap::from([(from, None)]);
-        let mut backward: Parents = HashMap::from([(to, None)]);
+        let mut forward: Parents = Parents::from_iter([(from, None)]);
+        let mut backward: Parents = Parents::from_iter([(to, None)]);
         let mut forward_frontier = vec![from];
         let mut backward_frontier = vec![to];
         let mut hops = 0;

@@ -18,7 +18,8 @@ use crate::db::{Transaction, evidence_in};
 use crate::error::{ErrorClass, QueryError};
 use crate::graph::GraphIndex;
 use crate::model::{Direction, ElementId, NodeId, Path, Properties, RelId, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 type EResult<T> = Result<T, QueryError>;
@@ -100,7 +101,7 @@ impl Executor<'_> {
             all.extend(rows);
         }
         if plan.parts.len() > 1 && !plan.union_all {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             all.retain(|row| seen.insert(GroupKey::new(Value::List(row.clone()))));
         }
         Ok(all)
@@ -694,7 +695,7 @@ impl Executor<'_> {
             self.aggregate(p, rows, index, needs_extended)?
         };
         if p.distinct {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             produced.retain(|item| seen.insert(GroupKey::new(Value::List(item.values.clone()))));
         }
         if !p.order.is_empty() {
@@ -758,7 +759,7 @@ impl Executor<'_> {
     ) -> EResult<Vec<Produced>> {
         let grouping: Vec<usize> = (0..p.items.len()).filter(|i| !p.items[*i].aggregating).collect();
         let mut order: Vec<(Vec<Value>, Row, Vec<Aggregator>)> = Vec::new();
-        let mut groups: HashMap<GroupKey, usize> = HashMap::new();
+        let mut groups: HashMap<GroupKey, usize> = HashMap::default();
         let fresh = || {
             p.aggregates
                 .iter()
@@ -770,10 +771,16 @@ impl Executor<'_> {
                 .iter()
                 .map(|i| self.eval(&p.items[*i].expr, &row, index))
                 .collect::<EResult<Vec<_>>>()?;
-            let key = GroupKey::new(Value::List(key_values.clone()));
+            // The key's values are copied only when a group is new: most
+            // rows land in an existing group.
+            let key = GroupKey::new(Value::List(key_values));
             let slot = match groups.get(&key) {
                 Some(s) => *s,
                 None => {
+                    let key_values = match &key.0 {
+                        Value::List(values) => values.clone(),
+                        _ => Vec::new(),
+                    };
                     groups.insert(key, order.len());
                     order.push((key_values, row.clone(), fresh()));
                     order.len() - 1
@@ -1062,7 +1069,7 @@ impl PathSearch<'_> {
             Direction::Incoming => Direction::Outgoing,
             Direction::Both => Direction::Both,
         };
-        let mut distance: HashMap<NodeId, usize> = HashMap::from([(b, 0)]);
+        let mut distance: HashMap<NodeId, usize> = HashMap::from_iter([(b, 0)]);
         let mut frontier = vec![b];
         for hops in 1..=max {
             let mut next = Vec::new();
@@ -1555,7 +1562,7 @@ pub fn timeline(index: &GraphIndex) -> Vec<NodeId> {
         Some(Value::Date(d)) => Some(d.days()),
         _ => None,
     };
-    let mut waiting: HashMap<NodeId, usize> = HashMap::new();
+    let mut waiting: HashMap<NodeId, usize> = HashMap::default();
     for &e in &events {
         let preds = index.relationships_of(e, Direction::Incoming, &["BEFORE"]);
         waiting.insert(
@@ -1569,9 +1576,9 @@ pub fn timeline(index: &GraphIndex) -> Vec<NodeId> {
     // Effective time: the event's date; for an undated event, the earliest
     // date among the events it must precede (transitively), else the
     // latest date of its predecessors once they are placed, else the end.
-    let mut bound: HashMap<NodeId, Option<i64>> = HashMap::new();
+    let mut bound: HashMap<NodeId, Option<i64>> = HashMap::default();
     for &e in &events {
-        successor_bound(index, e, &date, &mut bound, &mut HashSet::new());
+        successor_bound(index, e, &date, &mut bound, &mut HashSet::default());
     }
     let mut effective: HashMap<NodeId, i64> = events
         .iter()
@@ -1590,7 +1597,7 @@ pub fn timeline(index: &GraphIndex) -> Vec<NodeId> {
         .filter(|e| waiting[*e] == 0)
         .map(|e| (effective[e], *e))
         .collect();
-    let mut placed: HashSet<NodeId> = HashSet::new();
+    let mut placed: HashSet<NodeId> = HashSet::default();
     let mut order = Vec::with_capacity(events.len());
     while order.len() < events.len() {
         let next = match ready.pop_first() {

@@ -21,9 +21,10 @@
 
 use crate::error::{ErrorClass, QueryError};
 use crate::model::{Date, Value};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 /// The result type of this module: a value or a classified query error.
@@ -779,7 +780,7 @@ const REGEX_CACHE_SIZE: usize = 64;
 const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
 thread_local! {
-    static REGEX_CACHE: RefCell<HashMap<String, regex::Regex>> = RefCell::new(HashMap::new());
+    static REGEX_CACHE: RefCell<HashMap<String, regex::Regex>> = RefCell::new(HashMap::default());
 }
 
 fn compile_regex(pattern: &str) -> Result<regex::Regex> {
@@ -1142,7 +1143,7 @@ impl Aggregator {
         let distinct = distinct && kind != AggregateKind::CountStar;
         Aggregator {
             kind,
-            seen: distinct.then(HashSet::new),
+            seen: distinct.then(HashSet::default),
             state,
         }
     }
