@@ -833,3 +833,35 @@ mod generated {
         }
     }
 }
+
+#[test]
+fn an_imported_store_reopens_with_the_same_graph() {
+    let original = article();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("article.jsonl");
+    export_to(&original, Format::Jsonl, Reification::Star, &file);
+    let store = dir.path().join("store");
+    {
+        let graph = Graph::open(&store).unwrap();
+        import_jsonl(&graph, &file).unwrap();
+        graph.verify().unwrap();
+    }
+    let graph = Graph::open(&store).unwrap();
+    graph.verify().unwrap();
+    assert_eq!(Subgraph::of(&graph), Subgraph::of(&original));
+    assert!(
+        graph.node_by_key("carter").is_some(),
+        "fact keys are indexed after reopening"
+    );
+    // New elements get ids above the imported ones.
+    let made = graph
+        .query("MATCH (a:Actor {name: 'Ash Carter'}), (b:Actor {name: 'Peter Cook'}) CREATE (a)-[r:MEMBER_OF]->(b) RETURN id(r)")
+        .unwrap();
+    let top = Subgraph::of(&original)
+        .relationships
+        .iter()
+        .map(|r| r.id.0)
+        .max()
+        .unwrap();
+    assert_eq!(made.rows[0][0].as_int(), Some(top as i64 + 1));
+}
