@@ -7,6 +7,7 @@ pub mod bench;
 pub mod cli;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod facts;
 pub mod graph;
 pub mod import;

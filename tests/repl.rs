@@ -306,6 +306,44 @@ fn source_runs_a_script_and_points_into_it() {
 }
 
 #[test]
+fn dot_writes_the_last_result_as_a_graphviz_graph() {
+    let graph = news_graph();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("carter.dot");
+    let before = session_on(&graph, &format!(":dot {}\n", file.display()));
+    assert!(before.err.contains("nothing has run yet"), "{}", before.err);
+    assert!(!file.exists());
+
+    let p = session_on(
+        &graph,
+        &format!(
+            "MATCH p = (a:Actor {{name: 'Pentagon'}})<-[:SAID_BY]-(s:Assertion) RETURN p;\n:dot '{}'\n",
+            file.display()
+        ),
+    );
+    assert!(p.err.is_empty(), "{}", p.err);
+    let said = count(
+        &graph,
+        "MATCH (:Actor {name: 'Pentagon'})<-[r:SAID_BY]-(:Assertion) RETURN count(r)",
+    );
+    assert!(said > 0);
+    assert!(
+        p.out
+            .contains(&format!("{} node(s), {said} relationship(s)", said + 1)),
+        "{}",
+        p.out
+    );
+    let dot = std::fs::read_to_string(&file).unwrap();
+    assert!(dot.starts_with("digraph attest {"), "{dot}");
+    assert_eq!(dot.matches("[label=\"SAID_BY\"]").count() as i64, said, "{dot}");
+    assert!(dot.contains("Pentagon\\n:Actor"), "{dot}");
+
+    let bad = session_on(&graph, "RETURN 1;\n:dot /no/such/dir/x.dot\n:dot\n");
+    assert!(bad.err.contains("/no/such/dir/x.dot"), "{}", bad.err);
+    assert!(bad.err.contains("usage: :dot FILE"), "{}", bad.err);
+}
+
+#[test]
 fn a_cancelled_handle_fails_the_statement_and_the_next_entry_runs() {
     // The Ctrl-C handler sets the handle while a statement runs; here it is
     // set before, so the statement stops at its first row.

@@ -64,17 +64,42 @@ pub enum Command {
         file: String,
     },
     /// Import a directory of CSV files (one per label and relationship
-    /// type, optional manifest.json; see docs/interchange.md), all or
-    /// nothing, as one transaction.
+    /// type, optional manifest.json; see docs/interchange.md), or a JSON
+    /// Lines or RDF export (docs/interop.md), checked against the schema,
+    /// all or nothing, as one transaction.
+    #[command(group(clap::ArgGroup::new("input").required(true).args(["csv", "jsonl", "rdf"])))]
     Import {
         /// The directory of CSV files.
         #[arg(long, value_name = "DIR")]
-        csv: PathBuf,
+        csv: Option<PathBuf>,
+        /// A JSON Lines export (`attest export --format jsonl`).
+        #[arg(long, value_name = "FILE")]
+        jsonl: Option<PathBuf>,
+        /// An RDF export: N-Triples (`.nt`) or Turtle (anything else).
+        #[arg(long, value_name = "FILE")]
+        rdf: Option<PathBuf>,
         /// Give the nodes new ids; the CSV ids then only connect the
         /// relationship files to the node files. Without it the CSV ids
-        /// become the node ids and must be new to the store.
-        #[arg(long)]
+        /// become the node ids and must be new to the store. (CSV only.)
+        #[arg(long, requires = "csv")]
         remap_ids: bool,
+    },
+    /// Export the whole store: JSON Lines (lossless), a CSV directory in
+    /// the bulk-import layout, RDF (N-Triples, Turtle), GraphML or DOT
+    /// (docs/interop.md).
+    Export {
+        /// The format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Where to write: a file (standard output when left out), or for
+        /// CSV the directory to create (required).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// RDF only: attach relationship details with classic
+        /// `rdf:Statement` reification instead of RDF 1.2 (RDF-star)
+        /// `rdf:reifies` triple terms, for stores without RDF 1.2.
+        #[arg(long)]
+        rdf_reification: bool,
     },
     /// Run the news-event benchmark (shared/bench/README.md): import a
     /// generated data set into a new store, reopen it, time Q1–Q7 and
@@ -129,6 +154,37 @@ pub enum Command {
         #[arg(long, value_name = "FILE.json")]
         params: Option<PathBuf>,
     },
+}
+
+/// The formats of `attest export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// JSON Lines: every id, label, typed property, source and key.
+    Jsonl,
+    /// A directory of CSV files with manifest.json (needs --out DIR).
+    Csv,
+    /// RDF N-Triples.
+    Ntriples,
+    /// RDF Turtle.
+    Turtle,
+    /// GraphML (Gephi, yEd, NetworkX).
+    Graphml,
+    /// Graphviz DOT.
+    Dot,
+}
+
+impl From<ExportFormat> for crate::export::Format {
+    fn from(f: ExportFormat) -> Self {
+        use crate::export::Format as F;
+        match f {
+            ExportFormat::Jsonl => F::Jsonl,
+            ExportFormat::Csv => F::Csv,
+            ExportFormat::Ntriples => F::NTriples,
+            ExportFormat::Turtle => F::Turtle,
+            ExportFormat::Graphml => F::GraphMl,
+            ExportFormat::Dot => F::Dot,
+        }
+    }
 }
 
 /// Entry point of the `attest` binary.
@@ -188,17 +244,40 @@ fn run(cli: Cli) -> Result<(), Error> {
             run_script(&graph, &text, "query", &params, format)
         }
         Some(Command::Load { file }) => load(&graph, &file),
-        Some(Command::Import { csv, remap_ids }) => {
-            let bar = progress::ImportBar::new();
-            let options = ImportOptions {
-                ids: if remap_ids { IdMode::Remap } else { IdMode::Keep },
-                progress: Some(bar.callback.clone()),
+        Some(Command::Import {
+            csv,
+            jsonl,
+            rdf,
+            remap_ids,
+        }) => {
+            let report = match (csv, jsonl, rdf) {
+                (Some(csv), _, _) => {
+                    let bar = progress::ImportBar::new();
+                    let options = ImportOptions {
+                        ids: if remap_ids { IdMode::Remap } else { IdMode::Keep },
+                        progress: Some(bar.callback.clone()),
+                    };
+                    let report = crate::import::import_csv(&graph, &csv, &options);
+                    bar.finish();
+                    report
+                }
+                (None, Some(jsonl), _) => crate::import::import_jsonl(&graph, &jsonl),
+                (None, None, Some(rdf)) => crate::import::import_rdf(&graph, &rdf),
+                (None, None, None) => {
+                    return Err(Error::query(
+                        crate::ErrorClass::ArgumentError,
+                        "attest import needs --csv DIR, --jsonl FILE or --rdf FILE",
+                    ));
+                }
             };
-            let report = crate::import::import_csv(&graph, &csv, &options);
-            bar.finish();
             out(&report?.to_string());
             Ok(())
         }
+        Some(Command::Export {
+            format,
+            out: path,
+            rdf_reification,
+        }) => export(&graph, format.into(), path.as_deref(), rdf_reification),
         Some(Command::Bench { .. }) => Ok(()),
         Some(Command::Stats) => {
             out(&render_stats(&graph.stats()));
@@ -241,6 +320,51 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
         }
     }
+}
+
+/// `attest export`: to a file, standard output, or (CSV) a directory; the
+/// summary goes to standard error so that standard output carries only the
+/// export.
+fn export(
+    graph: &Graph,
+    format: crate::export::Format,
+    path: Option<&Path>,
+    plain: bool,
+) -> Result<(), Error> {
+    use crate::export::{self, ExportOptions, Reification};
+    let options = ExportOptions {
+        reification: if plain {
+            Reification::Plain
+        } else {
+            Reification::Star
+        },
+    };
+    let report = match (format, path) {
+        (export::Format::Csv, Some(dir)) => export::write_csv(graph, dir)?,
+        (export::Format::Csv, None) => {
+            return Err(Error::query(
+                crate::ErrorClass::ArgumentError,
+                "CSV export writes a directory: give it with --out DIR",
+            ));
+        }
+        (_, Some(file)) => {
+            let name = file.display().to_string();
+            let mut f = std::fs::File::create(file).map_err(|source| Error::Io { path: name, source })?;
+            export::write(graph, format, &options, &mut f)?
+        }
+        (_, None) => match export::write(graph, format, &options, &mut std::io::stdout().lock()) {
+            // A reader that went away (`attest export … | head`) is not an
+            // error of ours, as for every other printing command.
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        },
+    };
+    let place = path.map_or("standard output".to_string(), |p| p.display().to_string());
+    eprintln!(
+        "exported {} nodes and {} relationships as {format} to {place}",
+        report.nodes, report.relationships
+    );
+    Ok(())
 }
 
 fn read_params(path: Option<&Path>) -> Result<Params, Error> {

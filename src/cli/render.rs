@@ -1,4 +1,6 @@
-//! Printing results: aligned tables, CSV, Markdown and JSON Lines.
+//! Printing results: aligned tables, CSV, Markdown, JSON Lines, and the
+//! nodes, relationships and paths of a result as a DOT or GraphML graph
+//! (written by `export`).
 
 use crate::lang::{QueryResult, ResultValue};
 
@@ -13,6 +15,11 @@ pub enum Format {
     Csv,
     /// A Markdown table.
     Markdown,
+    /// The result's nodes, relationships and paths as a Graphviz graph
+    /// (`attest query '…' --format dot | dot -Tsvg > result.svg`).
+    Dot,
+    /// The result's nodes, relationships and paths as GraphML.
+    Graphml,
 }
 
 /// A value as a table cell: strings without quotes, the rest as Cypher.
@@ -30,6 +37,17 @@ pub fn render(result: &QueryResult, format: Format, max_rows: Option<usize>) -> 
         Format::Csv => csv(result),
         Format::Markdown => markdown(result, max_rows),
         Format::Table => table(result, max_rows),
+        Format::Dot => picture(result, crate::export::Format::Dot),
+        Format::Graphml => picture(result, crate::export::Format::GraphMl),
+    }
+}
+
+fn picture(result: &QueryResult, format: crate::export::Format) -> String {
+    let mut out = Vec::new();
+    // Writing to memory fails only if the writer does, which a Vec does not.
+    match crate::export::write_result(result, format, &mut out) {
+        Ok(_) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("{e}\n"),
     }
 }
 

@@ -32,7 +32,7 @@ use super::layout::{self, ImportMarker, TxnRecord};
 use super::txn::{check_name, check_property, dedup, describe_node, without_nulls};
 use super::{Graph, State};
 use crate::error::{Error, ErrorClass, QueryError, Result};
-use crate::model::{Node, NodeId, Properties, RelId, Relationship};
+use crate::model::{Node, NodeId, Properties, RelId, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{Engine, WriteBatch};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -57,10 +57,18 @@ pub enum BulkElement {
         labels: Vec<String>,
         /// Its properties (checked against the schema like any write).
         properties: Properties,
+        /// Its citations (an import of plain rows has none).
+        sources: Vec<Source>,
+        /// Its fact key, which must be new to the store and to this write.
+        key: Option<String>,
     },
     /// A new relationship between a node of this bulk write (yielded
-    /// earlier) or of the store; it gets the next free relationship id.
+    /// earlier) or of the store.
     Relationship {
+        /// The id it is to have, one never used in the store (at or above
+        /// its next free relationship id) and not yielded before; `None`
+        /// gives it a fresh id, after every id given here.
+        id: Option<RelId>,
         /// The relationship type.
         rel_type: String,
         /// The start node's id.
@@ -69,6 +77,10 @@ pub enum BulkElement {
         end: NodeId,
         /// Its properties.
         properties: Properties,
+        /// Its citations.
+        sources: Vec<Source>,
+        /// Its fact key, new to the store and to this write.
+        key: Option<String>,
     },
 }
 
@@ -97,6 +109,8 @@ pub enum BulkField {
     End,
     /// One property.
     Property(String),
+    /// The fact key.
+    Key,
 }
 
 /// Why the bulk write refused an element (or failed writing it).
@@ -141,10 +155,24 @@ impl From<Error> for BulkRejection {
 ///         sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
 ///     ) -> attest::Result<()> {
 ///         for id in [10, 11] {
-///             let node = BulkElement::Node { id: NodeId(id), labels: vec!["Actor".into()], properties: Properties::new() };
+///             let node = BulkElement::Node {
+///                 id: NodeId(id),
+///                 labels: vec!["Actor".into()],
+///                 properties: Properties::new(),
+///                 sources: vec![],
+///                 key: None,
+///             };
 ///             sink(node).map_err(|r| r.error)?;
 ///         }
-///         let rel = BulkElement::Relationship { rel_type: "KNOWS".into(), start: NodeId(10), end: NodeId(11), properties: Properties::new() };
+///         let rel = BulkElement::Relationship {
+///             id: None,
+///             rel_type: "KNOWS".into(),
+///             start: NodeId(10),
+///             end: NodeId(11),
+///             properties: Properties::new(),
+///             sources: vec![],
+///             key: None,
+///         };
 ///         sink(rel).map_err(|r| r.error)
 ///     }
 /// }
@@ -208,6 +236,11 @@ struct Checked {
     unique_seen: HashMap<(String, String), HashSet<Vec<u8>>>,
     relationships: u64,
     max_node: u64,
+    /// Relationship ids the source chose (check pass), and the largest.
+    rel_ids: HashSet<u64>,
+    max_rel: u64,
+    /// Fact keys of this write, checked against each other and the store.
+    keys: HashSet<String>,
 }
 
 impl Graph {
@@ -235,6 +268,9 @@ impl Graph {
             unique_seen: HashMap::new(),
             relationships: 0,
             max_node: 0,
+            rel_ids: HashSet::new(),
+            max_rel: 0,
+            keys: HashSet::new(),
         };
         source.begin(NodeId(state.next_node));
         source.elements(BulkPass::Check, &mut |element| {
@@ -288,7 +324,9 @@ impl Graph {
         let mut node_pages = BTreeSet::new();
         let mut rel_pages = BTreeSet::new();
         let mut nodes = 0u64;
-        let mut next_rel = marker.next_rel;
+        let mut relationships = 0u64;
+        // Fresh relationship ids come after every id the source chose.
+        let mut next_rel = marker.next_rel.max(checked.max_rel + 1);
         let (mut node_page, mut rel_page) = (None, None);
         // Elements go into memory, and the pages they touched are written
         // from memory every BATCH_PAGES pages, except the page the last
@@ -303,9 +341,15 @@ impl Graph {
                     node_page = Some(page);
                     state.index.insert_node(node);
                 }
-                Record::Relationship(mut rel) => {
-                    rel.id = RelId(next_rel);
-                    next_rel += 1;
+                Record::Relationship(mut rel, chosen) => {
+                    rel.id = match chosen {
+                        Some(id) => id,
+                        None => {
+                            next_rel += 1;
+                            RelId(next_rel - 1)
+                        }
+                    };
+                    relationships += 1;
                     let page = layout::page_of(rel.id.0);
                     rel_pages.insert(page);
                     rel_page = Some(page);
@@ -325,7 +369,6 @@ impl Graph {
             }
             Ok(())
         })?;
-        let relationships = next_rel - marker.next_rel;
         if nodes != checked.nodes.len() as u64 || relationships != checked.relationships {
             return Err(changed_source());
         }
@@ -366,8 +409,9 @@ impl Graph {
 /// A checked element, ready to write.
 enum Record {
     Node(Node),
-    /// Its id is assigned when it is written.
-    Relationship(Relationship),
+    /// With the id the source chose; otherwise one is assigned when it is
+    /// written.
+    Relationship(Relationship, Option<RelId>),
 }
 
 impl Checked {
@@ -382,22 +426,28 @@ impl Checked {
                 id,
                 labels,
                 properties,
+                sources,
+                key,
             } => {
                 let mut node = Node {
                     id,
                     labels: dedup(labels),
                     properties: without_nulls(properties),
-                    sources: Vec::new(),
-                    key: None,
+                    sources,
+                    key,
                 };
                 self.check_node(state, &mut node)?;
+                self.check_key(state, &node.key)?;
                 Ok(Record::Node(node))
             }
             BulkElement::Relationship {
+                id,
                 rel_type,
                 start,
                 end,
                 properties,
+                sources,
+                key,
             } => {
                 let mut rel = Relationship {
                     id: RelId(0),
@@ -405,11 +455,15 @@ impl Checked {
                     start,
                     end,
                     properties: without_nulls(properties),
-                    sources: Vec::new(),
-                    key: None,
+                    sources,
+                    key,
                 };
+                if let Some(id) = id {
+                    self.check_rel_id(state, id)?;
+                }
                 self.check_relationship(state, &mut rel)?;
-                Ok(Record::Relationship(rel))
+                self.check_key(state, &rel.key)?;
+                Ok(Record::Relationship(rel, id))
             }
         }
     }
@@ -506,6 +560,58 @@ impl Checked {
             self.relationships += 1;
         }
         Ok(())
+    }
+
+    /// A relationship id the source chose must never have been handed out
+    /// and may appear once (checked in the check pass only).
+    fn check_rel_id(&mut self, state: &State, id: RelId) -> Result<(), BulkRejection> {
+        if self.pass == BulkPass::Write {
+            return Ok(());
+        }
+        let refuse = |message: String| {
+            Err(BulkRejection::at(
+                BulkField::Id,
+                QueryError::new(ErrorClass::ConstraintVerificationFailed, message),
+            ))
+        };
+        if id.0 == 0 || id.0 > i64::MAX as u64 {
+            return refuse(format!(
+                "relationship id {} is out of range (1 to {})",
+                id.0,
+                i64::MAX
+            ));
+        }
+        if id.0 < state.next_rel {
+            return refuse(format!(
+                "relationship id {} is already taken (new ids start at {})",
+                id.0, state.next_rel
+            ));
+        }
+        if !self.rel_ids.insert(id.0) {
+            return refuse(format!("relationship id {} appears twice in this import", id.0));
+        }
+        self.max_rel = self.max_rel.max(id.0);
+        Ok(())
+    }
+
+    /// A fact key must name one element: new to the store and to this
+    /// write (checked in the check pass only).
+    fn check_key(&mut self, state: &State, key: &Option<String>) -> Result<(), BulkRejection> {
+        let (BulkPass::Check, Some(key)) = (self.pass, key) else {
+            return Ok(());
+        };
+        let whose = if state.index.element_by_key(key).is_some() {
+            "an element in the store"
+        } else if !self.keys.insert(key.clone()) {
+            "an earlier element of this import"
+        } else {
+            return Ok(());
+        };
+        let message = format!("fact key `{key}` is already taken: {whose} has it");
+        Err(BulkRejection::at(
+            BulkField::Key,
+            QueryError::new(ErrorClass::ConstraintVerificationFailed, message),
+        ))
     }
 
     /// The labels of a relationship's end: a new node's, or a stored one's.
@@ -635,11 +741,15 @@ fn changed_source() -> Error {
 /// Takes the elements of a failed write pass out of the in-memory index.
 fn undo_in_memory(state: &mut State, checked: &Checked, marker: &ImportMarker) {
     let index = &mut state.index;
-    // Relationship ids were handed out in order from the marker's counter;
-    // ids past the last one written are simply not there.
-    let mut id = marker.next_rel;
-    while index.remove_relationship(RelId(id)).is_some() {
-        id += 1;
+    // Every relationship of the import has an id at or above the marker's
+    // counter, and nothing else does.
+    let new: Vec<RelId> = index
+        .relationships()
+        .map(|r| r.id)
+        .filter(|id| id.0 >= marker.next_rel)
+        .collect();
+    for id in new {
+        index.remove_relationship(id);
     }
     for node in checked.nodes.keys() {
         index.remove_node(*node);

@@ -40,7 +40,8 @@ impl fmt::Display for FileKind {
 }
 
 /// The value type of a property column: the scalar types a CSV field can
-/// spell.
+/// spell, and lists of them (`string[]`: elements separated by `;`, as in
+/// Neo4j's import format).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnType {
     String,
@@ -48,10 +49,21 @@ pub enum ColumnType {
     Float,
     Bool,
     Date,
+    StringList,
+    IntList,
+    FloatList,
+    BoolList,
+    DateList,
 }
+
+/// What separates the elements of a list field.
+pub const LIST_SEPARATOR: char = ';';
 
 impl ColumnType {
     fn parse(text: &str) -> Option<ColumnType> {
+        if let Some(element) = text.strip_suffix("[]") {
+            return ColumnType::parse(element)?.list_of();
+        }
         Some(match text {
             "string" => ColumnType::String,
             "int" | "integer" => ColumnType::Int,
@@ -62,9 +74,33 @@ impl ColumnType {
         })
     }
 
+    /// The list type of a scalar type; `None` for a list type.
+    fn list_of(self) -> Option<ColumnType> {
+        Some(match self {
+            ColumnType::String => ColumnType::StringList,
+            ColumnType::Int => ColumnType::IntList,
+            ColumnType::Float => ColumnType::FloatList,
+            ColumnType::Bool => ColumnType::BoolList,
+            ColumnType::Date => ColumnType::DateList,
+            _ => return None,
+        })
+    }
+
+    /// The element type of a list type; `None` for a scalar type.
+    pub fn element(self) -> Option<ColumnType> {
+        Some(match self {
+            ColumnType::StringList => ColumnType::String,
+            ColumnType::IntList => ColumnType::Int,
+            ColumnType::FloatList => ColumnType::Float,
+            ColumnType::BoolList => ColumnType::Bool,
+            ColumnType::DateList => ColumnType::Date,
+            _ => return None,
+        })
+    }
+
     /// The column type for a schema property type; `None` for types a CSV
-    /// field cannot hold (lists, maps). `any` reads as a string unless the
-    /// header says otherwise.
+    /// field cannot hold (maps, lists of lists or maps). `any` reads as a
+    /// string unless the header says otherwise.
     fn of_schema(value_type: &PropertyType) -> Option<ColumnType> {
         Some(match value_type {
             PropertyType::String | PropertyType::Any => ColumnType::String,
@@ -72,7 +108,8 @@ impl ColumnType {
             PropertyType::Float => ColumnType::Float,
             PropertyType::Bool => ColumnType::Bool,
             PropertyType::Date => ColumnType::Date,
-            PropertyType::Map | PropertyType::List(_) => return None,
+            PropertyType::List(inner) => return ColumnType::of_schema(inner)?.list_of(),
+            PropertyType::Map => return None,
         })
     }
 
@@ -84,6 +121,11 @@ impl ColumnType {
             ColumnType::Float => "float",
             ColumnType::Bool => "bool",
             ColumnType::Date => "date",
+            ColumnType::StringList => "string[]",
+            ColumnType::IntList => "int[]",
+            ColumnType::FloatList => "float[]",
+            ColumnType::BoolList => "bool[]",
+            ColumnType::DateList => "date[]",
         }
     }
 }
@@ -366,8 +408,9 @@ fn describe(
             Some((name, t)) => match ColumnType::parse(t) {
                 Some(t) => (name, Some(t)),
                 None => {
-                    let message =
-                        format!("column `{cell}`: unknown type `{t}` (use string, int, float, bool or date)");
+                    let message = format!(
+                        "column `{cell}`: unknown type `{t}` (use string, int, float, bool or date, or a list of one: string[], …)"
+                    );
                     return fail(field, ErrorClass::SemanticError, message);
                 }
             },
@@ -465,6 +508,8 @@ mod tests {
     fn header_types_parse() {
         assert_eq!(ColumnType::parse("date"), Some(ColumnType::Date));
         assert_eq!(ColumnType::parse("list<string>"), None);
+        assert_eq!(ColumnType::parse("date[]"), Some(ColumnType::DateList));
+        assert_eq!(ColumnType::parse("date[][]"), None);
         assert_eq!(key_name("name:int"), "name");
     }
 

@@ -11,12 +11,18 @@
 //!
 //! - `files.rs`: which files, and what each holds (manifest or names and
 //!   headers), column types;
-//! - `rows.rs`: reading records and fields, locating errors.
+//! - `rows.rs`: reading records and fields, locating errors;
+//! - `jsonl.rs`, `rdf.rs`: JSON Lines and RDF as `export` writes them
+//!   (decoded with the codecs in `export`), through the same bulk write.
 
 mod files;
+mod jsonl;
+mod rdf;
 mod rows;
 
-pub use files::{FileKind, MANIFEST, Manifest, ManifestFile, read_manifest};
+pub use files::{FileKind, LIST_SEPARATOR, MANIFEST, Manifest, ManifestFile, read_manifest};
+pub use jsonl::{import_jsonl, import_jsonl_bytes};
+pub use rdf::import_rdf;
 
 use crate::db::{BulkElement, BulkField, BulkPass, BulkRejection, BulkSource, Graph};
 use crate::error::{Error, ErrorClass, QueryError, Result};
@@ -114,13 +120,16 @@ pub struct ImportReport {
 
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let files = match self.files.len() {
+            0 => String::new(),
+            n => format!(" from {n} file(s)"),
+        };
         write!(
             f,
-            "imported {}: {} nodes and {} relationships from {} file(s) in {:.2} s (check {:.2} s, write {:.2} s)",
+            "imported {}: {} nodes and {} relationships{files} in {:.2} s (check {:.2} s, write {:.2} s)",
             self.dir,
             self.nodes,
             self.relationships,
-            self.files.len(),
             self.check_seconds + self.write_seconds,
             self.check_seconds,
             self.write_seconds
@@ -204,6 +213,42 @@ pub fn import_csv(graph: &Graph, dir: &Path, options: &ImportOptions) -> Result<
     })
 }
 
+/// The report of a one-file import (JSON Lines, RDF): `started` holds when
+/// the check and the write pass began.
+fn report_of(
+    name: &str,
+    info: crate::db::BulkInfo,
+    started: [Option<Instant>; 2],
+    done: Instant,
+) -> ImportReport {
+    let since =
+        |a: Option<Instant>, b: Instant| a.map_or(0.0, |a| b.saturating_duration_since(a).as_secs_f64());
+    let check_end = started[1].unwrap_or(done);
+    ImportReport {
+        dir: name.to_string(),
+        files: Vec::new(),
+        skipped: Vec::new(),
+        nodes: info.nodes,
+        relationships: info.relationships,
+        txn: info.txn,
+        check_seconds: since(started[0], check_end),
+        write_seconds: since(started[1], done),
+    }
+}
+
+/// The part of an element a rejection is about, in words.
+fn field_name(field: &BulkField) -> String {
+    match field {
+        BulkField::Id => "its id".into(),
+        BulkField::Labels => "its labels".into(),
+        BulkField::Type => "its type".into(),
+        BulkField::Start => "its start node".into(),
+        BulkField::End => "its end node".into(),
+        BulkField::Property(name) => format!("property `{name}`"),
+        BulkField::Key => "its fact key".into(),
+    }
+}
+
 /// Rows between two progress reports.
 const PROGRESS_EVERY: u64 = 4096;
 
@@ -281,12 +326,17 @@ impl CsvSource<'_> {
                 id: self.node_id(reader, pass)?,
                 labels: vec![label.clone()],
                 properties,
+                sources: Vec::new(),
+                key: None,
             },
             files::FileKind::Relationship(rel_type) => BulkElement::Relationship {
+                id: None,
                 rel_type: rel_type.clone(),
                 start: self.end_id(reader, 0, "from")?,
                 end: self.end_id(reader, 1, "to")?,
                 properties,
+                sources: Vec::new(),
+                key: None,
             },
         })
     }

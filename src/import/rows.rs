@@ -7,7 +7,7 @@
 //! field is worked out only when there is an error to report, by reading
 //! the record's raw text again ([`locate_field`]).
 
-use super::files::{Column, ColumnType, CsvFile};
+use super::files::{Column, ColumnType, CsvFile, LIST_SEPARATOR};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result};
 use crate::model::{Date, Value};
 use std::fs::File;
@@ -168,36 +168,27 @@ impl<'f> RowReader<'f> {
         if text.is_empty() {
             return Ok(None);
         }
-        let value = match column.value_type {
-            ColumnType::String => Some(Value::String(text.to_string())),
-            ColumnType::Int => text.parse::<i64>().ok().map(Value::Int),
-            ColumnType::Float => text
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite())
-                .map(Value::Float),
-            ColumnType::Bool => match text.to_ascii_lowercase().as_str() {
-                "true" => Some(Value::Bool(true)),
-                "false" => Some(Value::Bool(false)),
-                _ => None,
-            },
-            ColumnType::Date => Date::parse(text).map(Value::Date),
-        };
-        let expected = match column.value_type {
-            ColumnType::String => "",
-            ColumnType::Int => "an integer",
-            ColumnType::Float => "a finite number",
-            ColumnType::Bool => "true or false",
-            ColumnType::Date => "a date (YYYY-MM-DD)",
-        };
-        value.map(Some).ok_or_else(|| {
+        let fail = |text: &str, expected: &str| {
             let message = format!(
                 "column `{}` ({}): `{text}` is not {expected}",
                 column.name,
                 column.value_type.name()
             );
             self.error_at(column.field, ErrorClass::TypeError, message)
-        })
+        };
+        let Some(element) = column.value_type.element() else {
+            return scalar(column.value_type, text)
+                .map(Some)
+                .ok_or_else(|| fail(text, expected(column.value_type)));
+        };
+        let mut items = Vec::new();
+        for item in text.split(LIST_SEPARATOR) {
+            if item.is_empty() {
+                return Err(fail(item, "an element (a list field has no empty elements)"));
+            }
+            items.push(scalar(element, item).ok_or_else(|| fail(item, expected(element)))?);
+        }
+        Ok(Some(Value::List(items)))
     }
 
     /// An error about field `field` of the current record.
@@ -298,6 +289,37 @@ fn field_start(raw: &[u8], field: usize) -> (u64, u64) {
         } else {
             return (lines, column);
         }
+    }
+}
+
+/// A scalar field's value, `None` when the text does not spell one.
+fn scalar(t: ColumnType, text: &str) -> Option<Value> {
+    match t {
+        ColumnType::String => Some(Value::String(text.to_string())),
+        ColumnType::Int => text.parse::<i64>().ok().map(Value::Int),
+        ColumnType::Float => text
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::Float),
+        ColumnType::Bool => match text.to_ascii_lowercase().as_str() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        ColumnType::Date => Date::parse(text).map(Value::Date),
+        _ => None,
+    }
+}
+
+/// What a scalar field of type `t` must be, for messages.
+fn expected(t: ColumnType) -> &'static str {
+    match t {
+        ColumnType::Int => "an integer",
+        ColumnType::Float => "a finite number",
+        ColumnType::Bool => "true or false",
+        ColumnType::Date => "a date (YYYY-MM-DD)",
+        _ => "",
     }
 }
 

@@ -132,6 +132,7 @@ pub const META_COMMANDS: &[&str] = &[
     ":schema",
     ":stats",
     ":format",
+    ":dot",
     ":param",
     ":params",
     ":begin",
@@ -394,12 +395,16 @@ fn complete_meta(before: &str, pos: usize, vocabulary: &Vocabulary) -> Completio
         return Completion::none(pos);
     }
     match command {
-        ":format" => prefixed(start, argument, ["table", "json", "csv", "markdown"].iter()),
+        ":format" => prefixed(
+            start,
+            argument,
+            ["table", "json", "csv", "markdown", "dot", "graphml"].iter(),
+        ),
         ":timing" | ":evidence" => prefixed(start, argument, ["on", "off"].iter()),
         ":param" => prefixed(start, argument, vocabulary.params.iter()),
         ":params" => prefixed(start, argument, ["clear"].iter()),
         ":rows" => prefixed(start, argument, ["all"].iter()),
-        ":source" => Completion::FileName,
+        ":source" | ":dot" => Completion::FileName,
         _ => Completion::none(pos),
     }
 }

@@ -38,8 +38,10 @@ labels (after `:`), relationship types (in `-[:`), property keys (after
   :help                      this text
   :schema                    the store's schema (a schema file)
   :stats                     counts per label and relationship type
-  :format table|json|csv|markdown
+  :format table|json|csv|markdown|dot|graphml
                              how results print
+  :dot FILE                  write the last result's nodes, relationships
+                             and paths as a Graphviz graph (dot -Tsvg FILE)
   :param NAME VALUE          set parameter $NAME; VALUE is JSON:
                                :param who \"Ash Carter\"   :param n 3
                                :param xs [1, 2.5, {\"$float\": \"NaN\"}]
@@ -131,6 +133,8 @@ pub struct Session<'g> {
     /// Labels, keys or names may have changed since the last
     /// [`Session::take_changed`].
     changed: bool,
+    /// The last result, for `:dot`.
+    last: Option<QueryResult>,
 }
 
 impl<'g> Session<'g> {
@@ -144,6 +148,7 @@ impl<'g> Session<'g> {
             settings: Settings::default(),
             cancel,
             changed: false,
+            last: None,
         }
     }
 
@@ -304,6 +309,7 @@ impl<'g> Session<'g> {
             ":commit" if takes_no_argument(sink) => self.commit(sink),
             ":rollback" if takes_no_argument(sink) => self.rollback(sink),
             ":source" => self.source(rest, sink),
+            ":dot" => self.dot(rest, sink),
             ":schema" | ":stats" | ":settings" | ":begin" | ":commit" | ":rollback" => {}
             unknown => {
                 let suggestion = nearest(unknown, META_COMMANDS.iter().copied().chain([":settings"]))
@@ -451,6 +457,32 @@ impl<'g> Session<'g> {
         }
     }
 
+    /// `:dot FILE`: the last result as a DOT graph.
+    fn dot(&mut self, rest: &str, sink: &mut Sink<'_>) {
+        let path = unquote(rest);
+        if path.is_empty() {
+            sink.err("usage: :dot FILE (writes the last result as a Graphviz graph)\n");
+            return;
+        }
+        let Some(result) = &self.last else {
+            sink.err(":dot writes the last result, and nothing has run yet\n");
+            return;
+        };
+        let written = std::fs::File::create(path)
+            .map_err(|source| Error::Io {
+                path: path.to_string(),
+                source,
+            })
+            .and_then(|mut file| crate::export::write_result(result, crate::export::Format::Dot, &mut file));
+        match written {
+            Ok(report) => sink.out(&format!(
+                "wrote {path}: {} node(s), {} relationship(s) (draw it with `dot -Tsvg {path} -o picture.svg`)\n",
+                report.nodes, report.relationships
+            )),
+            Err(e) => report_error(&e, None, sink),
+        }
+    }
+
     /// Runs the statements of `text` one by one, printing each result as
     /// it comes, and stops at the first error. `file` names the script for
     /// error positions (`None` for what was typed).
@@ -483,6 +515,7 @@ impl<'g> Session<'g> {
                     for warning in &result.warnings {
                         sink.err(&format!("warning: {warning}\n"));
                     }
+                    self.last = Some(result.clone());
                     let shown = self.show(result);
                     sink.out(&shown);
                 }
@@ -627,6 +660,8 @@ fn parse_format(name: &str) -> Option<Format> {
         "json" => Some(Format::Json),
         "csv" => Some(Format::Csv),
         "markdown" | "md" => Some(Format::Markdown),
+        "dot" => Some(Format::Dot),
+        "graphml" => Some(Format::Graphml),
         _ => None,
     }
 }
@@ -637,6 +672,8 @@ fn format_name(format: Format) -> &'static str {
         Format::Json => "json",
         Format::Csv => "csv",
         Format::Markdown => "markdown",
+        Format::Dot => "dot",
+        Format::Graphml => "graphml",
     }
 }
 
