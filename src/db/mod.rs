@@ -603,6 +603,14 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
     };
     let unique = schema.as_ref().map(Schema::unique_keys).unwrap_or_default();
     let mut index = GraphIndex::new(&unique);
+    let (next_node, next_rel) = (counter(layout::META_NEXT_NODE)?, counter(layout::META_NEXT_REL)?);
+    // The id counters bound the element counts (ids are never reused); a
+    // store with many deletions reserves more than it needs, so cap it.
+    const RESERVE_CAP: u64 = 1 << 26;
+    index.reserve(
+        next_node.min(RESERVE_CAP) as usize,
+        next_rel.min(RESERVE_CAP) as usize,
+    );
     for item in engine.scan_prefix(&[layout::NODE]) {
         let (key, value) = item?;
         for node in layout::decode_node_page(&key, &value)? {
@@ -623,8 +631,8 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
     Ok(State {
         index,
         schema,
-        next_node: counter(layout::META_NEXT_NODE)?,
-        next_rel: counter(layout::META_NEXT_REL)?,
+        next_node,
+        next_rel,
         next_txn: counter(layout::META_NEXT_TXN)?,
     })
 }

@@ -92,9 +92,10 @@ impl TypeFilter {
     }
 }
 
-/// Maps keyed by element id. Ids are small integers the store hands out,
-/// not attacker-chosen keys, so the fast Fx hash replaces SipHash here: id
-/// lookups are most of the work of matching a pattern.
+/// Maps keyed by element id (and by label or type name). Ids are small
+/// integers the store hands out, not attacker-chosen keys, so the fast Fx
+/// hash replaces SipHash here: id lookups are most of the work of matching
+/// a pattern, and every relationship loaded looks its type up.
 pub(crate) type IdMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// All nodes and relationships in memory, with their indexes.
@@ -121,13 +122,13 @@ pub(crate) type IdMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 pub struct GraphIndex {
     graph: StableDiGraph<NodeSlot, EdgeSlot>,
     /// Label name to the bit it has in [`NodeSlot::labels`].
-    label_ids: HashMap<String, u32>,
+    label_ids: IdMap<String, u32>,
     node_slots: IdMap<NodeId, NodeIndex>,
     rel_slots: IdMap<RelId, EdgeIndex>,
     nodes: IdMap<NodeId, Node>,
     rels: IdMap<RelId, Relationship>,
     by_label: BTreeMap<String, BTreeSet<NodeId>>,
-    rel_type_ids: HashMap<String, u32>,
+    rel_type_ids: IdMap<String, u32>,
     rel_type_names: Vec<String>,
     rel_type_counts: BTreeMap<String, usize>,
     unique: BTreeMap<(String, String), UniqueIndex>,
@@ -147,6 +148,18 @@ impl GraphIndex {
             index.unique.insert(key.clone(), HashMap::new());
         }
         index
+    }
+
+    /// Makes room for about `nodes` more nodes and `rels` more
+    /// relationships, so that loading a store does not grow the maps step
+    /// by step.
+    pub(crate) fn reserve(&mut self, nodes: usize, rels: usize) {
+        self.nodes.reserve(nodes);
+        self.node_slots.reserve(nodes);
+        self.rels.reserve(rels);
+        self.rel_slots.reserve(rels);
+        self.graph.reserve_nodes(nodes);
+        self.graph.reserve_edges(rels);
     }
 
     /// Number of nodes.
