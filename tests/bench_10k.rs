@@ -8,48 +8,14 @@
 //! else `../shared` beside the crate. Without it the tests fail under CI
 //! and are skipped, loudly, elsewhere.
 
+mod common;
+
 use attest::bench::{self, BenchOptions, QUERIES};
 use attest::db::{Graph, OpenOptions, SchemaChoice};
 use attest::import::{ImportOptions, import_csv};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use common::shared;
+use std::path::Path;
 use std::time::Duration;
-
-/// The shared directory, or `None` (after saying so) when it is missing
-/// outside CI.
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("ATTEST_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    if dir.join("bench/gen_dataset.py").is_file() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI: the shared benchmark directory is missing at {} (set ATTEST_SHARED)",
-        dir.display()
-    );
-    eprintln!(
-        "\n!!! SKIPPED: no benchmark generator at {}/bench/gen_dataset.py; set ATTEST_SHARED to run the 10k check !!!\n",
-        dir.display()
-    );
-    None
-}
-
-/// Generates the 10k data set into `out`.
-fn generate(shared: &Path, out: &Path) {
-    let output = Command::new("python3")
-        .arg(shared.join("bench/gen_dataset.py"))
-        .args(["--events", "10000", "--seed", "42", "--out"])
-        .arg(out)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "gen_dataset.py failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 fn peers_10k(shared: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
     bench::peers_answers(&shared.join("bench/results/peers-10k.json")).unwrap()
@@ -60,7 +26,7 @@ fn answers_at_10k_equal_the_peers() {
     let Some(shared) = shared() else { return };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("10k");
-    generate(&shared, &data);
+    common::generate_10k(&shared, &data);
     let graph = Graph::in_memory_with(OpenOptions {
         schema: SchemaChoice::News,
     });
@@ -86,7 +52,7 @@ fn the_bench_command_runs_end_to_end_on_disk() {
     let Some(shared) = shared() else { return };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("10k");
-    generate(&shared, &data);
+    common::generate_10k(&shared, &data);
     let options = BenchOptions {
         data,
         store: Some(dir.path().join("store")),

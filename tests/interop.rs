@@ -15,11 +15,14 @@
 //! attributes). Without the venv they fail under CI and are skipped,
 //! loudly, elsewhere. The Python side is in `tests/peers/`.
 
+mod common;
+
 use attest::bench::{self, QUERIES};
 use attest::db::{Graph, OpenOptions, SchemaChoice};
 use attest::export::{self, ExportOptions, Format, Reification, Subgraph};
 use attest::import::{ImportOptions, import_csv, import_jsonl, import_rdf};
 use attest::model::{Relationship, Value};
+use common::shared;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -570,43 +573,13 @@ fn graphml_value(value: &Value) -> Json {
     }
 }
 
-/// The shared benchmark directory, which this test needs as well.
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("ATTEST_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    if dir.join("bench/gen_dataset.py").is_file() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI: no shared benchmark at {}",
-        dir.display()
-    );
-    eprintln!(
-        "\n!!! SKIPPED: no benchmark generator at {}/bench/gen_dataset.py !!!\n",
-        dir.display()
-    );
-    None
-}
-
 #[test]
 fn csv_export_into_kuzu_answers_the_seven_questions_as_attest_does() {
     let Some(python) = peers_python() else { return };
     let Some(shared) = shared() else { return };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("10k");
-    let generated = Command::new("python3")
-        .arg(shared.join("bench/gen_dataset.py"))
-        .args(["--events", "10000", "--seed", "42", "--out"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        generated.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generated.stderr)
-    );
+    common::generate_10k(&shared, &data);
     let graph = news();
     import_csv(&graph, &data, &ImportOptions::default()).unwrap();
     let params = bench::params(&bench::read_manifest(&data).unwrap()).unwrap();

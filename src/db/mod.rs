@@ -565,26 +565,22 @@ fn write_pages(
     batch: &mut WriteBatch,
 ) -> Result<()> {
     for &page in node_pages {
-        let nodes: Vec<&Node> = layout::page_ids(page)
-            .filter_map(|id| index.node(NodeId(id)))
-            .collect();
-        let key = layout::node_page_key(page);
-        if nodes.is_empty() {
-            batch.delete(key);
-        } else {
-            batch.put(key, layout::encode_page(&nodes)?);
-        }
+        let nodes = layout::page_ids(page).filter_map(|id| index.node(NodeId(id)));
+        put_page(batch, layout::node_page_key(page), nodes.collect())?;
     }
     for &page in rel_pages {
-        let rels: Vec<&Relationship> = layout::page_ids(page)
-            .filter_map(|id| index.relationship(RelId(id)))
-            .collect();
-        let key = layout::rel_page_key(page);
-        if rels.is_empty() {
-            batch.delete(key);
-        } else {
-            batch.put(key, layout::encode_page(&rels)?);
-        }
+        let rels = layout::page_ids(page).filter_map(|id| index.relationship(RelId(id)));
+        put_page(batch, layout::rel_page_key(page), rels.collect())?;
+    }
+    Ok(())
+}
+
+/// Puts a page with these records under `key`, or deletes it when none.
+fn put_page<T: serde::Serialize>(batch: &mut WriteBatch, key: Vec<u8>, records: Vec<&T>) -> Result<()> {
+    if records.is_empty() {
+        batch.delete(key);
+    } else {
+        batch.put(key, layout::encode_page(&records)?);
     }
     Ok(())
 }
