@@ -18,10 +18,12 @@
 //! isolation, one writer at a time).
 
 mod bulk;
+mod check;
 mod layout;
 mod txn;
 
 pub use bulk::{BulkElement, BulkField, BulkInfo, BulkPass, BulkRejection, BulkSource, RecoveredImport};
+pub use check::IntegrityReport;
 pub use layout::TxnRecord;
 pub use txn::{ChangeStats, CommitInfo, Origin, Transaction};
 
@@ -89,6 +91,8 @@ pub struct Graph {
     /// refuses further writes, which the next open's recovery would take
     /// for part of the import.
     broken: OnceLock<String>,
+    /// Opened by [`Graph::open_read_only`]: every write is refused.
+    read_only: bool,
 }
 
 impl Graph {
@@ -105,6 +109,51 @@ impl Graph {
         let mut graph = Graph::with_engine(engine, options)?;
         graph.path = Some(path.to_path_buf());
         Ok(graph)
+    }
+
+    /// Opens the existing store at `path` for reading only, sharing it with
+    /// other read-only opens (in this process or others).
+    ///
+    /// sled 0.34 lets one process at a time open a store, even to read, so
+    /// this reads a consistent copy of the whole store into memory as of
+    /// this moment and lets go of the files (see
+    /// [`SledEngine::read_snapshot`](crate::storage::SledEngine::read_snapshot)).
+    /// Later commits by a writer are not seen; reopen to see them. Every
+    /// write through this handle fails with [`Error::ReadOnly`].
+    ///
+    /// # Errors
+    /// [`Error::Locked`] while another handle has the store open for
+    /// writing; [`Error::Format`] when `path` holds no store (a read-only
+    /// open never creates one).
+    ///
+    /// ```
+    /// use attest::db::Graph;
+    /// use attest::Error;
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("store");
+    /// Graph::open(&path)?.query("CREATE (:Actor {name: 'Ash Carter'})")?;
+    ///
+    /// let first = Graph::open_read_only(&path)?;
+    /// let second = Graph::open_read_only(&path)?;
+    /// assert_eq!(first.stats().nodes, 1);
+    /// assert_eq!(second.stats().nodes, 1);
+    /// let err = first.query("CREATE (:Actor {name: 'Begin'})").unwrap_err();
+    /// assert!(matches!(err, Error::ReadOnly { .. }), "{err}");
+    /// # Ok::<(), attest::Error>(())
+    /// ```
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Graph> {
+        let path = path.as_ref();
+        let engine = storage::SledEngine::read_snapshot(path)?;
+        let mut graph = Graph::with_engine(Box::new(engine), OpenOptions::default())?;
+        graph.path = Some(path.to_path_buf());
+        graph.read_only = true;
+        Ok(graph)
+    }
+
+    /// True when this handle was opened with [`Graph::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// An empty, open (schemaless) store in memory; it vanishes on drop.
@@ -131,6 +180,7 @@ impl Graph {
             created: true,
             recovered: None,
             broken: OnceLock::new(),
+            read_only: false,
         })
     }
 
@@ -152,6 +202,7 @@ impl Graph {
             created,
             recovered,
             broken: OnceLock::new(),
+            read_only: false,
         })
     }
 
@@ -161,8 +212,16 @@ impl Graph {
         self.recovered.as_ref()
     }
 
-    /// Fails when this handle may not write any more (see `broken`).
+    /// Fails when this handle may not write: opened read-only, or see `broken`.
     pub(crate) fn check_writable(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::ReadOnly {
+                path: self
+                    .path
+                    .as_ref()
+                    .map_or("(memory)".into(), |p| p.display().to_string()),
+            });
+        }
         match self.broken.get() {
             Some(why) => Err(Error::Storage(why.clone())),
             None => Ok(()),
@@ -358,51 +417,6 @@ impl Graph {
             .scan_prefix(&[layout::TXN])
             .map(|item| item.and_then(|(_, v)| layout::decode(&v, "transaction log")))
             .collect()
-    }
-
-    /// Compares the store's records and indexes with the in-memory graph;
-    /// returns the first disagreement. Used by tests and crash checks.
-    pub fn verify(&self) -> Result<()> {
-        let snap = self.read();
-        let fresh = load_state(self.engine.as_ref())?;
-        let index = snap.index();
-        index.verify().map_err(Error::Format)?;
-        fresh.index.verify().map_err(Error::Format)?;
-        let disagree = |what: String| Err(Error::Format(format!("store and memory disagree: {what}")));
-        if fresh.index.node_count() != index.node_count()
-            || fresh.index.relationship_count() != index.relationship_count()
-        {
-            return disagree("element counts".into());
-        }
-        for node in index.nodes() {
-            if fresh.index.node(node.id) != Some(node) {
-                return disagree(format!("node {}", node.id));
-            }
-        }
-        let labelled = self.engine.scan_prefix(&[layout::LABEL]).count();
-        let expected: usize = index.label_counts().map(|(_, n)| n).sum();
-        if labelled != expected {
-            return disagree(format!("label index has {labelled} entries, expected {expected}"));
-        }
-        for rel in index.relationships() {
-            if fresh.index.relationship(rel.id) != Some(rel) {
-                return disagree(format!("relationship {}", rel.id));
-            }
-            let out = layout::adjacency_key(layout::OUT, rel.start, &rel.rel_type, rel.id);
-            let inc = layout::adjacency_key(layout::IN, rel.end, &rel.rel_type, rel.id);
-            if self.engine.get(&out)?.is_none() || self.engine.get(&inc)?.is_none() {
-                return disagree(format!("adjacency of relationship {}", rel.id));
-            }
-        }
-        let adjacency =
-            self.engine.scan_prefix(&[layout::OUT]).count() + self.engine.scan_prefix(&[layout::IN]).count();
-        if adjacency != 2 * index.relationship_count() {
-            return disagree(format!(
-                "{adjacency} adjacency entries for {} relationships",
-                index.relationship_count()
-            ));
-        }
-        Ok(())
     }
 }
 

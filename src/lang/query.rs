@@ -193,6 +193,7 @@ pub fn execute(
 ) -> Result<QueryResult> {
     let started = Instant::now();
     let mut result = if writes(statement) {
+        graph.check_writable()?;
         let mut tx = graph.begin();
         let result = execute_in(&mut tx, statement, text, params, options)?;
         let info = tx.commit(own_text(statement, text))?;
