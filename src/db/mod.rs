@@ -105,7 +105,13 @@ impl Graph {
     /// Opens (or creates) the store at `path`.
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Graph> {
         let path = path.as_ref();
+        // sled recovers a store whose files were cut short or overwritten
+        // by keeping what it can read — possibly nothing. An existing store
+        // that comes back empty must not be taken for a new one and
+        // initialised over: that would hide the loss.
+        let existed = path.join("conf").is_file();
         let engine = storage::open_on_disk(path)?;
+        refuse_lost_store(engine.as_ref(), existed, path)?;
         let mut graph = Graph::with_engine(engine, options)?;
         graph.path = Some(path.to_path_buf());
         Ok(graph)
@@ -145,6 +151,7 @@ impl Graph {
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Graph> {
         let path = path.as_ref();
         let engine = storage::SledEngine::read_snapshot(path)?;
+        refuse_lost_store(&engine, true, path)?;
         let mut graph = Graph::with_engine(Box::new(engine), OpenOptions::default())?;
         graph.path = Some(path.to_path_buf());
         graph.read_only = true;
@@ -536,6 +543,18 @@ impl GraphStats {
                 .collect(),
         }
     }
+}
+
+/// Fails when a store that existed on disk holds no Attest format key.
+fn refuse_lost_store(engine: &dyn Engine, existed: bool, path: &Path) -> Result<()> {
+    if existed && engine.get(layout::META_FORMAT)?.is_none() {
+        return Err(Error::Format(format!(
+            "{} is a sled store holding no Attest data: its files are damaged or were \
+             cut short, and sled could recover nothing; refusing to create a new store over it",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {
