@@ -117,3 +117,28 @@ fn attest_check_exits_non_zero_on_a_damaged_store() {
     assert!(String::from_utf8_lossy(&bad.stdout).contains("index entry missing"));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("integrity check found 1 problems"));
 }
+
+#[test]
+fn an_interrupted_creation_is_finished_but_an_emptied_store_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    // A crash between sled creating its files and Attest's first flush.
+    SledEngine::open(&path).unwrap().flush().unwrap();
+    let graph = Graph::open(&path).unwrap();
+    assert!(graph.was_created());
+    graph
+        .query("CREATE (:Actor {name: 'Carter', kind: 'person'})")
+        .unwrap();
+    drop(graph);
+    // Every key gone, as when sled can recover nothing of a damaged log.
+    {
+        let engine = SledEngine::open(&path).unwrap();
+        let keys: Vec<Vec<u8>> = engine.scan_prefix(b"").map(|kv| kv.unwrap().0).collect();
+        apply(&engine, |b| keys.into_iter().for_each(|k| b.delete(k)));
+        engine.flush().unwrap();
+    }
+    let err = Graph::open(&path).err().expect("an emptied store is refused");
+    assert!(err.to_string().contains("holding no Attest data"), "{err}");
+    let err = Graph::open_read_only(&path).err().expect("also read-only");
+    assert!(err.to_string().contains("holding no Attest data"), "{err}");
+}

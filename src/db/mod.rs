@@ -106,14 +106,25 @@ impl Graph {
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Graph> {
         let path = path.as_ref();
         // sled recovers a store whose files were cut short or overwritten
-        // by keeping what it can read — possibly nothing. An existing store
-        // that comes back empty must not be taken for a new one and
-        // initialised over: that would hide the loss.
-        let existed = path.join("conf").is_file();
+        // by keeping what it can read — possibly nothing. A store that was
+        // initialised once and comes back empty must not be taken for a new
+        // one and initialised over: that would hide the loss. A store whose
+        // creation was interrupted (no mark yet) is simply created again.
+        let mark = path.join(INITIALISED_MARK);
+        let marked = mark.is_file();
         let engine = storage::open_on_disk(path)?;
-        refuse_lost_store(engine.as_ref(), existed, path)?;
+        refuse_lost_store(engine.as_ref(), marked, path)?;
         let mut graph = Graph::with_engine(engine, options)?;
         graph.path = Some(path.to_path_buf());
+        if !marked {
+            // Written only once the format key is flushed (with_engine).
+            std::fs::write(&mark, "an Attest store; see docs/reliability.md\n").map_err(|source| {
+                Error::Io {
+                    path: mark.display().to_string(),
+                    source,
+                }
+            })?;
+        }
         Ok(graph)
     }
 
@@ -151,7 +162,13 @@ impl Graph {
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Graph> {
         let path = path.as_ref();
         let engine = storage::SledEngine::read_snapshot(path)?;
-        refuse_lost_store(&engine, true, path)?;
+        refuse_lost_store(&engine, path.join(INITIALISED_MARK).is_file(), path)?;
+        if engine.get(layout::META_FORMAT)?.is_none() {
+            return Err(Error::Format(format!(
+                "{} holds no Attest store yet (its creation never finished)",
+                path.display()
+            )));
+        }
         let mut graph = Graph::with_engine(Box::new(engine), OpenOptions::default())?;
         graph.path = Some(path.to_path_buf());
         graph.read_only = true;
@@ -545,9 +562,13 @@ impl GraphStats {
     }
 }
 
-/// Fails when a store that existed on disk holds no Attest format key.
-fn refuse_lost_store(engine: &dyn Engine, existed: bool, path: &Path) -> Result<()> {
-    if existed && engine.get(layout::META_FORMAT)?.is_none() {
+/// A file in a store's directory, written once the store's format key is
+/// on disk: from then on, a store without the key has lost its data.
+const INITIALISED_MARK: &str = "attest-store";
+
+/// Fails when a store that was initialised holds no Attest format key.
+fn refuse_lost_store(engine: &dyn Engine, initialised: bool, path: &Path) -> Result<()> {
+    if initialised && engine.get(layout::META_FORMAT)?.is_none() {
         return Err(Error::Format(format!(
             "{} is a sled store holding no Attest data: its files are damaged or were \
              cut short, and sled could recover nothing; refusing to create a new store over it",
