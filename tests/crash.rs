@@ -137,8 +137,11 @@ fn groups(graph: &Graph) -> BTreeMap<i64, Group> {
 }
 
 /// Runs the harness for `kills` kills on a new store under `dir`.
+/// Kills per store: a long run starts a new store after this many, so that
+/// the checks after each kill (which read the whole store) stay cheap.
+const KILLS_PER_STORE: usize = 50;
+
 fn run(dir: &Path, kills: usize, seed: u64) -> Figures {
-    let store = dir.join("store");
     let schema = dir.join("crash.toml");
     std::fs::write(&schema, SCHEMA).unwrap();
     let mut rng = seed;
@@ -147,6 +150,16 @@ fn run(dir: &Path, kills: usize, seed: u64) -> Figures {
     let started = Instant::now();
     let mut kill = 0;
     while kill < kills {
+        let store = dir.join(format!("store{}", kill / KILLS_PER_STORE));
+        if kill % KILLS_PER_STORE == 0 {
+            acked.clear();
+            if kill > 0 {
+                eprintln!(
+                    "{kill} kills, {:.0} s: {figures:?}",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        }
         let mut child = Command::new(env!("CARGO_BIN_EXE_attest"))
             .arg("--db")
             .arg(&store)

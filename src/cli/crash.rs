@@ -14,7 +14,7 @@
 //! - `query`: Items `q{seq}a`, `q{seq}b`, a LINK, and the Counter's
 //!   `value` incremented in the same statement (so the counter equals the
 //!   number of query groups);
-//! - `bulk`: `size` Items `b{seq}-{i}` (each carrying `size`) chained by
+//! - `bulk`: `size` (20 to 99) Items `b{seq}-{i}` (each carrying `size`) chained by
 //!   `size - 1` LINKs.
 //!
 //! The store needs the harness's schema (Item, Counter, LINK).
@@ -61,7 +61,7 @@ pub fn writer(graph: &Graph, seed: u64) -> Result<()> {
                 "query"
             }
             _ => {
-                let size = 20 + (draw >> 8) % 400;
+                let size = 20 + (draw >> 8) % 80;
                 let mut source = Chain { seq, size, first: 0 };
                 graph.bulk_insert(&format!("crash bulk {seq}"), &mut source)?;
                 "bulk"
