@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 /// use attest::Error;
 ///
 /// let dir = tempfile::tempdir().unwrap();
-/// std::fs::write(dir.path().join("notes.txt"), "kept")?;
+/// std::fs::write(dir.path().join("notes.txt"), "kept").unwrap();
 /// let access = FileAccess::only([dir.path()])?;
 /// assert_eq!(access.read_to_string(&dir.path().join("notes.txt"))?, "kept");
 ///

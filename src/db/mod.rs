@@ -149,13 +149,13 @@ impl Graph {
     ///
     /// let dir = tempfile::tempdir().unwrap();
     /// let path = dir.path().join("store");
-    /// Graph::open(&path)?.query("CREATE (:Actor {name: 'Ash Carter'})")?;
+    /// Graph::open(&path)?.query("CREATE (:Actor {name: 'Ash Carter', kind: 'person'})")?;
     ///
     /// let first = Graph::open_read_only(&path)?;
     /// let second = Graph::open_read_only(&path)?;
     /// assert_eq!(first.stats().nodes, 1);
     /// assert_eq!(second.stats().nodes, 1);
-    /// let err = first.query("CREATE (:Actor {name: 'Begin'})").unwrap_err();
+    /// let err = first.query("CREATE (:Actor {name: 'Begin', kind: 'person'})").unwrap_err();
     /// assert!(matches!(err, Error::ReadOnly { .. }), "{err}");
     /// # Ok::<(), attest::Error>(())
     /// ```

@@ -99,15 +99,15 @@ pub fn load_file(graph: &Graph, path: &Path) -> Result<LoadReport> {
 ///
 /// let dir = tempfile::tempdir().unwrap();
 /// let facts = dir.path().join("facts");
-/// std::fs::create_dir(&facts)?;
-/// std::fs::write(dir.path().join("secret.txt"), "Title\n\nA secret.")?;
-/// std::fs::write(facts.join("f.facts"), "document d {title: 'T'} text '../secret.txt'")?;
+/// std::fs::create_dir(&facts).unwrap();
+/// std::fs::write(dir.path().join("secret.txt"), "Title\n\nA secret.").unwrap();
+/// std::fs::write(facts.join("f.facts"), "document d {title: 'T'} text '../secret.txt'").unwrap();
 ///
 /// let graph = Graph::in_memory();
 /// let err = load_file_with(&graph, &facts.join("f.facts"), &FileAccess::default()).unwrap_err();
 /// assert!(matches!(err, attest::Error::NotAllowed { .. }), "{err}");
 /// let allowed = FileAccess::only([dir.path()])?;
-/// assert_eq!(load_file_with(&graph, &facts.join("f.facts"), &allowed)?.sentences, 1);
+/// assert_eq!(load_file_with(&graph, &facts.join("f.facts"), &allowed)?.sentences, 2); // title and one
 /// # Ok::<(), attest::Error>(())
 /// ```
 pub fn load_file_with(graph: &Graph, path: &Path, access: &FileAccess) -> Result<LoadReport> {
