@@ -207,11 +207,30 @@ pub enum Error {
     /// The store cannot be opened: unknown or newer format, damaged records.
     #[error("cannot open store: {0}")]
     Format(String),
-    /// Another process holds the store open for writing.
-    #[error("store {path} is already open for writing (by another process or another handle in this one)")]
+    /// Another process (or another handle in this one) has the store open
+    /// for writing, or — when this open is for writing — a read-only open
+    /// is copying it at this moment.
+    #[error(
+        "store {path} is already open for writing (by another process or another handle in this one); sled lets one process open a store at a time"
+    )]
     Locked {
         /// The store's directory.
         path: String,
+    },
+    /// A write was attempted on a store opened read-only.
+    #[error("store {path} is open read-only: writes are refused (open it without --read-only to write)")]
+    ReadOnly {
+        /// The store's directory.
+        path: String,
+    },
+    /// A script or import tried to read a file outside the directories
+    /// the user allowed.
+    #[error("{path} is outside the allowed directories ({allowed}); allow its directory with --allow-dir")]
+    NotAllowed {
+        /// The file, as named.
+        path: String,
+        /// The allowed directories, comma-separated.
+        allowed: String,
     },
 }
 

@@ -77,3 +77,72 @@ fn a_cancelled_query_stops_with_cancelled() {
     let err = run(&graph, "UNWIND range(1, 100000) AS x RETURN count(*)", &options);
     assert_eq!(err.class(), Some(ErrorClass::Cancelled));
 }
+
+/// Twelve nodes, every pair joined: the number of paths grows as a
+/// factorial of their length.
+fn dense() -> Graph {
+    let graph = Graph::in_memory();
+    graph
+        .query(
+            "UNWIND range(1, 12) AS i CREATE (:N {i: i}) WITH count(*) AS made \
+             MATCH (a:N), (b:N) WHERE a.i < b.i CREATE (a)-[:R]->(b)",
+        )
+        .unwrap();
+    graph
+}
+
+#[test]
+fn the_exploding_query_on_a_dense_graph_ends_naming_a_limit() {
+    let graph = dense();
+    // Whichever bound the paths reach first: their rows' memory (each row
+    // holds its path, up to 66 relationships) or their number.
+    let options = QueryOptions {
+        max_rows: 1_000_000,
+        max_memory_bytes: 64 << 20,
+        ..QueryOptions::default()
+    };
+    let err = run(&graph, "MATCH (a)-[*]-(b) RETURN count(*)", &options);
+    assert_eq!(err.class(), Some(ErrorClass::LimitExceeded), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("(limit max_memory)") || message.contains("(limit max_rows)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn exploring_without_producing_rows_is_bounded_too() {
+    // No path shorter than 30 hops is a result, so nothing is produced
+    // while the search explores billions of shorter ones: before the
+    // exploration count, only a timeout could stop this.
+    let graph = dense();
+    let options = QueryOptions {
+        max_rows: 100_000,
+        ..QueryOptions::default()
+    };
+    let err = run(&graph, "MATCH (a)-[*30..]-(b) RETURN count(*)", &options);
+    assert_eq!(err.class(), Some(ErrorClass::LimitExceeded), "{err}");
+    assert!(
+        err.to_string().contains("explored more than 100000 paths"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_query_cancelled_from_another_thread_stops_while_it_runs() {
+    let graph = dense();
+    let cancel = CancelHandle::new();
+    let options = QueryOptions {
+        cancel: Some(cancel.clone()),
+        ..QueryOptions::default()
+    };
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        cancel.cancel();
+    });
+    let started = std::time::Instant::now();
+    let err = run(&graph, "MATCH (a)-[*30..]-(b) RETURN count(*)", &options);
+    stopper.join().unwrap();
+    assert_eq!(err.class(), Some(ErrorClass::Cancelled), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}

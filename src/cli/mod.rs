@@ -7,11 +7,13 @@
 //! tool would. Only this layer knows about terminals.
 
 pub mod bench;
+mod crash;
 pub mod json;
 pub mod progress;
 pub mod render;
 pub mod repl;
 
+use crate::access::FileAccess;
 use crate::db::{Graph, OpenOptions, SchemaChoice};
 use crate::error::{Error, QueryError};
 use crate::facts;
@@ -49,6 +51,16 @@ pub struct Cli {
     /// Create a new store without a schema (an open store).
     #[arg(long, global = true, conflicts_with = "schema")]
     pub schemaless: bool,
+    /// Open an existing store for reading only: several read-only
+    /// processes may share it; writes fail. Reads a snapshot of the store
+    /// as it is at the open (see docs/reliability.md).
+    #[arg(long, global = true, conflicts_with = "memory")]
+    pub read_only: bool,
+    /// A directory that files named *inside* inputs (the document texts a
+    /// fact file names) may be read from, besides the working directory
+    /// and the fact file's own. Repeatable.
+    #[arg(long = "allow-dir", global = true, value_name = "DIR")]
+    pub allow_dirs: Vec<PathBuf>,
     /// What to do; `None` starts the interactive shell on a terminal and
     /// runs standard input as a script otherwise.
     #[command(subcommand)]
@@ -126,6 +138,18 @@ pub enum Command {
     },
     /// Print counts per label and relationship type.
     Stats,
+    /// Check the store's integrity: every index entry against the records
+    /// (exit code 1 when anything disagrees). Reads only.
+    Check,
+    /// The crash harness's writer (tests/crash.rs): commits fact-file
+    /// loads, query writes and bulk imports in turn, printing `ack KIND
+    /// SEQ` after each commit returns, until it is killed.
+    #[command(hide = true)]
+    CrashWriter {
+        /// Seed of the writer's choices.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print the store's schema as a schema file.
     Schema,
     /// Print the log of committed transactions.
@@ -222,6 +246,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         return bench::run(data, json, store, repeat, query_budget, peers);
     }
     let graph = open_store(&cli)?;
+    let access = file_access(&cli)?;
     match cli.command {
         Some(Command::Run {
             files,
@@ -243,7 +268,23 @@ fn run(cli: Cli) -> Result<(), Error> {
             let params = read_params(params.as_deref())?;
             run_script(&graph, &text, "query", &params, format)
         }
-        Some(Command::Load { file }) => load(&graph, &file),
+        Some(Command::Load { file }) => load(&graph, &file, &access),
+        Some(Command::Check) => {
+            let report = graph.check_integrity()?;
+            out(&report.to_string());
+            if report.is_ok() {
+                Ok(())
+            } else {
+                Err(Error::Format(format!(
+                    "{}: the integrity check found {} problems",
+                    graph
+                        .path()
+                        .map_or("the store".into(), |p| p.display().to_string()),
+                    report.problem_count
+                )))
+            }
+        }
+        Some(Command::CrashWriter { seed }) => crash::writer(&graph, seed),
         Some(Command::Import {
             csv,
             jsonl,
@@ -454,6 +495,9 @@ pub fn open_store(cli: &Cli) -> Result<Graph, Error> {
     if cli.memory {
         return Ok(Graph::in_memory_with(options));
     }
+    if cli.read_only {
+        return Graph::open_read_only(cli.db.as_deref().unwrap_or(Path::new(DEFAULT_STORE)));
+    }
     let graph = match &cli.db {
         Some(path) => Graph::open_with(path, options)?,
         None => {
@@ -482,11 +526,23 @@ fn read_schema(path: &Path) -> Result<Schema, Error> {
     Ok(Schema::from_toml(&text, &path.display().to_string())?)
 }
 
-fn load(graph: &Graph, file: &str) -> Result<(), Error> {
+/// Where files named inside inputs may be read from: the working directory
+/// and every `--allow-dir`. Files the user names (on the command line, at
+/// the REPL's `:source`) are the user's own choice and are read wherever
+/// they are.
+fn file_access(cli: &Cli) -> Result<FileAccess, Error> {
+    let mut access = FileAccess::working_directory()?;
+    for dir in &cli.allow_dirs {
+        access.allow(dir)?;
+    }
+    Ok(access)
+}
+
+fn load(graph: &Graph, file: &str, access: &FileAccess) -> Result<(), Error> {
     let report = if file == "article" {
         facts::load_article(graph)?
     } else {
-        facts::load_file(graph, Path::new(file))?
+        facts::load_file_with(graph, Path::new(file), access)?
     };
     out(&format!("{report}\n"));
     Ok(())

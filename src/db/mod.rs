@@ -18,10 +18,12 @@
 //! isolation, one writer at a time).
 
 mod bulk;
+mod check;
 mod layout;
 mod txn;
 
 pub use bulk::{BulkElement, BulkField, BulkInfo, BulkPass, BulkRejection, BulkSource, RecoveredImport};
+pub use check::IntegrityReport;
 pub use layout::TxnRecord;
 pub use txn::{ChangeStats, CommitInfo, Origin, Transaction};
 
@@ -90,6 +92,8 @@ pub struct Graph {
     /// refuses further writes, which the next open's recovery would take
     /// for part of the import.
     broken: OnceLock<String>,
+    /// Opened by [`Graph::open_read_only`]: every write is refused.
+    read_only: bool,
 }
 
 impl Graph {
@@ -102,10 +106,79 @@ impl Graph {
     /// Opens (or creates) the store at `path`.
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Graph> {
         let path = path.as_ref();
+        // sled recovers a store whose files were cut short or overwritten
+        // by keeping what it can read — possibly nothing. A store that was
+        // initialised once and comes back empty must not be taken for a new
+        // one and initialised over: that would hide the loss. A store whose
+        // creation was interrupted (no mark yet) is simply created again.
+        let mark = path.join(INITIALISED_MARK);
+        let marked = mark.is_file();
         let engine = storage::open_on_disk(path)?;
+        refuse_lost_store(engine.as_ref(), marked, path)?;
         let mut graph = Graph::with_engine(engine, options)?;
         graph.path = Some(path.to_path_buf());
+        if !marked {
+            // Written only once the format key is flushed (with_engine).
+            std::fs::write(&mark, "an Attest store; see docs/reliability.md\n").map_err(|source| {
+                Error::Io {
+                    path: mark.display().to_string(),
+                    source,
+                }
+            })?;
+        }
         Ok(graph)
+    }
+
+    /// Opens the existing store at `path` for reading only, sharing it with
+    /// other read-only opens (in this process or others).
+    ///
+    /// sled 0.34 lets one process at a time open a store, even to read, so
+    /// this reads a consistent copy of the whole store into memory as of
+    /// this moment and lets go of the files (see
+    /// [`SledEngine::read_snapshot`](crate::storage::SledEngine::read_snapshot)).
+    /// Later commits by a writer are not seen; reopen to see them. Every
+    /// write through this handle fails with [`Error::ReadOnly`].
+    ///
+    /// # Errors
+    /// [`Error::Locked`] while another handle has the store open for
+    /// writing; [`Error::Format`] when `path` holds no store (a read-only
+    /// open never creates one).
+    ///
+    /// ```
+    /// use attest::db::Graph;
+    /// use attest::Error;
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("store");
+    /// Graph::open(&path)?.query("CREATE (:Actor {name: 'Ash Carter', kind: 'person'})")?;
+    ///
+    /// let first = Graph::open_read_only(&path)?;
+    /// let second = Graph::open_read_only(&path)?;
+    /// assert_eq!(first.stats().nodes, 1);
+    /// assert_eq!(second.stats().nodes, 1);
+    /// let err = first.query("CREATE (:Actor {name: 'Begin', kind: 'person'})").unwrap_err();
+    /// assert!(matches!(err, Error::ReadOnly { .. }), "{err}");
+    /// # Ok::<(), attest::Error>(())
+    /// ```
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Graph> {
+        let path = path.as_ref();
+        let engine = storage::SledEngine::read_snapshot(path)?;
+        refuse_lost_store(&engine, path.join(INITIALISED_MARK).is_file(), path)?;
+        if engine.get(layout::META_FORMAT)?.is_none() {
+            return Err(Error::Format(format!(
+                "{} holds no Attest store yet (its creation never finished)",
+                path.display()
+            )));
+        }
+        let mut graph = Graph::with_engine(Box::new(engine), OpenOptions::default())?;
+        graph.path = Some(path.to_path_buf());
+        graph.read_only = true;
+        Ok(graph)
+    }
+
+    /// True when this handle was opened with [`Graph::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// An empty, open (schemaless) store in memory; it vanishes on drop.
@@ -132,6 +205,7 @@ impl Graph {
             created: true,
             recovered: None,
             broken: OnceLock::new(),
+            read_only: false,
         })
     }
 
@@ -153,6 +227,7 @@ impl Graph {
             created,
             recovered,
             broken: OnceLock::new(),
+            read_only: false,
         })
     }
 
@@ -162,8 +237,16 @@ impl Graph {
         self.recovered.as_ref()
     }
 
-    /// Fails when this handle may not write any more (see `broken`).
+    /// Fails when this handle may not write: opened read-only, or see `broken`.
     pub(crate) fn check_writable(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::ReadOnly {
+                path: self
+                    .path
+                    .as_ref()
+                    .map_or("(memory)".into(), |p| p.display().to_string()),
+            });
+        }
         match self.broken.get() {
             Some(why) => Err(Error::Storage(why.clone())),
             None => Ok(()),
@@ -360,34 +443,6 @@ impl Graph {
             .map(|item| item.and_then(|(_, v)| layout::decode(&v, "transaction log")))
             .collect()
     }
-
-    /// Compares the store's records with the in-memory graph, and the
-    /// indexes rebuilt from the store with the in-memory ones; returns the
-    /// first disagreement. Used by tests and crash checks.
-    pub fn verify(&self) -> Result<()> {
-        let snap = self.read();
-        let fresh = load_state(self.engine.as_ref())?;
-        let index = snap.index();
-        index.verify().map_err(Error::Format)?;
-        fresh.index.verify().map_err(Error::Format)?;
-        let disagree = |what: String| Err(Error::Format(format!("store and memory disagree: {what}")));
-        if fresh.index.node_count() != index.node_count()
-            || fresh.index.relationship_count() != index.relationship_count()
-        {
-            return disagree("element counts".into());
-        }
-        for node in index.nodes() {
-            if fresh.index.node(node.id) != Some(node) {
-                return disagree(format!("node {}", node.id));
-            }
-        }
-        for rel in index.relationships() {
-            if fresh.index.relationship(rel.id) != Some(rel) {
-                return disagree(format!("relationship {}", rel.id));
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Read access to the graph; holds the read lock until dropped.
@@ -506,6 +561,22 @@ impl GraphStats {
                 .collect(),
         }
     }
+}
+
+/// A file in a store's directory, written once the store's format key is
+/// on disk: from then on, a store without the key has lost its data.
+const INITIALISED_MARK: &str = "attest-store";
+
+/// Fails when a store that was initialised holds no Attest format key.
+fn refuse_lost_store(engine: &dyn Engine, initialised: bool, path: &Path) -> Result<()> {
+    if initialised && engine.get(layout::META_FORMAT)?.is_none() {
+        return Err(Error::Format(format!(
+            "{} is a sled store holding no Attest data: its files are damaged or were \
+             cut short, and sled could recover nothing; refusing to create a new store over it",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {

@@ -9,6 +9,7 @@
 
 use super::ast::{Citation, DocumentDecl, FactFile, Name, NodeFact, Property, RelFact};
 use super::{parse_facts, split_sentences};
+use crate::access::FileAccess;
 use crate::db::{Graph, Origin, Transaction, sentence_key};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result, nearest};
 use crate::model::{ElementId, NodeId, Properties, Source, Value};
@@ -81,20 +82,47 @@ pub fn load_article(graph: &Graph) -> Result<LoadReport> {
     })
 }
 
-/// Loads a fact file; document texts are read relative to its directory.
+/// Loads a fact file; document texts are read relative to its directory
+/// and only from under it (see [`load_file_with`] to allow more).
 pub fn load_file(graph: &Graph, path: &Path) -> Result<LoadReport> {
+    load_file_with(graph, path, &FileAccess::default())
+}
+
+/// Loads a fact file; document texts are read relative to its directory,
+/// and only from under that directory or one `access` allows: a fact file
+/// naming `text '../../etc/passwd'` gets [`Error::NotAllowed`].
+///
+/// ```
+/// use attest::access::FileAccess;
+/// use attest::db::Graph;
+/// use attest::facts::load_file_with;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let facts = dir.path().join("facts");
+/// std::fs::create_dir(&facts).unwrap();
+/// std::fs::write(dir.path().join("secret.txt"), "Title\n\nA secret.").unwrap();
+/// std::fs::write(facts.join("f.facts"), "document d {title: 'T'} text '../secret.txt'").unwrap();
+///
+/// let graph = Graph::in_memory();
+/// let err = load_file_with(&graph, &facts.join("f.facts"), &FileAccess::default()).unwrap_err();
+/// assert!(matches!(err, attest::Error::NotAllowed { .. }), "{err}");
+/// let allowed = FileAccess::only([dir.path()])?;
+/// assert_eq!(load_file_with(&graph, &facts.join("f.facts"), &allowed)?.sentences, 2); // title and one
+/// # Ok::<(), attest::Error>(())
+/// ```
+pub fn load_file_with(graph: &Graph, path: &Path, access: &FileAccess) -> Result<LoadReport> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: name.clone(),
         source,
     })?;
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let access = access.with(dir)?;
     load_text(graph, &text, &name, &|relative| {
-        let full = dir.join(relative);
-        std::fs::read_to_string(&full).map_err(|source| Error::Io {
-            path: full.display().to_string(),
-            source,
-        })
+        access.read_to_string(&dir.join(relative))
     })
 }
 

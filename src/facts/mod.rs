@@ -25,4 +25,4 @@ pub use parser::parse_facts;
 pub use sentences::{SentenceText, split_sentences};
 
 mod load;
-pub use load::{LoadReport, load_article, load_file, load_text};
+pub use load::{LoadReport, load_article, load_file, load_file_with, load_text};

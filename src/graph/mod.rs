@@ -250,6 +250,24 @@ impl GraphIndex {
         )
     }
 
+    /// Every unique-key value held by more than one node, as `(label,
+    /// property, one holder's value, how many hold it)`; empty in a
+    /// consistent store.
+    pub fn unique_violations(&self) -> Vec<(&str, &str, Value, usize)> {
+        let mut found = Vec::new();
+        for ((label, prop), index) in &self.unique {
+            for ids in index.values().filter(|ids| ids.len() > 1) {
+                let value = ids
+                    .first()
+                    .and_then(|id| self.nodes.get(id))
+                    .and_then(|n| n.properties.get(prop).cloned())
+                    .unwrap_or(Value::Null);
+                found.push((label.as_str(), prop.as_str(), value, ids.len()));
+            }
+        }
+        found
+    }
+
     /// Unique-key values currently held by more than one node, as
     /// `(label, property, node ids)`: what a commit must reject.
     pub fn unique_conflicts_for(&self, node: &Node) -> Vec<(String, String, Vec<NodeId>)> {
@@ -624,6 +642,77 @@ impl GraphIndex {
             if self.graph[a].id != rel.start || self.graph[b].id != rel.end || self.graph[*slot].id != *id {
                 return Err(format!("{id} endpoints disagree with its record"));
             }
+        }
+        self.verify_keys()?;
+        self.verify_unique()?;
+        self.verify_type_counts()
+    }
+
+    /// The fact-key index holds exactly the records' keys, each once.
+    fn verify_keys(&self) -> Result<(), String> {
+        let nodes = self
+            .nodes
+            .values()
+            .filter_map(|n| Some((n.key.as_ref()?, ElementId::Node(n.id))));
+        let rels = self
+            .rels
+            .values()
+            .filter_map(|r| Some((r.key.as_ref()?, ElementId::Rel(r.id))));
+        let mut keyed = 0;
+        for (key, id) in nodes.chain(rels) {
+            keyed += 1;
+            if self.by_key.get(key) != Some(&id) {
+                return Err(format!(
+                    "fact key {key:?} does not lead to {id:?} (two elements carry it, or the index is stale)"
+                ));
+            }
+        }
+        if keyed != self.by_key.len() {
+            return Err(format!(
+                "the fact-key index has {} entries for {keyed} keyed elements",
+                self.by_key.len()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Each unique-key index lists exactly the nodes with that label and
+    /// property, under their value.
+    fn verify_unique(&self) -> Result<(), String> {
+        for ((label, prop), index) in &self.unique {
+            let mut listed = 0;
+            for node in self.nodes.values() {
+                if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
+                    listed += 1;
+                    if !index
+                        .get(&value.index_key())
+                        .is_some_and(|ids| ids.contains(&node.id))
+                    {
+                        return Err(format!("unique index {label}.{prop} misses {}", node.id));
+                    }
+                }
+            }
+            let entries: usize = index.values().map(BTreeSet::len).sum();
+            if entries != listed {
+                return Err(format!(
+                    "unique index {label}.{prop} has {entries} entries for {listed} nodes"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The per-type relationship counts match the records.
+    fn verify_type_counts(&self) -> Result<(), String> {
+        let mut counted: BTreeMap<&str, usize> = BTreeMap::new();
+        for rel in self.rels.values() {
+            *counted.entry(rel.rel_type.as_str()).or_default() += 1;
+        }
+        let kept: BTreeMap<&str, usize> = self.relationship_type_counts().collect();
+        if counted != kept {
+            return Err(format!(
+                "relationship counts per type {kept:?} disagree with the records {counted:?}"
+            ));
         }
         Ok(())
     }

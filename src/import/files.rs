@@ -288,6 +288,16 @@ fn from_manifest(
             return Err(manifest_error(format!("kind `{other}` is neither `node` nor `rel`")).into());
         }
     };
+    // A manifest names files of its own directory, never a path: no
+    // `../`, no absolute path, no subdirectory, so that an import reads
+    // only under the directory the user named.
+    let plain = Path::new(file_name).file_name().is_some_and(|n| n == file_name) && file_name != "..";
+    if !plain {
+        return Err(manifest_error(
+            "a manifest may name only files of its own directory (no `/`, no `..`)".into(),
+        )
+        .into());
+    }
     let path = dir.join(file_name);
     if !path.is_file() {
         return Err(Error::Io {

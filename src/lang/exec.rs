@@ -91,6 +91,11 @@ pub struct Executor<'p> {
     pub cancelled: Option<&'p std::sync::atomic::AtomicBool>,
     /// Estimated bytes held by the rows of the step running now.
     pub held_bytes: std::cell::Cell<usize>,
+    /// Partial paths a variable-length pattern has explored from the
+    /// current start node. Counted against `max_rows` too: a pattern such
+    /// as `(a)-[*30..]-(b)` on a dense graph can explore exponentially many
+    /// paths without producing a row, and would otherwise run unbounded.
+    pub explored: std::cell::Cell<usize>,
 }
 
 impl Executor<'_> {
@@ -462,6 +467,7 @@ impl Executor<'_> {
                     None
                 };
                 let mut path: Vec<RelId> = Vec::new();
+                self.explored.set(0);
                 let spec = VarSpec {
                     rels: *rels,
                     to: *to,
@@ -628,6 +634,15 @@ impl Executor<'_> {
         }
         if depth >= spec.max {
             return Ok(());
+        }
+        let explored = self.explored.get() + 1;
+        self.explored.set(explored);
+        if explored > self.limits.max_rows {
+            let message = format!(
+                "a variable-length pattern explored more than {} paths from one node (limit max_rows)",
+                self.limits.max_rows
+            );
+            return Err(QueryError::new(ErrorClass::LimitExceeded, message));
         }
         self.check_limits(out.len())?;
         for (rid, other) in index.relationships_of(at, spec.direction, types) {

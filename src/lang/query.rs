@@ -54,7 +54,8 @@ impl CancelHandle {
 /// Limits and cancellation for one query.
 #[derive(Clone, Debug)]
 pub struct QueryOptions {
-    /// Most rows any step may produce.
+    /// Most rows any step may produce, and most paths a variable-length
+    /// pattern may explore from one start node (rows it considers).
     pub max_rows: usize,
     /// Longest variable-length pattern explored (`*` means up to this).
     pub max_path_depth: u64,
@@ -193,6 +194,7 @@ pub fn execute(
 ) -> Result<QueryResult> {
     let started = Instant::now();
     let mut result = if writes(statement) {
+        graph.check_writable()?;
         let mut tx = graph.begin();
         let result = execute_in(&mut tx, statement, text, params, options)?;
         let info = tx.commit(own_text(statement, text))?;
@@ -351,6 +353,7 @@ fn run_plan(
         profile: profile.as_ref().map(|_| Profile::default()),
         cancelled,
         held_bytes: std::cell::Cell::new(0),
+        explored: std::cell::Cell::new(0),
     };
     let rows = executor.run(plan, access).map_err(Error::Query)?;
     if let (Some(out), Some(p)) = (profile, executor.profile.take()) {

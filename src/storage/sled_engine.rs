@@ -2,7 +2,7 @@
 //! sled crate: everything sled-specific (its configuration, its errors, its lock)
 //! is translated here.
 
-use super::{BatchOp, Engine, KeyValue, WriteBatch, is_empty_range};
+use super::{BatchOp, Engine, KeyValue, MemoryEngine, WriteBatch, is_empty_range};
 use crate::error::{Error, Result};
 use std::fs;
 use std::io;
@@ -122,6 +122,75 @@ impl SledEngine {
         })
     }
 
+    /// Reads the whole store at `path` into a [`MemoryEngine`] without
+    /// keeping it open: the read-only open.
+    ///
+    /// sled 0.34 has no read-only mode: opening always takes an exclusive
+    /// lock on the `db` file and may write (recovery, a new snapshot). Two
+    /// processes can therefore never have one store open in sled at once.
+    /// What several readers can share is a *copy*: this takes a shared lock
+    /// on the same `db` file (so it fails with [`Error::Locked`] while a
+    /// writer has the store open, and a writer cannot open it during the
+    /// copy), copies the directory into a private scratch directory, opens
+    /// the copy with sled (which recovers it as after a crash, if need be),
+    /// reads every pair, and removes the copy. The lock is held only while
+    /// copying; the result is a consistent snapshot as of the open.
+    ///
+    /// ```
+    /// use attest::storage::{Engine, SledEngine, WriteBatch};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// {
+    ///     let engine = SledEngine::open(dir.path())?;
+    ///     let mut batch = WriteBatch::new();
+    ///     batch.put(*b"k", *b"v");
+    ///     engine.apply(batch)?;
+    ///     engine.flush()?;
+    /// }
+    /// let first = SledEngine::read_snapshot(dir.path())?;
+    /// let second = SledEngine::read_snapshot(dir.path())?; // readers share
+    /// assert_eq!(first.get(b"k")?, Some(b"v".to_vec()));
+    /// assert_eq!(second.get(b"k")?, Some(b"v".to_vec()));
+    /// # Ok::<(), attest::Error>(())
+    /// ```
+    pub fn read_snapshot(path: &Path) -> Result<MemoryEngine> {
+        let shown = path.display().to_string();
+        if !path.join("conf").is_file() || !path.join("db").is_file() {
+            return Err(Error::Format(format!(
+                "{shown} is not an Attest store (a read-only open never creates one)"
+            )));
+        }
+        let io_error = |source| Error::Io {
+            path: shown.clone(),
+            source,
+        };
+        let lock = fs::File::open(path.join("db")).map_err(io_error)?;
+        let mut attempt = 0;
+        loop {
+            match lock.try_lock_shared() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if attempt < 10 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(fs::TryLockError::WouldBlock) => return Err(Error::Locked { path: shown }),
+                Err(fs::TryLockError::Error(e)) => return Err(io_error(e)),
+            }
+        }
+        let scratch = Scratch::new()?;
+        copy_dir(path, &scratch.0)?;
+        drop(lock);
+        let copy = SledEngine::open_with(&scratch.0, SledOptions::default())?;
+        let memory = MemoryEngine::new();
+        let mut batch = WriteBatch::new();
+        for pair in copy.scan_prefix(&[]) {
+            let (key, value) = pair?;
+            batch.put(key, value);
+        }
+        memory.apply(batch)?;
+        Ok(memory)
+    }
+
     /// The store's directory.
     pub fn path(&self) -> &Path {
         &self.path
@@ -210,6 +279,61 @@ fn check_store_dir(path: &Path) -> Result<()> {
             )),
         },
     }
+}
+
+/// A private directory under the system's temporary directory, removed
+/// (with everything in it) on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        for n in 0..100u32 {
+            let dir = std::env::temp_dir().join(format!("attest-ro-{}-{nanos}-{n}", std::process::id()));
+            match fs::create_dir(&dir) {
+                Ok(()) => return Ok(Scratch(dir)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(source) => {
+                    return Err(Error::Io {
+                        path: dir.display().to_string(),
+                        source,
+                    });
+                }
+            }
+        }
+        Err(Error::Storage(
+            "cannot make a scratch directory for a read-only open".into(),
+        ))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Copies the files of directory `from` (recursively) into `to`, which exists.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    let io_error = |path: &Path, source: io::Error| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    for entry in fs::read_dir(from).map_err(|e| io_error(from, e))? {
+        let entry = entry.map_err(|e| io_error(from, e))?;
+        let source = entry.path();
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().map_err(|e| io_error(&source, e))?;
+        if kind.is_dir() {
+            fs::create_dir(&target).map_err(|e| io_error(&target, e))?;
+            copy_dir(&source, &target)?;
+        } else if kind.is_file() {
+            fs::copy(&source, &target).map_err(|e| io_error(&source, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Translates an error from opening a sled store.

@@ -267,7 +267,13 @@ fn number_end(text: &str, start: usize) -> usize {
 /// bracket (or `CASE`) beyond the limit.
 fn check_nesting(text: &str, tokens: &[Token]) -> Result<(), QueryError> {
     let mut depth = 0usize;
+    // Openers not closed yet in this statement, by start offset.
+    let mut open: Vec<usize> = Vec::new();
     for (n, t) in tokens.iter().enumerate() {
+        if t.kind == Kind::Punct && t.is(text, ";") {
+            check_unclosed(text, &open)?;
+            open.clear();
+        }
         let opens = match t.kind {
             Kind::Punct => match t.text(text) {
                 "(" | "[" | "{" => Some(true),
@@ -287,6 +293,7 @@ fn check_nesting(text: &str, tokens: &[Token]) -> Result<(), QueryError> {
         match opens {
             Some(true) => {
                 depth += 1;
+                open.push(t.start);
                 if depth > MAX_NESTING {
                     return Err(syntax_error(
                         text,
@@ -299,11 +306,41 @@ fn check_nesting(text: &str, tokens: &[Token]) -> Result<(), QueryError> {
                     ));
                 }
             }
-            Some(false) => depth = depth.saturating_sub(1),
+            Some(false) => {
+                depth = depth.saturating_sub(1);
+                open.pop();
+            }
             None => {}
         }
     }
-    Ok(())
+    check_unclosed(text, &open)
+}
+
+/// A statement may leave this many brackets unclosed and still go to the
+/// parser, whose message says what it expected at the first one.
+pub const MAX_UNCLOSED: usize = 8;
+
+/// Rejects a statement that leaves more than [`MAX_UNCLOSED`] brackets
+/// open. pest backtracks through every way of reading each unclosed
+/// bracket (list, list comprehension, pattern comprehension, subscript …),
+/// which multiplies with each one: `RETURN [x IN a` and twenty `[` took
+/// pest's whole call budget (11 s in a debug build), a finding of the
+/// query_parser fuzz target. Counting them first costs nothing.
+fn check_unclosed(text: &str, open: &[usize]) -> Result<(), QueryError> {
+    if open.len() <= MAX_UNCLOSED {
+        return Ok(());
+    }
+    let first = open[0];
+    let bracket = text[first..].chars().next().unwrap_or('(');
+    Err(syntax_error(
+        text,
+        first,
+        "UnexpectedSyntax",
+        format!(
+            "this `{bracket}` is never closed, nor are {} brackets after it",
+            open.len() - 1
+        ),
+    ))
 }
 
 /// True if token `n` is `CASE` or `END` used as a keyword, not as a property
@@ -414,7 +451,7 @@ mod tests {
 
     #[test]
     fn bounds_nesting_including_case() {
-        let ok = "(".repeat(MAX_NESTING);
+        let ok = "(".repeat(MAX_NESTING) + &")".repeat(MAX_NESTING);
         assert!(tokenize(&ok).is_ok());
         let deep = "[".repeat(MAX_NESTING + 1);
         let e = tokenize(&deep).unwrap_err();
@@ -425,6 +462,19 @@ mod tests {
         // Property keys and map keys named like the keywords do not count.
         let keys = "n.case {case: 1} ".repeat(MAX_NESTING + 1);
         assert!(tokenize(&keys).is_ok());
+    }
+
+    #[test]
+    fn many_unclosed_brackets_are_refused_before_the_parser() {
+        let few = format!("RETURN [x IN a{}", "[".repeat(MAX_UNCLOSED - 1));
+        assert!(tokenize(&few).is_ok());
+        let many = format!("RETURN [x IN a{}; RETURN 1", "[".repeat(MAX_UNCLOSED));
+        let e = tokenize(&many).unwrap_err();
+        assert_eq!(e.position.map(|p| p.column), Some(8));
+        assert!(e.message.contains("never closed"), "{e}");
+        // Counted per statement.
+        let split = format!("RETURN [[[[[1; {}", "RETURN [[[[[1; ".repeat(3));
+        assert!(tokenize(&split).is_ok());
     }
 
     #[test]

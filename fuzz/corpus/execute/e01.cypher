@@ -1,0 +1,1 @@
+MATCH (a:Actor) SET a.age = a.age + 1 RETURN a

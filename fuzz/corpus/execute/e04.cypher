@@ -1,0 +1,1 @@
+MATCH p = shortestPath((a:Actor)-[*]-(b:Place)) RETURN length(p)

@@ -1,0 +1,1 @@
+UNWIND range(1, 10) AS i MERGE (:T {i: i % 3}) RETURN count(*)

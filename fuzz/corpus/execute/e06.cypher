@@ -1,0 +1,1 @@
+MATCH (e:Event) REMOVE e.tags SET e:Old RETURN labels(e)

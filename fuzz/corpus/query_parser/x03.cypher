@@ -1,0 +1,1 @@
+CREATE (x:Actor {name:'N'})-[:MET]->(y) RETURN x, y

@@ -1,0 +1,1 @@
+WITH [1,2,3] AS l RETURN [x IN l WHERE x > 1 | x * 2], reduce(s = 0, x IN l | s + x)

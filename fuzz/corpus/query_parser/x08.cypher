@@ -1,0 +1,1 @@
+MATCH (a)-[r]->(b) RETURN type(r), a.name ORDER BY a.name SKIP 1 LIMIT 2

@@ -1,0 +1,1 @@
+RETURN date('2016-06-18') + duration({days: 1})

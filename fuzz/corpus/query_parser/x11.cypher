@@ -1,0 +1,1 @@
+MATCH (n) WHERE n.name STARTS WITH 'C' OR n.name =~ 'B.*' RETURN collect(DISTINCT n.name)

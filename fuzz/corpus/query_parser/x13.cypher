@@ -1,0 +1,1 @@
+MATCH (a:Actor) WITH a, count(*) AS c WHERE c > 0 RETURN a.name, c UNION RETURN 'x' AS a, 1 AS c
