@@ -4,16 +4,10 @@
 //! checks are the targets' own (fuzz/fuzz_targets/): no panic, and after
 //! parse-and-execute the store's indexes agree with its records.
 
-use attest::db::Graph;
-use attest::lang::{Params, QueryOptions};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-/// The graph fuzz/fuzz_targets/execute.rs runs each input on.
-const SEED: &str = "CREATE (a:Actor {name: 'Carter', age: 61})-[:MET {on: DATE '2016-06-18'}]->\
-                    (b:Actor {name: 'Begin'}), (a)-[:IN]->(p:Place {name: 'Tanf'}), \
-                    (b)-[:IN]->(p), (e:Event {kind: 'airstrike', tags: ['a', 'b']})-[:AGENT]->(a), \
-                    (e)-[:AT]->(p), (p)-[:IN]->(:Place {name: 'Syria'})";
+// The targets' own checks, word for word.
+include!("../fuzz/cases.rs");
 
 fn inputs(target: &str) -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
@@ -46,12 +40,7 @@ fn query_parser_inputs() {
     let inputs = inputs("query_parser");
     assert!(inputs.len() >= 20, "the corpus is missing: {}", inputs.len());
     for (_, text) in &inputs {
-        let _ = attest::lang::parse(text);
-        if let Ok(script) = attest::lang::Script::new(text) {
-            for span in script.statements() {
-                let _ = script.parse(span);
-            }
-        }
+        query_parser_case(text);
     }
 }
 
@@ -60,7 +49,7 @@ fn facts_parser_inputs() {
     let inputs = inputs("facts_parser");
     assert!(inputs.len() >= 10, "the corpus is missing: {}", inputs.len());
     for (_, text) in &inputs {
-        let _ = attest::facts::parse_facts(text);
+        facts_parser_case(text);
     }
 }
 
@@ -68,20 +57,9 @@ fn facts_parser_inputs() {
 fn execute_inputs() {
     let inputs = inputs("execute");
     assert!(inputs.len() >= 10, "the corpus is missing: {}", inputs.len());
-    let options = QueryOptions {
-        max_rows: 20_000,
-        max_path_depth: 8,
-        max_memory_bytes: 32 << 20,
-        timeout: Some(Duration::from_secs(2)),
-        cancel: None,
-    };
     for (path, text) in &inputs {
-        let graph = Graph::in_memory();
-        graph.query(SEED).unwrap();
-        if let Ok(query) = graph.prepare(text) {
-            let _ = query.run_with(&graph, &Params::new(), &options);
+        if let Err(report) = execute_case(text) {
+            panic!("{}: {report}", path.display());
         }
-        let report = graph.check_integrity().unwrap();
-        assert!(report.is_ok(), "{}: {report}", path.display());
     }
 }

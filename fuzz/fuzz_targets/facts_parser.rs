@@ -4,7 +4,11 @@
 
 use libfuzzer_sys::fuzz_target;
 
+include!("../cases.rs");
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let _ = attest::facts::parse_facts(text);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    facts_parser_case(text);
 });

@@ -5,12 +5,11 @@
 
 use libfuzzer_sys::fuzz_target;
 
+include!("../cases.rs");
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let _ = attest::lang::parse(text);
-    if let Ok(script) = attest::lang::Script::new(text) {
-        for span in script.statements() {
-            let _ = script.parse(span);
-        }
-    }
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    query_parser_case(text);
 });
