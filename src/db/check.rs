@@ -114,15 +114,7 @@ impl Graph {
         // Rules the rebuilt index cannot show by itself: it keeps one
         // element per fact key and lists every holder of a unique value.
         let mut fact_keys: HashMap<&str, ElementId> = HashMap::new();
-        let nodes = fresh
-            .index
-            .nodes()
-            .filter_map(|n| Some((n.key.as_deref()?, ElementId::Node(n.id))));
-        let rels = fresh
-            .index
-            .relationships()
-            .filter_map(|r| Some((r.key.as_deref()?, ElementId::Rel(r.id))));
-        for (key, id) in nodes.chain(rels) {
+        for (key, id) in fresh.index.keyed_elements() {
             if let Some(other) = fact_keys.insert(key, id) {
                 report.problem(format!("fact key {key:?} is carried by {other:?} and {id:?}"));
             }

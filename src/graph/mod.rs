@@ -648,18 +648,24 @@ impl GraphIndex {
         self.verify_type_counts()
     }
 
-    /// The fact-key index holds exactly the records' keys, each once.
-    fn verify_keys(&self) -> Result<(), String> {
+    /// Every element that carries a fact key, with its key, as the records
+    /// say (the index keeps one element per key; this lists them all).
+    pub fn keyed_elements(&self) -> impl Iterator<Item = (&str, ElementId)> {
         let nodes = self
             .nodes
             .values()
-            .filter_map(|n| Some((n.key.as_ref()?, ElementId::Node(n.id))));
+            .filter_map(|n| Some((n.key.as_deref()?, ElementId::Node(n.id))));
         let rels = self
             .rels
             .values()
-            .filter_map(|r| Some((r.key.as_ref()?, ElementId::Rel(r.id))));
+            .filter_map(|r| Some((r.key.as_deref()?, ElementId::Rel(r.id))));
+        nodes.chain(rels)
+    }
+
+    /// The fact-key index holds exactly the records' keys, each once.
+    fn verify_keys(&self) -> Result<(), String> {
         let mut keyed = 0;
-        for (key, id) in nodes.chain(rels) {
+        for (key, id) in self.keyed_elements() {
             keyed += 1;
             if self.by_key.get(key) != Some(&id) {
                 return Err(format!(
