@@ -372,7 +372,10 @@ impl Graph {
         if nodes != checked.nodes.len() as u64 || relationships != checked.relationships {
             return Err(changed_source());
         }
-        write_pages_in_batches(self.engine.as_ref(), &state.index, &node_pages, &rel_pages)?;
+        // The pages still waiting: at most BATCH_PAGES + 2, one batch.
+        let mut batch = WriteBatch::new();
+        super::write_pages(&state.index, &node_pages, &rel_pages, &mut batch)?;
+        self.engine.apply(batch)?;
         // Every element must be on disk before the batch that removes the
         // marker can be: after that, nothing would clean up a hole.
         self.engine.flush()?;
@@ -755,35 +758,6 @@ fn undo_in_memory(state: &mut State, checked: &Checked, marker: &ImportMarker) {
         index.remove_node(*node);
     }
     index.forget_deleted();
-}
-
-/// Writes the listed pages from `index`, a batch every [`BATCH_PAGES`]
-/// pages, without flushing.
-fn write_pages_in_batches(
-    engine: &dyn Engine,
-    index: &crate::graph::GraphIndex,
-    node_pages: &BTreeSet<u64>,
-    rel_pages: &BTreeSet<u64>,
-) -> Result<()> {
-    let none = BTreeSet::new();
-    let chunks = |pages: &BTreeSet<u64>| -> Vec<BTreeSet<u64>> {
-        let pages: Vec<u64> = pages.iter().copied().collect();
-        pages
-            .chunks(BATCH_PAGES)
-            .map(|c| c.iter().copied().collect())
-            .collect()
-    };
-    for chunk in chunks(node_pages) {
-        let mut batch = WriteBatch::new();
-        super::write_pages(index, &chunk, &none, &mut batch)?;
-        engine.apply(batch)?;
-    }
-    for chunk in chunks(rel_pages) {
-        let mut batch = WriteBatch::new();
-        super::write_pages(index, &none, &chunk, &mut batch)?;
-        engine.apply(batch)?;
-    }
-    Ok(())
 }
 
 /// Removes every record at or above the marker's counters, then the
