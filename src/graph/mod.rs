@@ -1,8 +1,10 @@
 //! The in-memory graph index: every node and relationship, held for traversal.
 //!
 //! This layer owns the structures queries walk: the records themselves, a
-//! petgraph [`StableDiGraph`] for adjacency and graph algorithms, and the
-//! lookup indexes (by label, by unique key, by fact key). It is rebuilt from
+//! petgraph [`StableDiGraph`] for adjacency and graph algorithms (its node
+//! weights carry each node's labels as bits), and the lookup indexes (by
+//! label, by unique key, by fact key). These are all of Attest's indexes:
+//! the store keeps only records. It is rebuilt from
 //! the store when a store is opened and kept in step by the transaction layer
 //! (`crate::db`), which is the only caller of its mutating methods.
 //!
