@@ -670,13 +670,18 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
     };
     let unique = schema.as_ref().map(Schema::unique_keys).unwrap_or_default();
     let mut index = GraphIndex::new(&unique);
+    // Sized once, so the maps do not grow step by step while loading. The
+    // id counters bound the counts, but ids may be sparse (an import keeps
+    // the ids it is given, 10^9 say); no record takes fewer than
+    // MIN_RECORD_BYTES on disk, so the store's size bounds them too.
+    const MIN_RECORD_BYTES: u64 = 8;
+    // A hint only: a size that cannot be read (sled's files change while
+    // it opens) reserves nothing rather than failing the open.
+    let by_size = engine.size_on_disk().unwrap_or(0) / MIN_RECORD_BYTES;
     let (next_node, next_rel) = (counter(layout::META_NEXT_NODE)?, counter(layout::META_NEXT_REL)?);
-    // The id counters bound the element counts (ids are never reused); a
-    // store with many deletions reserves more than it needs, so cap it.
-    const RESERVE_CAP: u64 = 1 << 26;
     index.reserve(
-        next_node.min(RESERVE_CAP) as usize,
-        next_rel.min(RESERVE_CAP) as usize,
+        usize::try_from(next_node.min(by_size)).unwrap_or(0),
+        usize::try_from(next_rel.min(by_size)).unwrap_or(0),
     );
     for item in engine.scan_prefix(&[layout::NODE]) {
         let (key, value) = item?;
