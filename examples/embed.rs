@@ -30,7 +30,10 @@ fn main() -> attest::Result<()> {
     // Provenance: which sentences support a fact?
     let result = graph.query("MATCH (q:Equipment) WHERE q.name CONTAINS 'Su-34' RETURN q")?;
     if let Some(ResultValue::Node(node)) = result.rows.first().and_then(|r| r.first()) {
-        println!("\nevidence for {}:", node.properties["name"]);
+        println!(
+            "\nevidence for {}:",
+            node.properties.get("name").unwrap_or(&attest::model::Value::Null)
+        );
         for evidence in graph.evidence(ElementId::Node(node.id))? {
             println!("  [{}] {}", evidence.source, evidence.text.unwrap_or_default());
         }

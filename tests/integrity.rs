@@ -81,7 +81,7 @@ fn two_nodes_with_one_unique_value_are_found() {
     let report = damaged(|engine| {
         rewrite_first_node_page(engine, |nodes| {
             let (a, b) = two_actors(nodes);
-            let name = nodes[a].properties["name"].clone();
+            let name = nodes[a].property("name").clone();
             nodes[b].properties.insert("name".into(), name);
         })
     });

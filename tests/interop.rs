@@ -703,7 +703,7 @@ mod generated {
     }
 
     fn properties() -> impl Strategy<Value = Properties> {
-        prop::collection::btree_map("[a-z_ ]{1,6}", value(), 0..4)
+        prop::collection::btree_map("[a-z_ ]{1,6}", value(), 0..4).prop_map(Properties::from)
     }
 
     fn sources() -> impl Strategy<Value = Vec<Source>> {

@@ -42,10 +42,10 @@ fn rel(id: u64) -> Value {
     Value::Relationship(RelId(id))
 }
 fn path(nodes: &[u64], rels: &[u64]) -> Value {
-    Value::Path(Path {
+    Value::Path(Box::new(Path {
         nodes: nodes.iter().map(|n| NodeId(*n)).collect(),
         rels: rels.iter().map(|r| RelId(*r)).collect(),
-    })
+    }))
 }
 fn nan() -> Value {
     fl(f64::NAN)
@@ -1320,7 +1320,7 @@ mod properties {
             (-20_000i32..20_000).prop_map(|d| Value::Date(Date::from_days(d))),
             (0u64..4).prop_map(|n| Value::Node(NodeId(n))),
             (0u64..4).prop_map(|r| Value::Relationship(RelId(r))),
-            (0u64..3).prop_map(|n| Value::Path(Path::single(NodeId(n)))),
+            (0u64..3).prop_map(|n| Value::Path(Box::new(Path::single(NodeId(n))))),
         ]
     }
 

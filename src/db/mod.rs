@@ -670,6 +670,9 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
     };
     let unique = schema.as_ref().map(Schema::unique_keys).unwrap_or_default();
     let mut index = GraphIndex::new(&unique);
+    if let Some(schema) = &schema {
+        index.set_join_labels(schema.join_labels());
+    }
     // Sized once, so the maps do not grow step by step while loading. The
     // id counters bound the counts, but ids may be sparse (an import keeps
     // the ids it is given, 10^9 say); no record takes fewer than

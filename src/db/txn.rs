@@ -721,7 +721,7 @@ pub(crate) fn describe_node(node: &Node) -> String {
     let labels: String = node.labels.iter().map(|l| format!(":{l}")).collect();
     let name = ["name", "title", "text", "summary"]
         .iter()
-        .find_map(|k| node.properties.get(*k).map(|v| format!(" {{{k}: {v}}}")))
+        .find_map(|k| node.properties.get(k).map(|v| format!(" {{{k}: {v}}}")))
         .unwrap_or_default();
     match &node.key {
         Some(key) => format!("node `{key}` ({labels}{name})"),

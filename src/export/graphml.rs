@@ -94,7 +94,7 @@ fn data(
     prefix: &str,
 ) -> io::Result<()> {
     for (i, (name, ty)) in keys.iter().enumerate() {
-        let Some(value) = props.get(*name) else { continue };
+        let Some(value) = props.get(name) else { continue };
         let text = match (value, *ty) {
             (Value::String(s), _) => s.clone(),
             (Value::Date(d), _) => d.to_string(),

@@ -13,14 +13,16 @@
 //! elements, so they are not identities; Attest's own [`NodeId`]/[`RelId`]
 //! are. Calls only `crate::model`.
 
+mod adjacency;
 mod paths;
 
 pub use paths::ShortestPaths;
 
+use adjacency::{AdjEntry, Adjacency};
+
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Value};
 use petgraph::Direction as PetDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Edge weight inside petgraph: the relationship's id and its interned type,
@@ -78,18 +80,37 @@ impl LabelTest {
 type UniqueIndex = HashMap<Vec<u8>, BTreeSet<NodeId>>;
 
 /// Which relationship types an expansion keeps, by interned type id.
+#[derive(Clone, Debug)]
 enum TypeFilter {
     Any,
     Mask(u64),
     List(Vec<u32>),
 }
 
-impl TypeFilter {
-    fn keeps(&self, rel_type: u32) -> bool {
-        match self {
-            TypeFilter::Any => true,
-            TypeFilter::Mask(mask) => rel_type < 64 && mask & (1 << rel_type) != 0,
-            TypeFilter::List(list) => list.contains(&rel_type),
+/// The relationship types an expansion follows, resolved against one
+/// index by [`GraphIndex::type_set`]: resolve once per query, not once per
+/// row.
+#[derive(Clone, Debug)]
+pub struct TypeSet(TypeFilter);
+
+/// One relationship at a node, as an expansion meets it: the relationship
+/// and the node at its other end. [`GraphIndex::neighbour_labels`] gives
+/// that node's label bits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Neighbour {
+    /// The relationship.
+    pub rel: RelId,
+    /// The node at the other end.
+    pub node: NodeId,
+    slot: u32,
+}
+
+impl From<&AdjEntry> for Neighbour {
+    fn from(e: &AdjEntry) -> Neighbour {
+        Neighbour {
+            rel: e.rel,
+            node: e.other,
+            slot: e.other_slot,
         }
     }
 }
@@ -139,6 +160,18 @@ pub struct GraphIndex {
     /// lets a statement still ask `type(r)` of a relationship it deleted.
     /// Cleared when the transaction ends.
     deleted_types: IdMap<RelId, String>,
+    /// Each node's relationships grouped by direction and type.
+    adjacency: Adjacency,
+    /// By interned type id: the label bits every start node and every end
+    /// node of that type carries, as the schema's joins guarantee (zero in
+    /// an open store). See [`GraphIndex::implied_labels`].
+    join_labels: Vec<[LabelBits; 2]>,
+    /// The schema's guarantees as given, by type name, to re-apply when a
+    /// type is interned later.
+    join_rules: BTreeMap<String, [Vec<String>; 2]>,
+    /// Set when the open transaction took a label off a node: until the
+    /// commit re-checks the joins, the schema's guarantees may not hold.
+    labels_removed: bool,
 }
 
 impl GraphIndex {
@@ -162,6 +195,7 @@ impl GraphIndex {
         self.rel_slots.reserve(rels);
         self.graph.reserve_nodes(nodes);
         self.graph.reserve_edges(rels);
+        self.adjacency.reserve(nodes);
     }
 
     /// Number of nodes.
@@ -318,23 +352,12 @@ impl GraphIndex {
         types: &[&str],
         mut f: impl FnMut(RelId, NodeId),
     ) {
-        self.for_each_neighbour(node, direction, types, |rel, other, _| f(rel, other));
-    }
-
-    /// The relationships at `node` as [`GraphIndex::relationships_of`] lists
-    /// them, each with the other node's label bits (see
-    /// [`GraphIndex::label_test`]).
-    pub fn neighbours(
-        &self,
-        node: NodeId,
-        direction: Direction,
-        types: &[&str],
-    ) -> Vec<(RelId, NodeId, LabelBits)> {
-        let mut out = Vec::new();
-        self.for_each_neighbour(node, direction, types, |rel, other, bits| {
-            out.push((rel, other, bits))
-        });
-        out
+        if let Some(types) = self.type_set(types) {
+            let _ = self.try_for_each_neighbour(node, direction, &types, |n| {
+                f(n.rel, n.node);
+                Ok::<(), ()>(())
+            });
+        }
     }
 
     /// How to test label bits for nodes carrying all of `labels`.
@@ -350,59 +373,190 @@ impl GraphIndex {
         LabelTest::Bits(wanted)
     }
 
-    fn for_each_neighbour(
-        &self,
-        node: NodeId,
-        direction: Direction,
-        types: &[&str],
-        mut f: impl FnMut(RelId, NodeId, LabelBits),
-    ) {
-        let Some(&slot) = self.node_slots.get(&node) else {
-            return;
-        };
-        let Some(wanted) = self.type_filter(types) else {
-            return;
-        };
-        let keep = |s: &EdgeSlot| wanted.keeps(s.rel_type);
-        if matches!(direction, Direction::Outgoing | Direction::Both) {
-            for e in self.graph.edges_directed(slot, PetDirection::Outgoing) {
-                if keep(e.weight()) {
-                    let other = self.graph[e.target()];
-                    f(e.weight().id, other.id, other.labels);
-                }
-            }
-        }
-        if matches!(direction, Direction::Incoming | Direction::Both) {
-            for e in self.graph.edges_directed(slot, PetDirection::Incoming) {
-                // A self-loop was already listed as outgoing when both
-                // directions are asked for.
-                if keep(e.weight()) && !(direction == Direction::Both && e.source() == e.target()) {
-                    let other = self.graph[e.source()];
-                    f(e.weight().id, other.id, other.labels);
-                }
-            }
-        }
-    }
-
-    /// The interned ids of `types` as a filter; `None` when types were
-    /// named and none of them exists (nothing can match).
-    fn type_filter(&self, types: &[&str]) -> Option<TypeFilter> {
+    /// The types named (all types when empty), resolved for expansions;
+    /// `None` when types were named and none of them exists (nothing can
+    /// match).
+    pub fn type_set<S: AsRef<str>>(&self, types: &[S]) -> Option<TypeSet> {
         if types.is_empty() {
-            return Some(TypeFilter::Any);
+            return Some(TypeSet(TypeFilter::Any));
         }
-        let ids = types.iter().filter_map(|t| self.rel_type_ids.get(*t).copied());
-        // Expansion runs once per input row: a bit mask keeps the common
-        // case (fewer than 64 types in the store) free of allocation.
+        let ids = types
+            .iter()
+            .filter_map(|t| self.rel_type_ids.get(t.as_ref()).copied());
+        // A bit mask keeps the common case (fewer than 64 types in the
+        // store) free of allocation and of duplicates.
         let filter = if self.rel_type_names.len() <= 64 {
             TypeFilter::Mask(ids.fold(0u64, |mask, id| mask | (1 << id)))
         } else {
-            TypeFilter::List(ids.collect())
+            let mut list: Vec<u32> = ids.collect();
+            list.sort_unstable();
+            list.dedup();
+            TypeFilter::List(list)
         };
         match &filter {
             TypeFilter::Mask(0) => None,
             TypeFilter::List(list) if list.is_empty() => None,
-            _ => Some(filter),
+            _ => Some(TypeSet(filter)),
         }
+    }
+
+    /// Calls `f` for each relationship at `node` in `direction` whose type
+    /// is in `types`: outgoing ones first, then incoming, each by type and
+    /// then by relationship id. A self-loop appears once per direction it
+    /// matches. Stops at the first error `f` returns.
+    pub fn try_for_each_neighbour<E>(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        types: &TypeSet,
+        mut f: impl FnMut(Neighbour) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Some(&slot) = self.node_slots.get(&node) else {
+            return Ok(());
+        };
+        let slot = slot.index();
+        if matches!(direction, Direction::Outgoing | Direction::Both) {
+            self.for_each_run(slot, false, types, &mut |run| {
+                run.iter().try_for_each(|e| f(Neighbour::from(e)))
+            })?;
+        }
+        if matches!(direction, Direction::Incoming | Direction::Both) {
+            // A self-loop was already listed as outgoing when both
+            // directions are asked for.
+            let skip_loops = direction == Direction::Both;
+            self.for_each_run(slot, true, types, &mut |run| {
+                run.iter()
+                    .filter(|e| !(skip_loops && e.other == node))
+                    .try_for_each(|e| f(Neighbour::from(e)))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// How many relationships [`GraphIndex::try_for_each_neighbour`] would
+    /// list, without listing them.
+    pub fn count_neighbours(&self, node: NodeId, direction: Direction, types: &TypeSet) -> usize {
+        let Some(&slot) = self.node_slots.get(&node) else {
+            return 0;
+        };
+        let slot = slot.index();
+        let mut count = 0;
+        if matches!(direction, Direction::Outgoing | Direction::Both) {
+            let _ = self.for_each_run(slot, false, types, &mut |run| {
+                count += run.len();
+                Ok::<(), ()>(())
+            });
+        }
+        if matches!(direction, Direction::Incoming | Direction::Both) {
+            let skip_loops = direction == Direction::Both;
+            let _ = self.for_each_run(slot, true, types, &mut |run| {
+                count += if skip_loops {
+                    run.iter().filter(|e| e.other != node).count()
+                } else {
+                    run.len()
+                };
+                Ok::<(), ()>(())
+            });
+        }
+        count
+    }
+
+    /// The runs of `slot`'s adjacency in one direction holding the types
+    /// of `types`, in type order.
+    fn for_each_run<E>(
+        &self,
+        slot: usize,
+        incoming: bool,
+        types: &TypeSet,
+        f: &mut impl FnMut(&[AdjEntry]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match &types.0 {
+            TypeFilter::Any => f(self.adjacency.direction(slot, incoming)),
+            TypeFilter::Mask(mask) => {
+                let mut rest = *mask;
+                while rest != 0 {
+                    let rel_type = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    f(self.adjacency.run(slot, incoming, rel_type))?;
+                }
+                Ok(())
+            }
+            TypeFilter::List(list) => list
+                .iter()
+                .try_for_each(|rel_type| f(self.adjacency.run(slot, incoming, *rel_type))),
+        }
+    }
+
+    /// The label bits of the node at a neighbour's other end.
+    pub fn neighbour_labels(&self, neighbour: &Neighbour) -> LabelBits {
+        self.graph
+            .node_weight(NodeIndex::new(neighbour.slot as usize))
+            .map_or(0, |slot| slot.labels)
+    }
+
+    /// Label bits that every node met by expanding in `direction` over
+    /// `types` carries, because the schema's joins say so: an expansion
+    /// need not check them. Zero in an open store, and while the open
+    /// transaction has removed a label (its commit re-checks the joins).
+    pub fn implied_labels(&self, direction: Direction, types: &TypeSet) -> LabelBits {
+        if self.labels_removed {
+            return 0;
+        }
+        let ends: &[usize] = match direction {
+            Direction::Outgoing => &[1],
+            Direction::Incoming => &[0],
+            Direction::Both => &[0, 1],
+        };
+        let implied_by = |rel_type: u32| {
+            let labels = self.join_labels.get(rel_type as usize).copied().unwrap_or([0, 0]);
+            ends.iter().fold(!0, |bits, end| bits & labels[*end])
+        };
+        match &types.0 {
+            TypeFilter::Any => (0..self.rel_type_names.len() as u32)
+                .fold(if self.rel_type_names.is_empty() { 0 } else { !0 }, |bits, t| {
+                    bits & implied_by(t)
+                }),
+            TypeFilter::Mask(mask) => {
+                let mut bits = !0;
+                let mut rest = *mask;
+                while rest != 0 {
+                    bits &= implied_by(rest.trailing_zeros());
+                    rest &= rest - 1;
+                }
+                bits
+            }
+            TypeFilter::List(list) => list.iter().fold(!0, |bits, t| bits & implied_by(*t)),
+        }
+    }
+
+    /// Declares the labels every start and end node of each relationship
+    /// type carries (from the schema's joins), for
+    /// [`GraphIndex::implied_labels`].
+    pub(crate) fn set_join_labels(&mut self, rules: BTreeMap<String, [Vec<String>; 2]>) {
+        self.join_rules = rules;
+        let types: Vec<String> = self.rel_type_names.clone();
+        self.join_labels.clear();
+        for rel_type in &types {
+            let labels = self.join_bits(rel_type);
+            self.join_labels.push(labels);
+        }
+    }
+
+    fn join_bits(&mut self, rel_type: &str) -> [LabelBits; 2] {
+        let Some(rule) = self.join_rules.get(rel_type).cloned() else {
+            return [0, 0];
+        };
+        rule.map(|labels| {
+            labels.iter().fold(0, |bits, label| {
+                let id = self.intern_label(label);
+                // A label past the bits cannot be vouched for by a bit.
+                if id >= OVERFLOW_LABEL {
+                    bits
+                } else {
+                    bits | 1 << id
+                }
+            })
+        })
     }
 
     /// Number of relationships at `node` (a self-loop counts once).
@@ -440,6 +594,9 @@ impl GraphIndex {
     /// its relationships. Returns the previous record.
     pub(crate) fn replace_node(&mut self, node: Node) -> Option<Node> {
         let old = self.nodes.remove(&node.id)?;
+        if old.labels.iter().any(|l| !node.has_label(l)) {
+            self.labels_removed = true;
+        }
         self.unindex_node(&old);
         self.index_node(&node);
         self.nodes.insert(node.id, node);
@@ -478,6 +635,11 @@ impl GraphIndex {
         let rel_type = self.intern_type(&rel.rel_type);
         let slot = self.graph.add_edge(a, b, EdgeSlot { id: rel.id, rel_type });
         self.rel_slots.insert(rel.id, slot);
+        let (a, b) = (a.index(), b.index());
+        let outgoing = AdjEntry::new(rel.id, rel.end, b as u32, false, rel_type);
+        let incoming = AdjEntry::new(rel.id, rel.start, a as u32, true, rel_type);
+        self.adjacency.add(a, outgoing);
+        self.adjacency.add(b, incoming);
         // get_mut first: `entry` would allocate a copy of the type name for
         // every relationship inserted.
         match self.rel_type_counts.get_mut(&rel.rel_type) {
@@ -509,7 +671,12 @@ impl GraphIndex {
     /// Removes a relationship; returns its record.
     pub(crate) fn remove_relationship(&mut self, id: RelId) -> Option<Relationship> {
         let slot = self.rel_slots.remove(&id)?;
-        self.graph.remove_edge(slot);
+        let (a, b) = self.graph.edge_endpoints(slot)?;
+        let rel_type = self.graph.remove_edge(slot)?.rel_type;
+        self.adjacency
+            .remove(a.index(), adjacency::group(false, rel_type), id);
+        self.adjacency
+            .remove(b.index(), adjacency::group(true, rel_type), id);
         let rel = self.rels.remove(&id)?;
         if let Some(n) = self.rel_type_counts.get_mut(&rel.rel_type) {
             *n -= 1;
@@ -529,6 +696,7 @@ impl GraphIndex {
     /// Forgets deleted relationships' types (the transaction ended).
     pub(crate) fn forget_deleted(&mut self) {
         self.deleted_types.clear();
+        self.labels_removed = false;
     }
 
     fn intern_label(&mut self, label: &str) -> u32 {
@@ -547,6 +715,8 @@ impl GraphIndex {
         let id = self.rel_type_names.len() as u32;
         self.rel_type_names.push(rel_type.to_string());
         self.rel_type_ids.insert(rel_type.to_string(), id);
+        let labels = self.join_bits(rel_type);
+        self.join_labels.push(labels);
         id
     }
 
@@ -645,9 +815,50 @@ impl GraphIndex {
                 return Err(format!("{id} endpoints disagree with its record"));
             }
         }
+        self.verify_adjacency()?;
         self.verify_keys()?;
         self.verify_unique()?;
         self.verify_type_counts()
+    }
+
+    /// The adjacency lists hold each relationship once at each end, sorted,
+    /// with the right direction, type and other end.
+    fn verify_adjacency(&self) -> Result<(), String> {
+        if !self.adjacency.sorted() {
+            return Err("an adjacency list is out of order".into());
+        }
+        let id_at = |slot: usize| self.graph.node_weight(NodeIndex::new(slot)).map(|w| w.id);
+        let mut entries = 0;
+        for (slot, e) in self.adjacency.entries() {
+            entries += 1;
+            let rel = self
+                .rels
+                .get(&e.rel)
+                .ok_or(format!("adjacency lists {}, which does not exist", e.rel))?;
+            let (here, there) = if e.incoming() {
+                (rel.end, rel.start)
+            } else {
+                (rel.start, rel.end)
+            };
+            let type_name = self.rel_type_names.get(e.rel_type() as usize);
+            if id_at(slot) != Some(here)
+                || e.other != there
+                || id_at(e.other_slot as usize) != Some(there)
+                || type_name != Some(&rel.rel_type)
+            {
+                return Err(format!(
+                    "the adjacency entry of {} disagrees with its record",
+                    e.rel
+                ));
+            }
+        }
+        if entries != 2 * self.rels.len() {
+            return Err(format!(
+                "the adjacency lists hold {entries} entries for {} relationships",
+                self.rels.len()
+            ));
+        }
+        Ok(())
     }
 
     /// Every element that carries a fact key, with its key, as the records

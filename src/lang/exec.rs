@@ -16,10 +16,10 @@ use super::result::{NodeValue, RelValue, ResultValue};
 use super::values::{self, Aggregator, GroupKey};
 use crate::db::{Transaction, evidence_in};
 use crate::error::{ErrorClass, QueryError};
-use crate::graph::{GraphIndex, LabelBits, LabelTest};
+use crate::graph::{GraphIndex, LabelTest, Neighbour, TypeSet};
 use crate::model::{Direction, ElementId, NodeId, Path, Properties, RelId, Value};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 type EResult<T> = Result<T, QueryError>;
@@ -114,20 +114,48 @@ impl Executor<'_> {
 
     fn pipeline(&mut self, pipeline: &Pipeline, access: &mut Access<'_, '_>) -> EResult<Vec<Row>> {
         let mut rows: Vec<Row> = vec![Vec::new()];
-        for op in &pipeline.ops {
+        let mut k = 0;
+        while let Some(op) = pipeline.ops.get(k) {
             let started = Instant::now();
             self.held_bytes.set(0);
-            rows = self.op(op, rows, access)?;
-            if let Some(profile) = &mut self.profile {
-                profile
-                    .operators
-                    .push((describe_op(op), rows.len(), started.elapsed()));
+            // A match feeding an aggregation streams its rows into the
+            // groups: a million matched rows never exist at once.
+            if let (
+                Op::Match {
+                    plan,
+                    optional: false,
+                },
+                Some(next @ Op::Project(p)),
+            ) = (op, pipeline.ops.get(k + 1))
+                && !p.aggregates.is_empty()
+            {
+                let mut groups = Grouper::new(p);
+                for row in rows {
+                    self.match_row(plan, row, access.index(), &mut groups)?;
+                }
+                self.record(op, groups.rows, started);
+                let started = Instant::now();
+                let produced = groups.finish(self, access.index(), needs_extended(p))?;
+                rows = self.finish_projection(p, produced, access.index())?;
+                self.record(next, rows.len(), started);
+                k += 2;
+                continue;
             }
+            rows = self.op(op, rows, access)?;
+            self.record(op, rows.len(), started);
+            k += 1;
         }
         if pipeline.columns.is_empty() {
             rows.clear();
         }
         Ok(rows)
+    }
+
+    /// Notes an operator's rows and time for `PROFILE`.
+    fn record(&mut self, op: &Op, rows: usize, started: Instant) {
+        if let Some(profile) = &mut self.profile {
+            profile.operators.push((describe_op(op), rows, started.elapsed()));
+        }
     }
 
     /// Counts a produced row towards the memory limit.
@@ -202,7 +230,7 @@ impl Executor<'_> {
                         r[*slot] = item;
                         self.hold(&r)?;
                         out.push(r);
-                        self.check_limits(out.len())?;
+                        self.check_limits(out.produced())?;
                     }
                 }
                 Ok(out)
@@ -318,7 +346,7 @@ impl Executor<'_> {
         plan: &MatchPlan,
         mut row: Row,
         index: &GraphIndex,
-        out: &mut Vec<Row>,
+        out: &mut dyn RowSink,
     ) -> EResult<()> {
         row.resize(plan.width.max(row.len()), Value::Null);
         if !self.filters_pass(&plan.filters[0], &row, index)? {
@@ -342,14 +370,12 @@ impl Executor<'_> {
         i: usize,
         row: &mut Row,
         index: &GraphIndex,
-        out: &mut Vec<Row>,
+        out: &mut dyn RowSink,
     ) -> EResult<()> {
         let Some(step) = plan.steps.get(i) else {
-            self.hold(row)?;
-            out.push(row.clone());
-            return self.check_limits(out.len());
+            return out.accept(self, row, index);
         };
-        let next = |this: &Self, row: &mut Row, out: &mut Vec<Row>| -> EResult<()> {
+        let next = |this: &Self, row: &mut Row, out: &mut dyn RowSink| -> EResult<()> {
             if this.filters_pass(&plan.filters[i + 1], row, index)? {
                 this.step(plan, i + 1, row, index, out)?;
             }
@@ -407,33 +433,56 @@ impl Executor<'_> {
                 let Value::Node(start) = row[*from] else {
                     return Ok(());
                 };
-                let types: Vec<&str> = types.iter().map(String::as_str).collect();
-                let labels = index.label_test(&check.labels);
-                for (rid, other, other_labels) in index.neighbours(start, *direction, &types) {
+                let Some(types) = index.type_set(types) else {
+                    return Ok(());
+                };
+                let labels = expansion_label_test(index, &check.labels, *direction, &types);
+                // The last step, when nothing reads what it binds (`count(*)`
+                // grouped by the start's properties): the rows differ only
+                // in slots nobody reads, so their number is all that
+                // matters, and the adjacency gives it without listing them.
+                let only_counted = i + 1 == plan.steps.len()
+                    && !*rel_bound
+                    && !*to_bound
+                    && rel_properties.is_none()
+                    && check.properties.is_none()
+                    && labels == LabelTest::Bits(0)
+                    && plan.rel_slots.iter().all(|s| s == rel)
+                    && plan.filters.get(i + 1).is_none_or(Vec::is_empty)
+                    && out.takes_copies(&[*rel, *to]);
+                if only_counted {
+                    let copies = index.count_neighbours(start, *direction, &types);
+                    return if copies == 0 {
+                        Ok(())
+                    } else {
+                        out.accept_copies(self, row, index, copies)
+                    };
+                }
+                index.try_for_each_neighbour(start, *direction, &types, |n| {
                     if *rel_bound {
-                        if row[*rel] != Value::Relationship(rid) {
-                            continue;
+                        if row[*rel] != Value::Relationship(n.rel) {
+                            return Ok(());
                         }
-                    } else if rel_in_use(row, &plan.rel_slots, *rel, rid) {
-                        continue;
+                    } else if rel_in_use(row, &plan.rel_slots, *rel, n.rel) {
+                        return Ok(());
                     }
                     if *to_bound {
-                        if row[*to] != Value::Node(other) {
-                            continue;
+                        if row[*to] != Value::Node(n.node) {
+                            return Ok(());
                         }
-                    } else if !self.neighbour_ok(other, other_labels, labels, check, row, index)? {
-                        continue;
+                    } else if !self.neighbour_ok(&n, labels, check, row, index)? {
+                        return Ok(());
                     }
-                    if !self.rel_ok(rid, rel_properties.as_ref(), row, index)? {
-                        continue;
+                    if !self.rel_ok(n.rel, rel_properties.as_ref(), row, index)? {
+                        return Ok(());
                     }
-                    let (old_rel, old_to) = (row[*rel].clone(), row[*to].clone());
-                    row[*rel] = Value::Relationship(rid);
-                    row[*to] = Value::Node(other);
+                    let old_rel = std::mem::replace(&mut row[*rel], Value::Relationship(n.rel));
+                    let old_to = std::mem::replace(&mut row[*to], Value::Node(n.node));
                     next(self, row, out)?;
                     row[*rel] = old_rel;
                     row[*to] = old_to;
-                }
+                    Ok(())
+                })?;
             }
             Step::VarExpand {
                 from,
@@ -513,7 +562,7 @@ impl Executor<'_> {
                     if let Some(r) = rels {
                         row[*r] = Value::List(p.rels.iter().map(|r| Value::Relationship(*r)).collect());
                     }
-                    row[*path] = Value::Path(p);
+                    row[*path] = Value::Path(Box::new(p));
                 };
                 if plan.filters[i + 1].is_empty() {
                     let search = index.shortest_paths(*direction, &types, max);
@@ -586,7 +635,7 @@ impl Executor<'_> {
                         }
                     }
                 }
-                row[*slot] = Value::Path(p);
+                row[*slot] = Value::Path(Box::new(p));
                 next(self, row, out)?;
                 row[*slot] = Value::Null;
             }
@@ -606,7 +655,7 @@ impl Executor<'_> {
         bound_list: Option<&Value>,
         row: &mut Row,
         index: &GraphIndex,
-        out: &mut Vec<Row>,
+        out: &mut dyn RowSink,
     ) -> EResult<()> {
         let depth = path.len() as u64;
         if depth >= spec.min {
@@ -644,7 +693,7 @@ impl Executor<'_> {
             );
             return Err(QueryError::new(ErrorClass::LimitExceeded, message));
         }
-        self.check_limits(out.len())?;
+        self.check_limits(out.produced())?;
         for (rid, other) in index.relationships_of(at, spec.direction, types) {
             if path.contains(&rid) || rel_in_use(row, &plan.rel_slots, spec.rels, rid) {
                 continue;
@@ -659,21 +708,26 @@ impl Executor<'_> {
         Ok(())
     }
 
-    /// [`Executor::node_ok`] for a neighbour whose label bits came with it:
-    /// a check of labels alone needs no lookup of the record.
+    /// [`Executor::node_ok`] for a neighbour met by an expansion: a check
+    /// of labels alone reads only the neighbour's label bits, and nothing
+    /// at all when the schema implies the labels (see
+    /// [`expansion_label_test`]).
     fn neighbour_ok(
         &self,
-        id: NodeId,
-        bits: LabelBits,
+        neighbour: &Neighbour,
         labels: LabelTest,
         check: &NodeCheck,
         row: &[Value],
         index: &GraphIndex,
     ) -> EResult<bool> {
-        match (labels.passes(bits), &check.properties) {
+        let passes = match labels {
+            LabelTest::Bits(0) => Some(true),
+            other => other.passes(index.neighbour_labels(neighbour)),
+        };
+        match (passes, &check.properties) {
             (Some(false), _) => Ok(false),
             (Some(true), None) => Ok(true),
-            _ => self.node_ok(id, check, row, index),
+            _ => self.node_ok(neighbour.node, check, row, index),
         }
     }
 
@@ -711,8 +765,8 @@ impl Executor<'_> {
     // ----- projection -----
 
     fn project(&self, p: &Projection, rows: Vec<Row>, index: &GraphIndex) -> EResult<Vec<Row>> {
-        let needs_extended = !p.order.is_empty() || p.where_.is_some();
-        let mut produced: Vec<Produced> = if p.aggregates.is_empty() {
+        let needs_extended = needs_extended(p);
+        let produced: Vec<Produced> = if p.aggregates.is_empty() {
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
                 let values = p
@@ -733,8 +787,22 @@ impl Executor<'_> {
             }
             out
         } else {
-            self.aggregate(p, rows, index, needs_extended)?
+            let mut groups = Grouper::new(p);
+            for row in &rows {
+                groups.accept(self, row, index)?;
+            }
+            groups.finish(self, index, needs_extended)?
         };
+        self.finish_projection(p, produced, index)
+    }
+
+    /// DISTINCT, ORDER BY, SKIP, LIMIT and WHERE over a projection's rows.
+    fn finish_projection(
+        &self,
+        p: &Projection,
+        mut produced: Vec<Produced>,
+        index: &GraphIndex,
+    ) -> EResult<Vec<Row>> {
         if p.distinct {
             let mut seen = HashSet::default();
             produced.retain(|item| seen.insert(GroupKey::new(Value::List(item.values.clone()))));
@@ -787,86 +855,6 @@ impl Executor<'_> {
                 }
             }
             out.push(item.values);
-        }
-        Ok(out)
-    }
-
-    fn aggregate(
-        &self,
-        p: &Projection,
-        rows: Vec<Row>,
-        index: &GraphIndex,
-        needs_extended: bool,
-    ) -> EResult<Vec<Produced>> {
-        let grouping: Vec<usize> = (0..p.items.len()).filter(|i| !p.items[*i].aggregating).collect();
-        let mut order: Vec<(Vec<Value>, Row, Vec<Aggregator>)> = Vec::new();
-        let mut groups: HashMap<GroupKey, usize> = HashMap::default();
-        let fresh = || {
-            p.aggregates
-                .iter()
-                .map(|(kind, distinct, _)| Aggregator::new(*kind, *distinct))
-                .collect::<Vec<_>>()
-        };
-        for row in rows {
-            let key_values = grouping
-                .iter()
-                .map(|i| self.eval(&p.items[*i].expr, &row, index))
-                .collect::<EResult<Vec<_>>>()?;
-            // The key's values are copied only when a group is new: most
-            // rows land in an existing group.
-            let key = GroupKey::new(Value::List(key_values));
-            let slot = match groups.get(&key) {
-                Some(s) => *s,
-                None => {
-                    let key_values = match &key.0 {
-                        Value::List(values) => values.clone(),
-                        _ => Vec::new(),
-                    };
-                    groups.insert(key, order.len());
-                    order.push((key_values, row.clone(), fresh()));
-                    order.len() - 1
-                }
-            };
-            for (agg_index, (_, _, arg)) in p.aggregates.iter().enumerate() {
-                let value = match arg {
-                    Some(e) => self.eval(e, &row, index)?,
-                    None => Value::Int(1),
-                };
-                order[slot].2[agg_index].update(value)?;
-            }
-        }
-        if order.is_empty() && grouping.is_empty() {
-            order.push((Vec::new(), Vec::new(), fresh()));
-        }
-        let mut out = Vec::with_capacity(order.len());
-        for (key_values, first_row, aggregators) in order {
-            let finished: Vec<Value> = aggregators.into_iter().map(Aggregator::finish).collect();
-            let mut first = first_row;
-            first.resize(p.input_width, Value::Null);
-            let ctx = EvalCtx {
-                index,
-                params: self.params,
-                aggregates: &finished,
-            };
-            let mut keys = key_values.into_iter();
-            let mut values = Vec::with_capacity(p.items.len());
-            for item in &p.items {
-                if item.aggregating {
-                    values.push(eval(&item.expr, &first, &ctx, self)?);
-                } else {
-                    values.push(keys.next().unwrap_or(Value::Null));
-                }
-            }
-            let extended = if needs_extended {
-                extend(first, p.input_width, &values)
-            } else {
-                Vec::new()
-            };
-            out.push(Produced {
-                values,
-                extended,
-                aggregates: finished,
-            });
         }
         Ok(out)
     }
@@ -945,7 +933,7 @@ impl Executor<'_> {
                     p.nodes.push(*n);
                 }
             }
-            row[*slot] = Value::Path(p);
+            row[*slot] = Value::Path(Box::new(p));
         }
         Ok(())
     }
@@ -1001,7 +989,7 @@ impl Executor<'_> {
                     let replace = matches!(item, SetOp::Replace { .. });
                     let value = self.eval(value, row, access.index())?;
                     let map: Properties = match value {
-                        Value::Map(m) => m,
+                        Value::Map(m) => m.into(),
                         Value::Node(n) => access
                             .index()
                             .node(n)
@@ -1185,6 +1173,220 @@ struct Produced {
     aggregates: Vec<Value>,
 }
 
+fn needs_extended(p: &Projection) -> bool {
+    !p.order.is_empty() || p.where_.is_some()
+}
+
+/// Receives the complete rows of a match, one at a time.
+pub trait RowSink {
+    /// Takes one row (the sink copies what it keeps).
+    fn accept(&mut self, exec: &Executor<'_>, row: &[Value], index: &GraphIndex) -> EResult<()>;
+
+    /// Rows held so far, counted against `max_rows`.
+    fn produced(&self) -> usize;
+
+    /// True when the sink reads none of `slots`, so that rows differing
+    /// only there may come as one row and a count
+    /// ([`RowSink::accept_copies`]).
+    fn takes_copies(&self, _slots: &[usize]) -> bool {
+        false
+    }
+
+    /// Takes `copies` rows equal to `row` except in slots
+    /// [`RowSink::takes_copies`] agreed to ignore.
+    fn accept_copies(
+        &mut self,
+        exec: &Executor<'_>,
+        row: &[Value],
+        index: &GraphIndex,
+        copies: usize,
+    ) -> EResult<()> {
+        for _ in 0..copies {
+            self.accept(exec, row, index)?;
+        }
+        Ok(())
+    }
+}
+
+impl RowSink for Vec<Row> {
+    fn accept(&mut self, exec: &Executor<'_>, row: &[Value], _index: &GraphIndex) -> EResult<()> {
+        exec.hold(row)?;
+        self.push(row.to_vec());
+        exec.check_limits(self.len())
+    }
+
+    fn produced(&self) -> usize {
+        self.len()
+    }
+}
+
+/// The groups of an aggregating projection, filled one row at a time.
+struct Grouper<'p> {
+    p: &'p Projection,
+    /// Items that are grouping keys.
+    grouping: Vec<usize>,
+    groups: HashMap<GroupKey, usize>,
+    /// Per group, in order of first appearance: its key values, its first
+    /// row, its accumulators.
+    order: Vec<(Vec<Value>, Row, Vec<Aggregator>)>,
+    /// Input slots the projection reads, when every aggregate is
+    /// `count(*)` (then rows differing elsewhere only add to counts).
+    reads: Option<BTreeSet<usize>>,
+    /// Rows taken.
+    rows: usize,
+}
+
+impl<'p> Grouper<'p> {
+    fn new(p: &'p Projection) -> Grouper<'p> {
+        let counts_only = p
+            .aggregates
+            .iter()
+            .all(|(kind, _, _)| *kind == super::values::AggregateKind::CountStar);
+        let reads = counts_only.then(|| {
+            let mut reads = BTreeSet::new();
+            p.items.iter().for_each(|item| item.expr.slots(&mut reads));
+            p.order.iter().for_each(|(e, _)| e.slots(&mut reads));
+            p.where_.iter().for_each(|e| e.slots(&mut reads));
+            reads
+        });
+        Grouper {
+            p,
+            grouping: (0..p.items.len()).filter(|i| !p.items[*i].aggregating).collect(),
+            groups: HashMap::default(),
+            order: Vec::new(),
+            reads,
+            rows: 0,
+        }
+    }
+
+    fn fresh(&self) -> Vec<Aggregator> {
+        self.p
+            .aggregates
+            .iter()
+            .map(|(kind, distinct, _)| Aggregator::new(*kind, *distinct))
+            .collect()
+    }
+
+    /// The group `row` belongs to, created when new.
+    fn group_of(&mut self, exec: &Executor<'_>, row: &[Value], index: &GraphIndex) -> EResult<usize> {
+        let key_values = self
+            .grouping
+            .iter()
+            .map(|i| exec.eval(&self.p.items[*i].expr, row, index))
+            .collect::<EResult<Vec<_>>>()?;
+        // The key's values are copied only when a group is new: most rows
+        // land in an existing group.
+        let key = GroupKey::new(Value::List(key_values));
+        if let Some(slot) = self.groups.get(&key) {
+            return Ok(*slot);
+        }
+        let key_values = match &key.0 {
+            Value::List(values) => values.clone(),
+            _ => Vec::new(),
+        };
+        let fresh = self.fresh();
+        self.groups.insert(key, self.order.len());
+        self.order.push((key_values, row.to_vec(), fresh));
+        Ok(self.order.len() - 1)
+    }
+
+    /// Counts rows against `max_rows` (streamed rows count as produced,
+    /// though none is held); checks the deadline and cancellation every
+    /// thousand rows or so.
+    fn count_rows(&mut self, exec: &Executor<'_>, rows: usize) -> EResult<()> {
+        let before = self.rows;
+        self.rows = self.rows.saturating_add(rows);
+        if self.rows > exec.limits.max_rows || before / 1024 != self.rows / 1024 {
+            exec.check_limits(self.rows)?;
+        }
+        Ok(())
+    }
+
+    /// The projection's rows: one per group (one for no group at all when
+    /// nothing groups).
+    fn finish(
+        mut self,
+        exec: &Executor<'_>,
+        index: &GraphIndex,
+        needs_extended: bool,
+    ) -> EResult<Vec<Produced>> {
+        if self.order.is_empty() && self.grouping.is_empty() {
+            let fresh = self.fresh();
+            self.order.push((Vec::new(), Vec::new(), fresh));
+        }
+        let p = self.p;
+        let mut out = Vec::with_capacity(self.order.len());
+        for (key_values, first_row, aggregators) in self.order {
+            let finished: Vec<Value> = aggregators.into_iter().map(Aggregator::finish).collect();
+            let mut first = first_row;
+            first.resize(p.input_width, Value::Null);
+            let ctx = EvalCtx {
+                index,
+                params: exec.params,
+                aggregates: &finished,
+            };
+            let mut keys = key_values.into_iter();
+            let mut values = Vec::with_capacity(p.items.len());
+            for item in &p.items {
+                if item.aggregating {
+                    values.push(eval(&item.expr, &first, &ctx, exec)?);
+                } else {
+                    values.push(keys.next().unwrap_or(Value::Null));
+                }
+            }
+            let extended = if needs_extended {
+                extend(first, p.input_width, &values)
+            } else {
+                Vec::new()
+            };
+            out.push(Produced {
+                values,
+                extended,
+                aggregates: finished,
+            });
+        }
+        Ok(out)
+    }
+}
+
+impl RowSink for Grouper<'_> {
+    fn accept(&mut self, exec: &Executor<'_>, row: &[Value], index: &GraphIndex) -> EResult<()> {
+        let group = self.group_of(exec, row, index)?;
+        for (agg_index, (_, _, arg)) in self.p.aggregates.iter().enumerate() {
+            let value = match arg {
+                Some(e) => exec.eval(e, row, index)?,
+                None => Value::Int(1),
+            };
+            self.order[group].2[agg_index].update(value)?;
+        }
+        self.count_rows(exec, 1)
+    }
+
+    fn produced(&self) -> usize {
+        self.order.len()
+    }
+
+    fn takes_copies(&self, slots: &[usize]) -> bool {
+        self.reads
+            .as_ref()
+            .is_some_and(|reads| slots.iter().all(|s| !reads.contains(s)))
+    }
+
+    fn accept_copies(
+        &mut self,
+        exec: &Executor<'_>,
+        row: &[Value],
+        index: &GraphIndex,
+        copies: usize,
+    ) -> EResult<()> {
+        let group = self.group_of(exec, row, index)?;
+        for aggregator in &mut self.order[group].2 {
+            aggregator.add_rows(copies);
+        }
+        self.count_rows(exec, copies)
+    }
+}
+
 fn extend(mut row: Row, width: usize, values: &[Value]) -> Row {
     row.resize(width, Value::Null);
     row.extend(values.iter().cloned());
@@ -1221,6 +1423,24 @@ fn numeric_twin(v: &Value) -> Option<Value> {
         Value::Int(i) => Some(Value::Float(*i as f64)),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(Value::Int(*f as i64)),
         _ => None,
+    }
+}
+
+/// The label test for the nodes an expansion meets: the labels the
+/// pattern asks for, minus those the schema's joins already guarantee at
+/// that end of those relationship types (`(e:Event)-[:AGENT]->(a:Actor)`
+/// in the news schema checks neither label).
+fn expansion_label_test(
+    index: &GraphIndex,
+    labels: &[String],
+    direction: Direction,
+    types: &TypeSet,
+) -> LabelTest {
+    match index.label_test(labels) {
+        LabelTest::Bits(wanted) if wanted != 0 => {
+            LabelTest::Bits(wanted & !index.implied_labels(direction, types))
+        }
+        other => other,
     }
 }
 
@@ -1564,7 +1784,7 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
             if name == "keys" {
                 Value::List(props.keys().map(|k| Value::String(k.clone())).collect())
             } else {
-                Value::Map(props)
+                Value::Map(props.into())
             }
         }
         "startnode" | "endnode" => match arg {

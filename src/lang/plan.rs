@@ -155,7 +155,7 @@ pub enum CExpr {
 
 impl CExpr {
     /// Slots the expression reads (for pushing filters down).
-    fn slots(&self, out: &mut BTreeSet<usize>) {
+    pub(crate) fn slots(&self, out: &mut BTreeSet<usize>) {
         match self {
             CExpr::Slot(s) => {
                 out.insert(*s);

@@ -1153,6 +1153,16 @@ impl Aggregator {
         self.kind
     }
 
+    /// Counts `rows` more rows at once; only `count(*)` counts rows, so
+    /// any other aggregate is left as it was.
+    pub fn add_rows(&mut self, rows: usize) {
+        if self.kind == AggregateKind::CountStar
+            && let AggState::Count(n) = &mut self.state
+        {
+            *n = n.saturating_add(i64::try_from(rows).unwrap_or(i64::MAX));
+        }
+    }
+
     /// Adds one row's argument. `sum` and `avg` of a non-number are a
     /// TypeError, and an integer `sum` that overflows is an ArithmeticError.
     pub fn update(&mut self, v: Value) -> Result<()> {
@@ -1311,11 +1321,11 @@ mod tests {
 
     #[test]
     fn paths_sort_by_their_walk() {
-        let short = Value::Path(Path::single(NodeId(1)));
-        let long = Value::Path(Path {
+        let short = Value::Path(Box::new(Path::single(NodeId(1))));
+        let long = Value::Path(Box::new(Path {
             nodes: vec![NodeId(1), NodeId(2)],
             rels: vec![RelId(7)],
-        });
+        }));
         assert_eq!(order_key_cmp(&short, &long), Ordering::Less);
         let walk = Path {
             nodes: vec![NodeId(1), NodeId(2)],

@@ -7,18 +7,15 @@
 //! other layer may depend on.
 
 mod date;
+mod properties;
 mod value;
 
 pub use date::Date;
+pub use properties::Properties;
 pub use value::{Path, Value, fmt_float as value_fmt_float, write_list, write_map};
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
-
-/// Properties of a node or relationship, in key order. A missing key and a
-/// null value mean the same thing; null is never stored.
-pub type Properties = BTreeMap<String, Value>;
 
 /// A node's stable identifier: assigned once, never reused, even after delete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

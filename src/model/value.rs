@@ -55,7 +55,7 @@ pub enum Value {
     /// A relationship of the graph, by its stable id.
     Relationship(RelId),
     /// A path: `nodes.len() == rels.len() + 1`.
-    Path(Path),
+    Path(Box<Path>),
 }
 
 /// An alternating sequence of nodes and relationships.
