@@ -196,3 +196,78 @@ fn a_fact_file_for_another_document_in_an_open_store() {
     assert_eq!(evidence[0].text.as_deref(), Some("Russia"));
     assert_eq!(evidence[0].document.as_deref(), Some("T"));
 }
+
+#[test]
+fn the_events_are_ordered_strike_calls_renewed_strike_conference_statement() {
+    let graph = news();
+    load_article(&graph).unwrap();
+    let chain = [
+        "strike1",
+        "hotline_calls",
+        "strike2",
+        "video_conference",
+        "statement",
+    ];
+    for pair in chain.windows(2) {
+        let from = graph.node_by_key(pair[0]).unwrap();
+        let after = graph.neighbours(from.id, Some("BEFORE"), Direction::Outgoing);
+        assert!(
+            after.iter().any(|(_, n)| n.key.as_deref() == Some(pair[1])),
+            "{} -[:BEFORE]-> {}: {after:?}",
+            pair[0],
+            pair[1]
+        );
+        // Each link of the order cites the article.
+        let (rel, _) = after
+            .iter()
+            .find(|(_, n)| n.key.as_deref() == Some(pair[1]))
+            .unwrap();
+        assert!(
+            rel.sources.iter().any(|s| matches!(s, Source::Sentence { .. })),
+            "{pair:?}"
+        );
+    }
+    // And the order is a strict one: no BEFORE cycle back to the first strike.
+    let first = graph.node_by_key("strike1").unwrap().id;
+    let mut frontier = vec![first];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(id) = frontier.pop() {
+        for (_, next) in graph.neighbours(id, Some("BEFORE"), Direction::Outgoing) {
+            assert_ne!(next.id, first, "BEFORE cycles back to strike1");
+            if seen.insert(next.id) {
+                frontier.push(next.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn quoted_claims_are_verbatim_and_their_spans_select_them() {
+    let graph = news();
+    load_article(&graph).unwrap();
+    let snap = graph.read();
+    let mut quoted = 0;
+    for node in snap.index().nodes() {
+        if !node.labels.iter().any(|l| l == "Assertion") {
+            continue;
+        }
+        let text = node.property("text").as_str().unwrap().to_string();
+        let evidence = snap.evidence(ElementId::Node(node.id)).unwrap();
+        // Every claim cites at least one sentence with a span, and the
+        // span selects a passage the claim's text is taken from.
+        let spans: Vec<_> = evidence
+            .iter()
+            .filter(|e| matches!(e.source, Source::Sentence { span: Some(_), .. }))
+            .collect();
+        assert!(!spans.is_empty(), "{:?} cites no span", node.key);
+        if node.property("quoted") == &attest::model::Value::Bool(true) {
+            quoted += 1;
+            assert!(
+                spans.iter().any(|e| e.text.as_deref() == Some(text.as_str())),
+                "{:?}: the span does not select the quote {text:?}: {spans:?}",
+                node.key
+            );
+        }
+    }
+    assert!(quoted >= 5, "{quoted} quoted claims");
+}

@@ -267,3 +267,129 @@ fn a_reader_that_goes_away_is_not_a_crash() {
         assert!(out.status.success(), "{args:?}");
     }
 }
+
+/// Runs the binary in `dir` with `ATTEST_DB` set to `db`.
+fn attest_env(dir: &std::path::Path, db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_attest"))
+        .args(args)
+        .current_dir(dir)
+        .env("ATTEST_DB", db)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn stats_prints_the_article_counts_per_label_and_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = attest(dir.path(), &["stats"]);
+    let stdout = text(&out.stdout);
+    for line in [
+        "71 nodes, 146 relationships",
+        ":Actor               23",
+        ":Assertion           10",
+        ":Event               11",
+        ":Place                6",
+        ":Sentence            15",
+        "[:BEFORE]             6",
+        "[:SAID_BY]           10",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l.trim() == line.trim()),
+            "{line:?} in\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn attest_db_memory_schema_and_schemaless_select_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = "format = 1\nname = \"other\"\n[labels.Thing.properties]\nname = { type = \"string\" }\n";
+    std::fs::write(dir.path().join("other.toml"), schema).unwrap();
+
+    // ATTEST_DB names the store: new, empty, news schema, not seeded.
+    let out = attest_env(dir.path(), "env.db", &["stats"]);
+    assert!(text(&out.stdout).starts_with("0 nodes"), "{}", text(&out.stderr));
+    assert!(dir.path().join("env.db").is_dir());
+    assert!(!dir.path().join("attest.db").exists());
+    let load = attest_env(dir.path(), "env.db", &["load", "article"]);
+    assert!(load.status.success(), "{}", text(&load.stderr));
+    let stats = attest_env(dir.path(), "env.db", &["stats"]);
+    assert!(
+        text(&stats.stdout).starts_with("71 nodes"),
+        "{}",
+        text(&stats.stdout)
+    );
+
+    // --memory overrides ATTEST_DB: empty, open, gone at exit.
+    let memory = attest_env(
+        dir.path(),
+        "env.db",
+        &["--memory", "query", "CREATE (:Anything {x: 1}) RETURN 1"],
+    );
+    assert!(memory.status.success(), "{}", text(&memory.stderr));
+    let memory = attest_env(dir.path(), "env.db", &["--memory", "stats"]);
+    assert!(
+        text(&memory.stdout).starts_with("0 nodes"),
+        "{}",
+        text(&memory.stderr)
+    );
+    // … but not an explicit --db.
+    let both = attest(dir.path(), &["--db", "x.db", "--memory", "stats"]);
+    assert!(!both.status.success());
+    assert!(
+        text(&both.stderr).contains("cannot be used with"),
+        "{}",
+        text(&both.stderr)
+    );
+
+    // --memory --schema FILE: typed by that schema.
+    let typed = attest(
+        dir.path(),
+        &[
+            "--memory",
+            "--schema",
+            "other.toml",
+            "query",
+            "CREATE (:Actor {name: 'x'})",
+        ],
+    );
+    assert!(!typed.status.success());
+    assert!(
+        text(&typed.stderr).contains("not in schema `other`"),
+        "{}",
+        text(&typed.stderr)
+    );
+
+    // --db PATH --schema FILE: a new store of another domain keeps it.
+    let other = attest(
+        dir.path(),
+        &["--db", "other.db", "--schema", "other.toml", "schema"],
+    );
+    assert!(
+        text(&other.stdout).contains("name = \"other\""),
+        "{}",
+        text(&other.stdout)
+    );
+    let again = attest(dir.path(), &["--db", "other.db", "schema"]);
+    assert!(
+        text(&again.stdout).contains("name = \"other\""),
+        "{}",
+        text(&again.stdout)
+    );
+
+    // --schemaless: any label.
+    let open = attest(
+        dir.path(),
+        &["--db", "open.db", "--schemaless", "query", "CREATE (:Whatever)"],
+    );
+    assert!(open.status.success(), "{}", text(&open.stderr));
+
+    // Nothing but the named stores was created.
+    let mut entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    entries.sort();
+    assert_eq!(entries, ["env.db", "open.db", "other.db", "other.toml"]);
+}

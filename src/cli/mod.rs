@@ -42,8 +42,9 @@ pub struct Cli {
     #[arg(long, env = "ATTEST_DB", global = true)]
     pub db: Option<PathBuf>,
     /// Use an empty in-memory store that vanishes at exit (schemaless
-    /// unless --schema is given).
-    #[arg(long, global = true, conflicts_with = "db")]
+    /// unless --schema is given). Overrides ATTEST_DB; not allowed with
+    /// --db.
+    #[arg(long, global = true)]
     pub memory: bool,
     /// Schema file for a new store (TOML; see docs/data-model.md).
     #[arg(long, global = true, value_name = "FILE")]
@@ -213,7 +214,7 @@ impl From<ExportFormat> for crate::export::Format {
 
 /// Entry point of the `attest` binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_args();
     let source = script_text(&cli);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -222,6 +223,30 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Parses the command line. `--memory` conflicts with `--db` given on the
+/// command line, but not with an `ATTEST_DB` exported in the shell: that
+/// one only names the usual store, and `--memory` overrides it. (clap counts
+/// a value from the environment as present, so a plain `conflicts_with`
+/// would refuse `ATTEST_DB=x attest --memory`.)
+fn parse_args() -> Cli {
+    use clap::parser::ValueSource;
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if cli.memory {
+        if matches.value_source("db") == Some(ValueSource::CommandLine) {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "the argument '--memory' cannot be used with '--db <DB>'",
+                )
+                .exit();
+        }
+        cli.db = None;
+    }
+    cli
 }
 
 /// The text an error position may point into, for the caret line.

@@ -30,7 +30,7 @@ use std::io::Write;
 use std::path::Path;
 use std::str::FromStr;
 
-/// The formats [`write`] and [`write_csv`] produce.
+/// The formats [`write()`] and [`write_csv`] produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     /// One JSON object per line: every id, label, typed property, source
@@ -116,7 +116,7 @@ pub enum Reification {
     Plain,
 }
 
-/// Options of [`write`].
+/// Options of [`write()`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ExportOptions {
     /// RDF only: RDF-star reifiers or plain reification.
