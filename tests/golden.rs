@@ -259,6 +259,8 @@ golden! {
     parameters,
     merge_null,
     deleted_entity_access,
+    news_unknown_names,
+    timeline,
 }
 
 #[test]

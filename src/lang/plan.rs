@@ -17,7 +17,7 @@ use crate::graph::GraphIndex;
 use crate::model::{Direction, Value};
 use crate::schema::Schema;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write as _;
 
 type PResult<T> = Result<T, QueryError>;
@@ -465,11 +465,13 @@ pub struct Plan {
 pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex, schema: Option<&Schema>) -> PResult<Plan> {
     let mut parts = Vec::new();
     let mut warnings = Vec::new();
+    let written = written_names(query);
     for part in &query.parts {
         let planner = Planner {
             text,
             graph,
             schema,
+            written: &written,
             predicate: Cell::new(false),
             substitutions: RefCell::new(Vec::new()),
             warnings: RefCell::new(Vec::new()),
@@ -503,12 +505,57 @@ fn syntax(detail: &str, message: String) -> QueryError {
     QueryError::new(ErrorClass::SyntaxError, message).with_detail(detail)
 }
 
+/// The labels and relationship types a statement's `CREATE`, `MERGE` and
+/// `SET` clauses write.
+fn written_names(query: &Query) -> HashSet<&str> {
+    fn from_pattern<'q>(pattern: &'q Pattern, names: &mut HashSet<&'q str>) {
+        for node in pattern.nodes() {
+            names.extend(node.labels.iter().map(|l| l.name.as_str()));
+        }
+        for (rel, _) in &pattern.steps {
+            names.extend(rel.types.iter().map(|t| t.name.as_str()));
+        }
+    }
+    fn from_items<'q>(items: &'q [SetItem], names: &mut HashSet<&'q str>) {
+        for item in items {
+            if let SetItem::Labels { labels, .. } = item {
+                names.extend(labels.iter().map(|l| l.name.as_str()));
+            }
+        }
+    }
+    let mut names = HashSet::new();
+    for clause in query.parts.iter().flat_map(|p| &p.clauses) {
+        match &clause.kind {
+            ClauseKind::Create { patterns } => {
+                for pattern in patterns {
+                    from_pattern(pattern, &mut names);
+                }
+            }
+            ClauseKind::Merge {
+                pattern,
+                on_create,
+                on_match,
+            } => {
+                from_pattern(pattern, &mut names);
+                from_items(on_create, &mut names);
+                from_items(on_match, &mut names);
+            }
+            ClauseKind::Set { items } => from_items(items, &mut names),
+            _ => {}
+        }
+    }
+    names
+}
+
 struct Planner<'a> {
     text: &'a str,
     graph: &'a GraphIndex,
     /// In a typed store, names the schema does not know are mistakes worth
     /// reporting (with a suggestion) rather than patterns that match nothing.
     schema: Option<&'a Schema>,
+    /// Labels and relationship types the statement itself creates, merges
+    /// or sets: not worth a "not in the graph" warning on an open store.
+    written: &'a HashSet<&'a str>,
     /// True while compiling an expression in predicate position (a WHERE
     /// root or an operand of AND/OR/XOR/NOT there): the only place a bare
     /// pattern may stand.
@@ -1569,7 +1616,7 @@ impl Planner<'_> {
         let Some(schema) = self.schema else {
             // An open store accepts any label; one nobody uses is likely a
             // typo, so say so (as Neo4j's notifications do) without failing.
-            if self.graph.label_count(&label.name) == 0 {
+            if self.graph.label_count(&label.name) == 0 && !self.written.contains(label.name.as_str()) {
                 let known: Vec<&str> = self.graph.label_counts().map(|(l, _)| l).collect();
                 self.warn("label", &label.name, known.into_iter(), label.span);
             }
@@ -1585,7 +1632,7 @@ impl Planner<'_> {
     fn check_known_type(&self, rel_type: &Ident) -> PResult<()> {
         let Some(schema) = self.schema else {
             let mut types = self.graph.relationship_type_counts();
-            if !types.any(|(t, _)| t == rel_type.name) {
+            if !self.written.contains(rel_type.name.as_str()) && !types.any(|(t, _)| t == rel_type.name) {
                 let known: Vec<&str> = self.graph.relationship_type_counts().map(|(t, _)| t).collect();
                 self.warn(
                     "relationship type",

@@ -291,14 +291,15 @@ fn run_statement(
     match statement {
         Statement::Show(kind) => Ok(show(*kind, access.index(), schema)),
         Statement::Explain(inner) => {
-            let Statement::Query(query) = inner.as_ref() else {
-                return Ok(QueryResult {
-                    plan: Some("Show\n".into()),
-                    ..QueryResult::default()
-                });
+            let described = match inner.as_ref() {
+                Statement::Query(query) => {
+                    plan::describe(&plan::plan_query(query, text, access.index(), schema)?)
+                }
+                // A SHOW statement is one operator that reads the catalog.
+                Statement::Show(kind) => format!("Show{kind:?}\n"),
+                // The grammar puts only a query or SHOW after EXPLAIN.
+                Statement::Explain(_) | Statement::Profile(_) => "Explain\n".to_string(),
             };
-            let plan = plan::plan_query(query, text, access.index(), schema)?;
-            let described = plan::describe(&plan);
             Ok(QueryResult {
                 columns: vec!["plan".into()],
                 rows: described
