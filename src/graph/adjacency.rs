@@ -39,6 +39,14 @@ pub(super) fn group(incoming: bool, rel_type: u32) -> u32 {
 }
 
 impl AdjEntry {
+    /// A placeholder, for buffers.
+    pub const EMPTY: AdjEntry = AdjEntry {
+        rel: RelId(0),
+        other: NodeId(0),
+        other_slot: 0,
+        group: 0,
+    };
+
     pub fn new(rel: RelId, other: NodeId, other_slot: u32, incoming: bool, rel_type: u32) -> AdjEntry {
         AdjEntry {
             rel,

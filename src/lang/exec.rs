@@ -1269,6 +1269,10 @@ impl<'p> Grouper<'p> {
 
     /// The group `row` belongs to, created when new.
     fn group_of(&mut self, exec: &Executor<'_>, row: &[Value], index: &GraphIndex) -> EResult<usize> {
+        if self.grouping.is_empty() && !self.order.is_empty() {
+            // Nothing groups: every row is in the one group.
+            return Ok(0);
+        }
         let key_values = self
             .grouping
             .iter()
@@ -1543,10 +1547,17 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
         CExpr::Binary(op, a, b) => binary(*op, a, b, row, ctx, exec)?,
         CExpr::IsNull(x, negated) => Value::Bool(ev(x)?.is_null() != *negated),
         CExpr::Aggregate(i) => ctx.aggregates.get(*i).cloned().unwrap_or(Value::Null),
-        CExpr::Call(name, args) => {
-            let args = args.iter().map(ev).collect::<EResult<Vec<_>>>()?;
-            call(name, &args, ctx)?
-        }
+        // Most calls take one or two arguments: those stay on the stack
+        // (a filter such as `id(o) <> id(x)` runs once per matched row).
+        CExpr::Call(name, args) => match args.as_slice() {
+            [] => call(name, &[], ctx)?,
+            [a] => call(name, &[ev(a)?], ctx)?,
+            [a, b] => call(name, &[ev(a)?, ev(b)?], ctx)?,
+            _ => {
+                let args = args.iter().map(ev).collect::<EResult<Vec<_>>>()?;
+                call(name, &args, ctx)?
+            }
+        },
         CExpr::Case {
             operand,
             whens,
