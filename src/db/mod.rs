@@ -13,9 +13,11 @@
 //! per element, and made atomic across crashes by an import marker.
 //!
 //! **Concurrency:** one `RwLock` guards the in-memory graph. Readers share
-//! it; a transaction holds it exclusively from its first change to commit,
-//! so readers see a statement either entirely or not at all (serializable
-//! isolation, one writer at a time).
+//! it; a transaction takes it exclusively at [`Graph::begin`] (waiting for
+//! readers and any other writer to finish) and holds it until it commits or
+//! rolls back (dropping it unfinished rolls back), so readers see a
+//! statement either entirely or not at all (serializable isolation, one
+//! writer at a time).
 
 mod bulk;
 mod check;
