@@ -211,7 +211,7 @@ pub enum Error {
     /// for writing, or — when this open is for writing — a read-only open
     /// is copying it at this moment.
     #[error(
-        "store {path} is already open for writing (by another process or another handle in this one); sled lets one process open a store at a time"
+        "store {path} is already open for writing (by another process or another handle in this one); the on-disk engine lets one process open a store at a time"
     )]
     Locked {
         /// The store's directory.

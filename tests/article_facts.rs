@@ -271,3 +271,83 @@ fn quoted_claims_are_verbatim_and_their_spans_select_them() {
     }
     assert!(quoted >= 5, "{quoted} quoted claims");
 }
+
+/// Dates carry their precision (issue 2, section 2): every label or
+/// relationship type of the news schema with a date property also declares
+/// `date_precision` over the one vocabulary, and in the article graph every
+/// dated node has a precision that fits its date.
+#[test]
+fn every_date_carries_its_precision() {
+    use attest::model::Value;
+    use attest::schema::{PropertyType, Schema};
+
+    let schema = Schema::news();
+    let vocabulary = &schema.vocabularies["date_precision"];
+    assert_eq!(vocabulary, &["day", "week", "month", "year", "unknown"]);
+    let declared = schema
+        .labels
+        .iter()
+        .map(|(name, def)| (format!(":{name}"), &def.properties))
+        .chain(
+            schema
+                .relationships
+                .iter()
+                .map(|(name, def)| (format!("[:{name}]"), &def.properties)),
+        );
+    let mut dated_labels = Vec::new();
+    for (name, properties) in declared {
+        if !properties.values().any(|p| p.value_type == PropertyType::Date) {
+            continue;
+        }
+        let precision = properties
+            .get("date_precision")
+            .unwrap_or_else(|| panic!("{name} has a date but no date_precision"));
+        assert_eq!(precision.value_type, PropertyType::String, "{name}");
+        assert_eq!(precision.vocabulary.as_deref(), Some("date_precision"), "{name}");
+        assert!(!precision.required, "{name}: optional, bulk data has none");
+        dated_labels.push(name);
+    }
+    assert_eq!(dated_labels, [":Assertion", ":Document", ":Event"]);
+
+    let graph = news();
+    load_article(&graph).unwrap();
+    let snap = graph.read();
+    let mut dated = 0;
+    for node in snap.index().nodes() {
+        let has_date = node.properties.values().any(|v| matches!(v, Value::Date(_)));
+        let precision = node.property("date_precision").as_str();
+        if has_date {
+            dated += 1;
+            let precision = precision.unwrap_or_else(|| panic!("{:?} has a date but no precision", node.key));
+            assert!(
+                vocabulary.iter().any(|w| w == precision),
+                "{:?}: {precision}",
+                node.key
+            );
+            assert_ne!(
+                precision, "unknown",
+                "{:?} has a date, so its precision is known",
+                node.key
+            );
+        } else if let Some(precision) = precision {
+            assert_eq!(precision, "unknown", "{:?} has a precision but no date", node.key);
+        }
+        // The fact file gives every event and claim a precision, "unknown"
+        // when the article gives no time.
+        if node.has_label("Event") || node.has_label("Assertion") {
+            assert!(precision.is_some(), "{:?} has no date_precision", node.key);
+        }
+    }
+    for rel in snap.index().relationships() {
+        let has_date = rel.properties.values().any(|v| matches!(v, Value::Date(_)));
+        assert!(
+            !has_date || !rel.property("date_precision").is_null(),
+            "relationship {}",
+            rel.id
+        );
+    }
+    // The document, six events and seven claims are dated.
+    assert_eq!(dated, 14);
+    let article = snap.index().nodes().find(|n| n.has_label("Document")).unwrap();
+    assert_eq!(article.property("date_precision").as_str(), Some("day"));
+}

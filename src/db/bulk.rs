@@ -40,8 +40,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Pages per storage batch in the write pass and when a partial import is
 /// removed. A page holds up to [`layout::PAGE_RECORDS`] records, so a batch
-/// of typical records is about a megabyte; sled holds several times a
-/// batch's size in memory while it applies it. What saves time is not
+/// of typical records is about a megabyte; the on-disk engine holds several
+/// times a batch's size in memory while it applies it. What saves time is not
 /// flushing each batch.
 const BATCH_PAGES: usize = 64;
 

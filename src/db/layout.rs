@@ -30,8 +30,8 @@ pub const META_IMPORT: &[u8] = b"Mimport";
 /// Records per page. A page is one storage value holding the live records
 /// whose ids fall in `[page * PAGE_RECORDS, (page + 1) * PAGE_RECORDS)`.
 ///
-/// Why pages: the storage engine's cost is per key (sled rewrites a tree
-/// node per insert), and every index can be rebuilt from the records when
+/// Why pages: the storage engine's cost is per key (the on-disk engine
+/// rewrites a tree node per insert), and every index can be rebuilt from the records when
 /// the store is opened, so fewer, larger values make imports and reopening
 /// many times faster and the store several times smaller. Why this size: a
 /// transaction rewrites every page it touches, so pages stay small enough

@@ -13,9 +13,11 @@
 //! per element, and made atomic across crashes by an import marker.
 //!
 //! **Concurrency:** one `RwLock` guards the in-memory graph. Readers share
-//! it; a transaction holds it exclusively from its first change to commit,
-//! so readers see a statement either entirely or not at all (serializable
-//! isolation, one writer at a time).
+//! it; a transaction takes it exclusively at [`Graph::begin`] (waiting for
+//! readers and any other writer to finish) and holds it until it commits or
+//! rolls back (dropping it unfinished rolls back), so readers see a
+//! statement either entirely or not at all (serializable isolation, one
+//! writer at a time).
 
 mod bulk;
 mod check;
@@ -106,8 +108,8 @@ impl Graph {
     /// Opens (or creates) the store at `path`.
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Graph> {
         let path = path.as_ref();
-        // sled recovers a store whose files were cut short or overwritten
-        // by keeping what it can read — possibly nothing. A store that was
+        // The on-disk engine recovers a store whose files were cut short or
+        // overwritten by keeping what it can read — possibly nothing. A store that was
         // initialised once and comes back empty must not be taken for a new
         // one and initialised over: that would hide the loss. A store whose
         // creation was interrupted (no mark yet) is simply created again.
@@ -132,10 +134,10 @@ impl Graph {
     /// Opens the existing store at `path` for reading only, sharing it with
     /// other read-only opens (in this process or others).
     ///
-    /// sled 0.34 lets one process at a time open a store, even to read, so
-    /// this reads a consistent copy of the whole store into memory as of
-    /// this moment and lets go of the files (see
-    /// [`SledEngine::read_snapshot`](crate::storage::SledEngine::read_snapshot)).
+    /// The on-disk engine lets one process at a time open a store, even to
+    /// read, so this reads a consistent copy of the whole store into memory
+    /// as of this moment and lets go of the files (see
+    /// [`storage::open_read_snapshot`](crate::storage::open_read_snapshot)).
     /// Later commits by a writer are not seen; reopen to see them. Every
     /// write through this handle fails with [`Error::ReadOnly`].
     ///
@@ -162,15 +164,15 @@ impl Graph {
     /// ```
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Graph> {
         let path = path.as_ref();
-        let engine = storage::SledEngine::read_snapshot(path)?;
-        refuse_lost_store(&engine, path.join(INITIALISED_MARK).is_file(), path)?;
+        let engine = storage::open_read_snapshot(path)?;
+        refuse_lost_store(engine.as_ref(), path.join(INITIALISED_MARK).is_file(), path)?;
         if engine.get(layout::META_FORMAT)?.is_none() {
             return Err(Error::Format(format!(
                 "{} holds no Attest store yet (its creation never finished)",
                 path.display()
             )));
         }
-        let mut graph = Graph::with_engine(Box::new(engine), OpenOptions::default())?;
+        let mut graph = Graph::with_engine(engine, OpenOptions::default())?;
         graph.path = Some(path.to_path_buf());
         graph.read_only = true;
         Ok(graph)
@@ -571,8 +573,9 @@ const INITIALISED_MARK: &str = "attest-store";
 fn refuse_lost_store(engine: &dyn Engine, initialised: bool, path: &Path) -> Result<()> {
     if initialised && engine.get(layout::META_FORMAT)?.is_none() {
         return Err(Error::Format(format!(
-            "{} is a sled store holding no Attest data: its files are damaged or were \
-             cut short, and sled could recover nothing; refusing to create a new store over it",
+            "{} is a store holding no Attest data: its files are damaged or were \
+             cut short, and the storage engine could recover nothing; refusing to create a new \
+             store over it",
             path.display()
         )));
     }
@@ -678,8 +681,8 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
     // the ids it is given, 10^9 say); no record takes fewer than
     // MIN_RECORD_BYTES on disk, so the store's size bounds them too.
     const MIN_RECORD_BYTES: u64 = 8;
-    // A hint only: a size that cannot be read (sled's files change while
-    // it opens) reserves nothing rather than failing the open.
+    // A hint only: a size that cannot be read (the engine's files may change
+    // while it opens) reserves nothing rather than failing the open.
     let by_size = engine.size_on_disk().unwrap_or(0) / MIN_RECORD_BYTES;
     let (next_node, next_rel) = (counter(layout::META_NEXT_NODE)?, counter(layout::META_NEXT_REL)?);
     index.reserve(

@@ -52,6 +52,38 @@ pub fn open_on_disk(path: &std::path::Path) -> Result<Box<dyn Engine>> {
     Ok(Box::new(SledEngine::open(path)?))
 }
 
+/// Opens the existing durable store at `path` for reading only: a
+/// consistent in-memory copy of the whole store as of this moment, taken
+/// without keeping the files open, so that several read-only opens (in this
+/// process or others) can share one store. Later writes to the store are not
+/// seen. Layers above storage call this rather than naming the engine.
+///
+/// # Errors
+/// [`Error::Locked`](crate::Error::Locked) while a writer has the store
+/// open; [`Error::Format`](crate::Error::Format) or
+/// [`Error::Io`](crate::Error::Io) when `path` holds no readable store.
+///
+/// ```
+/// use attest::storage::{open_on_disk, open_read_snapshot, WriteBatch};
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// {
+///     let engine = open_on_disk(dir.path())?;
+///     let mut batch = WriteBatch::new();
+///     batch.put(*b"k", *b"v");
+///     engine.apply(batch)?;
+///     engine.flush()?;
+/// }
+/// let first = open_read_snapshot(dir.path())?;
+/// let second = open_read_snapshot(dir.path())?; // readers share
+/// assert_eq!(first.get(b"k")?, Some(b"v".to_vec()));
+/// assert_eq!(second.get(b"k")?, Some(b"v".to_vec()));
+/// # Ok::<(), attest::Error>(())
+/// ```
+pub fn open_read_snapshot(path: &std::path::Path) -> Result<Box<dyn Engine>> {
+    Ok(Box::new(SledEngine::read_snapshot(path)?))
+}
+
 use crate::error::Result;
 
 /// One `(key, value)` pair as scans yield it.
