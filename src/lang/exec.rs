@@ -352,7 +352,8 @@ impl Executor<'_> {
         if !self.filters_pass(&plan.filters[0], &row, index)? {
             return Ok(());
         }
-        self.step(plan, 0, &mut row, index, out)
+        let matching = Matching::new(plan, index, out);
+        self.step(&matching, 0, &mut row, index, out)
     }
 
     fn filters_pass(&self, filters: &[CExpr], row: &[Value], index: &GraphIndex) -> EResult<bool> {
@@ -366,18 +367,19 @@ impl Executor<'_> {
 
     fn step(
         &self,
-        plan: &MatchPlan,
+        m: &Matching<'_>,
         i: usize,
         row: &mut Row,
         index: &GraphIndex,
         out: &mut dyn RowSink,
     ) -> EResult<()> {
+        let plan = m.plan;
         let Some(step) = plan.steps.get(i) else {
             return out.accept(self, row, index);
         };
         let next = |this: &Self, row: &mut Row, out: &mut dyn RowSink| -> EResult<()> {
             if this.filters_pass(&plan.filters[i + 1], row, index)? {
-                this.step(plan, i + 1, row, index, out)?;
+                this.step(m, i + 1, row, index, out)?;
             }
             Ok(())
         };
@@ -426,39 +428,31 @@ impl Executor<'_> {
                 to,
                 to_bound,
                 direction,
-                types,
+                types: _,
                 rel_properties,
                 check,
             } => {
                 let Value::Node(start) = row[*from] else {
                     return Ok(());
                 };
-                let Some(types) = index.type_set(types) else {
+                let Some(Expansion {
+                    types,
+                    labels,
+                    only_counted,
+                }) = m.expansions.get(i).and_then(Option::as_ref)
+                else {
                     return Ok(());
                 };
-                let labels = expansion_label_test(index, &check.labels, *direction, &types);
-                // The last step, when nothing reads what it binds (`count(*)`
-                // grouped by the start's properties): the rows differ only
-                // in slots nobody reads, so their number is all that
-                // matters, and the adjacency gives it without listing them.
-                let only_counted = i + 1 == plan.steps.len()
-                    && !*rel_bound
-                    && !*to_bound
-                    && rel_properties.is_none()
-                    && check.properties.is_none()
-                    && labels == LabelTest::Bits(0)
-                    && plan.rel_slots.iter().all(|s| s == rel)
-                    && plan.filters.get(i + 1).is_none_or(Vec::is_empty)
-                    && out.takes_copies(&[*rel, *to]);
-                if only_counted {
-                    let copies = index.count_neighbours(start, *direction, &types);
+                let (types, labels) = (types, *labels);
+                if *only_counted {
+                    let copies = index.count_neighbours(start, *direction, types);
                     return if copies == 0 {
                         Ok(())
                     } else {
                         out.accept_copies(self, row, index, copies)
                     };
                 }
-                index.try_for_each_neighbour(start, *direction, &types, |n| {
+                index.try_for_each_neighbour(start, *direction, types, |n| {
                     if *rel_bound {
                         if row[*rel] != Value::Relationship(n.rel) {
                             return Ok(());
@@ -529,7 +523,7 @@ impl Executor<'_> {
                     reversed: *reversed,
                 };
                 self.var_expand(
-                    plan,
+                    m,
                     i,
                     &spec,
                     &types,
@@ -591,7 +585,7 @@ impl Executor<'_> {
                     })?;
                     for p in passing {
                         bind(row, p);
-                        self.step(plan, i + 1, row, index, out)?;
+                        self.step(m, i + 1, row, index, out)?;
                     }
                 }
                 row[*path] = Value::Null;
@@ -646,7 +640,7 @@ impl Executor<'_> {
     #[allow(clippy::too_many_arguments)]
     fn var_expand(
         &self,
-        plan: &MatchPlan,
+        m: &Matching<'_>,
         i: usize,
         spec: &VarSpec<'_>,
         types: &[&str],
@@ -657,6 +651,7 @@ impl Executor<'_> {
         index: &GraphIndex,
         out: &mut dyn RowSink,
     ) -> EResult<()> {
+        let plan = m.plan;
         let depth = path.len() as u64;
         if depth >= spec.min {
             let mut rels: Vec<Value> = path.iter().map(|r| Value::Relationship(*r)).collect();
@@ -675,7 +670,7 @@ impl Executor<'_> {
                 row[spec.rels] = list;
                 row[spec.to] = Value::Node(at);
                 if self.filters_pass(&plan.filters[i + 1], row, index)? {
-                    self.step(plan, i + 1, row, index, out)?;
+                    self.step(m, i + 1, row, index, out)?;
                 }
                 row[spec.rels] = old_rels;
                 row[spec.to] = old_to;
@@ -702,7 +697,7 @@ impl Executor<'_> {
                 continue;
             }
             path.push(rid);
-            self.var_expand(plan, i, spec, types, other, path, bound_list, row, index, out)?;
+            self.var_expand(m, i, spec, types, other, path, bound_list, row, index, out)?;
             path.pop();
         }
         Ok(())
@@ -1171,6 +1166,69 @@ struct Produced {
     values: Row,
     extended: Row,
     aggregates: Vec<Value>,
+}
+
+/// A match plan with what its expansions resolve against the index once
+/// per match rather than once per row.
+pub struct Matching<'p> {
+    plan: &'p MatchPlan,
+    /// By step: `None` for steps other than a single-hop expansion, and for
+    /// one whose types do not exist (it matches nothing).
+    expansions: Vec<Option<Expansion>>,
+}
+
+/// A single-hop expansion, resolved.
+struct Expansion {
+    types: TypeSet,
+    labels: LabelTest,
+    /// The last step, when nothing reads what it binds (`count(*)` grouped
+    /// by the start's properties): the rows differ only in slots nobody
+    /// reads, so their number is all that matters, and the adjacency gives
+    /// it without listing them.
+    only_counted: bool,
+}
+
+impl<'p> Matching<'p> {
+    fn new(plan: &'p MatchPlan, index: &GraphIndex, out: &dyn RowSink) -> Matching<'p> {
+        let expansions = plan
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let Step::Expand {
+                    rel,
+                    rel_bound,
+                    to,
+                    to_bound,
+                    direction,
+                    types,
+                    rel_properties,
+                    check,
+                    ..
+                } = step
+                else {
+                    return None;
+                };
+                let types = index.type_set(types)?;
+                let labels = expansion_label_test(index, &check.labels, *direction, &types);
+                let only_counted = i + 1 == plan.steps.len()
+                    && !*rel_bound
+                    && !*to_bound
+                    && rel_properties.is_none()
+                    && check.properties.is_none()
+                    && labels == LabelTest::Bits(0)
+                    && plan.rel_slots.iter().all(|s| s == rel)
+                    && plan.filters.get(i + 1).is_none_or(Vec::is_empty)
+                    && out.takes_copies(&[*rel, *to]);
+                Some(Expansion {
+                    types,
+                    labels,
+                    only_counted,
+                })
+            })
+            .collect();
+        Matching { plan, expansions }
+    }
 }
 
 fn needs_extended(p: &Projection) -> bool {
