@@ -1048,64 +1048,59 @@ impl Executor<'_> {
     }
 
     fn set_item(&self, item: &SetOp, row: &[Value], access: &mut Access<'_, '_>) -> EResult<()> {
-        {
-            match item {
-                SetOp::Property { target, key, value } => {
-                    let target = self.eval(target, row, access.index())?;
-                    let value = self.eval(value, row, access.index())?;
-                    set_property(access, &target, key, value)?;
-                }
-                SetOp::Replace { slot, value } | SetOp::Merge { slot, value } => {
-                    let replace = matches!(item, SetOp::Replace { .. });
-                    let value = self.eval(value, row, access.index())?;
-                    let map: Properties = match value {
-                        Value::Map(m) => m.into(),
-                        Value::Node(n) => access
-                            .index()
-                            .node(n)
-                            .map(|n| n.properties.clone())
-                            .unwrap_or_default(),
-                        Value::Relationship(r) => access
-                            .index()
-                            .relationship(r)
-                            .map(|r| r.properties.clone())
-                            .unwrap_or_default(),
-                        Value::Null if replace => Properties::new(),
-                        other => {
-                            let message = format!("SET with = or += takes a map, got {}", other.type_name());
-                            return Err(QueryError::new(ErrorClass::TypeError, message)
-                                .with_detail("InvalidArgumentType"));
-                        }
-                    };
-                    let target = row.get(*slot).cloned().unwrap_or(Value::Null);
-                    let tx = access.tx()?;
-                    match target {
-                        Value::Node(id) if replace => {
-                            tx.replace_node_properties(id, map).map_err(query_error)?
-                        }
-                        Value::Relationship(id) if replace => {
-                            tx.replace_relationship_properties(id, map).map_err(query_error)?
-                        }
-                        Value::Node(_) | Value::Relationship(_) => {
-                            for (k, v) in map {
-                                set_property(access, &target, &k, v)?;
-                            }
-                        }
-                        Value::Null => {}
-                        other => {
-                            let message =
-                                format!("SET needs a node or relationship, got {}", other.type_name());
-                            return Err(QueryError::new(ErrorClass::TypeError, message)
-                                .with_detail("InvalidArgumentType"));
+        match item {
+            SetOp::Property { target, key, value } => {
+                let target = self.eval(target, row, access.index())?;
+                let value = self.eval(value, row, access.index())?;
+                set_property(access, &target, key, value)?;
+            }
+            SetOp::Replace { slot, value } | SetOp::Merge { slot, value } => {
+                let replace = matches!(item, SetOp::Replace { .. });
+                let value = self.eval(value, row, access.index())?;
+                let map: Properties = match value {
+                    Value::Map(m) => m.into(),
+                    Value::Node(n) => access
+                        .index()
+                        .node(n)
+                        .map(|n| n.properties.clone())
+                        .unwrap_or_default(),
+                    Value::Relationship(r) => access
+                        .index()
+                        .relationship(r)
+                        .map(|r| r.properties.clone())
+                        .unwrap_or_default(),
+                    Value::Null if replace => Properties::new(),
+                    other => {
+                        let message = format!("SET with = or += takes a map, got {}", other.type_name());
+                        return Err(QueryError::new(ErrorClass::TypeError, message)
+                            .with_detail("InvalidArgumentType"));
+                    }
+                };
+                let target = row.get(*slot).cloned().unwrap_or(Value::Null);
+                let tx = access.tx()?;
+                match target {
+                    Value::Node(id) if replace => tx.replace_node_properties(id, map).map_err(query_error)?,
+                    Value::Relationship(id) if replace => {
+                        tx.replace_relationship_properties(id, map).map_err(query_error)?
+                    }
+                    Value::Node(_) | Value::Relationship(_) => {
+                        for (k, v) in map {
+                            set_property(access, &target, &k, v)?;
                         }
                     }
+                    Value::Null => {}
+                    other => {
+                        let message = format!("SET needs a node or relationship, got {}", other.type_name());
+                        return Err(QueryError::new(ErrorClass::TypeError, message)
+                            .with_detail("InvalidArgumentType"));
+                    }
                 }
-                SetOp::Labels { slot, labels } => {
-                    if let Some(Value::Node(id)) = row.get(*slot) {
-                        let id = *id;
-                        for label in labels {
-                            access.tx()?.add_label(id, label).map_err(query_error)?;
-                        }
+            }
+            SetOp::Labels { slot, labels } => {
+                if let Some(Value::Node(id)) = row.get(*slot) {
+                    let id = *id;
+                    for label in labels {
+                        access.tx()?.add_label(id, label).map_err(query_error)?;
                     }
                 }
             }
