@@ -100,6 +100,26 @@ fn scripts_run_in_order_and_stop_at_the_first_error_with_its_position() {
 }
 
 #[test]
+fn runtime_errors_in_scripts_point_at_the_failing_part_of_the_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("r.cypher"),
+        "CREATE (:A {n: 0});\nMATCH (a:A)\nSET a.seen = true, a.r = 1 / a.n;\n",
+    )
+    .unwrap();
+    let out = attest(dir.path(), &["--memory", "run", "r.cypher"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("ArithmeticError[DivisionByZero]"), "{stderr}");
+    assert!(first.contains("r.cypher:3:20"), "{stderr}");
+    assert!(
+        stderr.contains("  SET a.seen = true, a.r = 1 / a.n;\n                     ^"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn formats_and_parameters() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

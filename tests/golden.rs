@@ -13,7 +13,10 @@
 //! statement as echoed.
 //!
 //! A comment `// params: {JSON}` before a statement gives that statement
-//! parameters, in the JSON encoding of `attest run --params`.
+//! parameters, in the JSON encoding of `attest run --params`. In a script
+//! with a line `// golden: carets`, a failing statement's output also has
+//! the offending line with a caret under the error's position, as the CLI
+//! and the REPL print it.
 //!
 //! To create or rewrite the expected outputs after a deliberate change, run
 //!
@@ -28,6 +31,8 @@
 //! wrong today; their tests are ignored and UPDATE_GOLDEN does not rewrite
 //! them.
 
+use attest::Error;
+use attest::cli::caret_snippet;
 use attest::cli::json::params_from_json;
 use attest::cli::render::{Format, render};
 use attest::db::{Graph, OpenOptions};
@@ -134,6 +139,7 @@ fn run_script(name: &str, script: &str) -> String {
     } else {
         Graph::in_memory()
     };
+    let carets = script.lines().any(|l| l.trim() == "// golden: carets");
     let mut out = String::new();
     for statement in split_statements(script) {
         for line in statement.text.lines() {
@@ -149,7 +155,16 @@ fn run_script(name: &str, script: &str) -> String {
         };
         let output = match graph.query_with(&statement.text, &params) {
             Ok(result) => strip_timings(&render(&result, Format::Table, None)),
-            Err(e) => e.to_string().lines().next().unwrap_or_default().to_string(),
+            Err(e) => {
+                let mut output = e.to_string().lines().next().unwrap_or_default().to_string();
+                if let (true, Error::Query(q)) = (carets, &e)
+                    && let Some(snippet) = caret_snippet(q, &statement.text)
+                {
+                    output.push('\n');
+                    output.push_str(&snippet);
+                }
+                output
+            }
         };
         out.push_str(output.trim_end());
         out.push_str("\n\n");
@@ -256,6 +271,7 @@ golden! {
     errors_syntax,
     errors_semantic,
     errors_runtime,
+    errors_positions,
     parameters,
     merge_null,
     deleted_entity_access,

@@ -14,8 +14,8 @@ use super::functions;
 use super::plan::*;
 use super::result::{NodeValue, RelValue, ResultValue};
 use super::values::{self, Aggregator, GroupKey};
-use crate::db::{Transaction, evidence_in};
-use crate::error::{ErrorClass, QueryError};
+use crate::db::{Origin, Transaction, evidence_in};
+use crate::error::{ErrorClass, Position, QueryError};
 use crate::graph::{GraphIndex, LabelTest, Neighbour, TypeSet};
 use crate::model::{Direction, ElementId, NodeId, Path, Properties, RelId, Value};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -36,6 +36,18 @@ impl<'g> Access<'_, 'g> {
         match self {
             Access::Read(index) => index,
             Access::Write(tx) => tx.index(),
+        }
+    }
+
+    /// Attributes the following changes to the clause or item written at
+    /// `at`, so that errors the transaction finds at commit (a required
+    /// property missing, a unique key taken) point there too.
+    fn attribute(&mut self, at: Option<Position>) {
+        if let Access::Write(tx) = self {
+            tx.set_origin(at.map(|position| Origin {
+                file: None,
+                position: Some(position),
+            }));
         }
     }
 
@@ -102,8 +114,10 @@ impl Executor<'_> {
     pub fn run(&mut self, plan: &Plan, access: &mut Access<'_, '_>) -> EResult<Vec<Row>> {
         let mut all = Vec::new();
         for pipeline in &plan.parts {
-            let rows = self.pipeline(pipeline, access)?;
-            all.extend(rows);
+            let rows = self.pipeline(pipeline, access);
+            // Changes made after this statement are not its own.
+            access.attribute(None);
+            all.extend(rows?);
         }
         if plan.parts.len() > 1 && !plan.union_all {
             let mut seen = HashSet::default();
@@ -129,19 +143,25 @@ impl Executor<'_> {
             ) = (op, pipeline.ops.get(k + 1))
                 && !p.aggregates.is_empty()
             {
+                // Errors of the projection's items and aggregates carry
+                // their own positions; the rest belong to the MATCH (while
+                // matching) or to the projection's clause (after).
                 let mut groups = Grouper::new(p);
                 for row in rows {
-                    self.match_row(plan, row, access.index(), &mut groups)?;
+                    self.match_row(plan, row, access.index(), &mut groups)
+                        .map_err(|e| locate(e, pipeline.at[k]))?;
                 }
                 self.record(op, groups.rows, started);
                 let started = Instant::now();
-                let produced = groups.finish(self, access.index(), needs_extended(p))?;
-                rows = self.finish_projection(p, produced, access.index())?;
+                rows = groups
+                    .finish(self, access.index(), needs_extended(p))
+                    .and_then(|produced| self.finish_projection(p, produced, access.index()))
+                    .map_err(|e| locate(e, pipeline.at[k + 1]))?;
                 self.record(next, rows.len(), started);
                 k += 2;
                 continue;
             }
-            rows = self.op(op, rows, access)?;
+            rows = self.op(op, rows, access).map_err(|e| locate(e, pipeline.at[k]))?;
             self.record(op, rows.len(), started);
             k += 1;
         }
@@ -215,10 +235,12 @@ impl Executor<'_> {
                 }
                 Ok(out)
             }
-            Op::Unwind { expr, slot } => {
+            Op::Unwind { expr, slot, at } => {
                 let mut out = Vec::new();
                 for row in rows {
-                    let value = self.eval(expr, &row, access.index())?;
+                    let value = self
+                        .eval(expr, &row, access.index())
+                        .map_err(|e| locate(e, *at))?;
                     let items = match value {
                         Value::List(items) => items,
                         Value::Null => Vec::new(),
@@ -240,7 +262,9 @@ impl Executor<'_> {
                 let mut out = Vec::with_capacity(rows.len());
                 for mut row in rows {
                     for pattern in patterns {
-                        self.create(pattern, &mut row, access)?;
+                        access.attribute(Some(pattern.at));
+                        self.create(pattern, &mut row, access)
+                            .map_err(|e| locate(e, pattern.at))?;
                     }
                     out.push(row);
                 }
@@ -259,8 +283,10 @@ impl Executor<'_> {
                     if matches.is_empty() {
                         let mut row = row;
                         row.resize(plan.width, Value::Null);
-                        self.check_merge_properties(create, &row, access.index())?;
-                        self.create(create, &mut row, access)?;
+                        access.attribute(Some(create.at));
+                        self.check_merge_properties(create, &row, access.index())
+                            .and_then(|()| self.create(create, &mut row, access))
+                            .map_err(|e| locate(e, create.at))?;
                         self.set(on_create, &row, access)?;
                         out.push(row);
                     } else {
@@ -280,20 +306,9 @@ impl Executor<'_> {
             }
             Op::Remove(items) => {
                 for row in &rows {
-                    for item in items {
-                        match item {
-                            RemoveOp::Property { target, key } => {
-                                let target = self.eval(target, row, access.index())?;
-                                set_property(access, &target, key, Value::Null)?;
-                            }
-                            RemoveOp::Labels { slot, labels } => {
-                                if let Value::Node(id) = row[*slot] {
-                                    for label in labels {
-                                        access.tx()?.remove_label(id, label).map_err(query_error)?;
-                                    }
-                                }
-                            }
-                        }
+                    for (item, at) in items {
+                        access.attribute(Some(*at));
+                        self.remove(item, row, access).map_err(|e| locate(e, *at))?;
                     }
                 }
                 Ok(rows)
@@ -301,15 +316,16 @@ impl Executor<'_> {
             Op::Delete { detach, exprs } => {
                 let mut nodes = Vec::new();
                 let mut rels = Vec::new();
+                // Each element with where the expression naming it was written.
                 for row in &rows {
-                    for e in exprs {
-                        match self.eval(e, row, access.index())? {
+                    for (e, at) in exprs {
+                        match self.eval(e, row, access.index()).map_err(|e| locate(e, *at))? {
                             Value::Null => {}
-                            Value::Node(n) => nodes.push(n),
-                            Value::Relationship(r) => rels.push(r),
+                            Value::Node(n) => nodes.push((n, *at)),
+                            Value::Relationship(r) => rels.push((r, *at)),
                             Value::Path(p) => {
-                                nodes.extend(p.nodes);
-                                rels.extend(p.rels);
+                                nodes.extend(p.nodes.into_iter().map(|n| (n, *at)));
+                                rels.extend(p.rels.into_iter().map(|r| (r, *at)));
                             }
                             other => {
                                 let message = format!(
@@ -317,20 +333,31 @@ impl Executor<'_> {
                                     other.type_name()
                                 );
                                 return Err(QueryError::new(ErrorClass::TypeError, message)
-                                    .with_detail("InvalidArgumentType"));
+                                    .with_detail("InvalidArgumentType")
+                                    .at(*at));
                             }
                         }
                     }
                 }
                 let tx = access.tx()?;
-                for r in rels {
+                for (r, at) in rels {
+                    tx.set_origin(Some(Origin {
+                        file: None,
+                        position: Some(at),
+                    }));
                     if tx.index().relationship(r).is_some() {
-                        tx.delete_relationship(r).map_err(query_error)?;
+                        tx.delete_relationship(r)
+                            .map_err(|e| locate(query_error(e), at))?;
                     }
                 }
-                for n in nodes {
+                for (n, at) in nodes {
+                    tx.set_origin(Some(Origin {
+                        file: None,
+                        position: Some(at),
+                    }));
                     if tx.index().node(n).is_some() {
-                        tx.delete_node(n, *detach).map_err(query_error)?;
+                        tx.delete_node(n, *detach)
+                            .map_err(|e| locate(query_error(e), at))?;
                     }
                 }
                 Ok(rows)
@@ -349,16 +376,25 @@ impl Executor<'_> {
         out: &mut dyn RowSink,
     ) -> EResult<()> {
         row.resize(plan.width.max(row.len()), Value::Null);
-        if !self.filters_pass(&plan.filters[0], &row, index)? {
+        if !self.filters_pass(plan, 0, &row, index)? {
             return Ok(());
         }
         let matching = Matching::new(plan, index, out);
         self.step(&matching, 0, &mut row, index, out)
     }
 
-    fn filters_pass(&self, filters: &[CExpr], row: &[Value], index: &GraphIndex) -> EResult<bool> {
-        for f in filters {
-            if !values::truthiness(&self.eval(f, row, index)?)? {
+    /// True when the filters run after step `i - 1` all hold. An error
+    /// points at the `WHERE` conjunct it comes from.
+    fn filters_pass(&self, plan: &MatchPlan, i: usize, row: &[Value], index: &GraphIndex) -> EResult<bool> {
+        for (j, f) in plan.filters[i].iter().enumerate() {
+            let holds = self
+                .eval(f, row, index)
+                .and_then(|v| values::truthiness(&v))
+                .map_err(|e| match plan.filter_at.get(i).and_then(|at| at.get(j)) {
+                    Some(Some(at)) => locate(e, *at),
+                    _ => e,
+                })?;
+            if !holds {
                 return Ok(false);
             }
         }
@@ -378,7 +414,7 @@ impl Executor<'_> {
             return out.accept(self, row, index);
         };
         let next = |this: &Self, row: &mut Row, out: &mut dyn RowSink| -> EResult<()> {
-            if this.filters_pass(&plan.filters[i + 1], row, index)? {
+            if this.filters_pass(plan, i + 1, row, index)? {
                 this.step(m, i + 1, row, index, out)?;
             }
             Ok(())
@@ -581,7 +617,7 @@ impl Executor<'_> {
                     let passing = search.shortest_satisfying(a, b, *min as usize, max, *all, &mut |p| {
                         self.check_limits(0)?;
                         bind(row, p.clone());
-                        self.filters_pass(&plan.filters[i + 1], row, index)
+                        self.filters_pass(plan, i + 1, row, index)
                     })?;
                     for p in passing {
                         bind(row, p);
@@ -669,7 +705,7 @@ impl Executor<'_> {
                 let (old_rels, old_to) = (row[spec.rels].clone(), row[spec.to].clone());
                 row[spec.rels] = list;
                 row[spec.to] = Value::Node(at);
-                if self.filters_pass(&plan.filters[i + 1], row, index)? {
+                if self.filters_pass(plan, i + 1, row, index)? {
                     self.step(m, i + 1, row, index, out)?;
                 }
                 row[spec.rels] = old_rels;
@@ -767,7 +803,7 @@ impl Executor<'_> {
                 let values = p
                     .items
                     .iter()
-                    .map(|item| self.eval(&item.expr, &row, index))
+                    .map(|item| self.eval(&item.expr, &row, index).map_err(|e| locate(e, item.at)))
                     .collect::<EResult<Row>>()?;
                 let extended = if needs_extended {
                     extend(row, p.input_width, &values)
@@ -813,7 +849,8 @@ impl Executor<'_> {
                 let keys = p
                     .order
                     .iter()
-                    .map(|(e, _)| eval(e, &item.extended, &ctx, self))
+                    .zip(&p.order_at)
+                    .map(|((e, _), at)| eval(e, &item.extended, &ctx, self).map_err(|e| locate(e, *at)))
                     .collect::<EResult<Vec<_>>>()?;
                 keyed.push((keys, item));
             }
@@ -830,11 +867,15 @@ impl Executor<'_> {
             produced = keyed.into_iter().map(|(_, item)| item).collect();
         }
         if let Some(skip) = &p.skip {
-            let n = self.count_argument(skip, "SKIP", index)?;
+            let n = self
+                .count_argument(skip, "SKIP", index)
+                .map_err(|e| locate_opt(e, p.skip_at))?;
             produced.drain(..n.min(produced.len()));
         }
         if let Some(limit) = &p.limit {
-            let n = self.count_argument(limit, "LIMIT", index)?;
+            let n = self
+                .count_argument(limit, "LIMIT", index)
+                .map_err(|e| locate_opt(e, p.limit_at))?;
             produced.truncate(n);
         }
         let mut out = Vec::with_capacity(produced.len());
@@ -845,7 +886,10 @@ impl Executor<'_> {
                     params: self.params,
                     aggregates: &item.aggregates,
                 };
-                if !values::truthiness(&eval(w, &item.extended, &ctx, self)?)? {
+                let holds = eval(w, &item.extended, &ctx, self)
+                    .and_then(|v| values::truthiness(&v))
+                    .map_err(|e| locate_opt(e, p.where_at))?;
+                if !holds {
                     continue;
                 }
             }
@@ -972,65 +1016,86 @@ impl Executor<'_> {
         }
     }
 
-    fn set(&self, items: &[SetOp], row: &[Value], access: &mut Access<'_, '_>) -> EResult<()> {
-        for item in items {
-            match item {
-                SetOp::Property { target, key, value } => {
-                    let target = self.eval(target, row, access.index())?;
-                    let value = self.eval(value, row, access.index())?;
-                    set_property(access, &target, key, value)?;
-                }
-                SetOp::Replace { slot, value } | SetOp::Merge { slot, value } => {
-                    let replace = matches!(item, SetOp::Replace { .. });
-                    let value = self.eval(value, row, access.index())?;
-                    let map: Properties = match value {
-                        Value::Map(m) => m.into(),
-                        Value::Node(n) => access
-                            .index()
-                            .node(n)
-                            .map(|n| n.properties.clone())
-                            .unwrap_or_default(),
-                        Value::Relationship(r) => access
-                            .index()
-                            .relationship(r)
-                            .map(|r| r.properties.clone())
-                            .unwrap_or_default(),
-                        Value::Null if replace => Properties::new(),
-                        other => {
-                            let message = format!("SET with = or += takes a map, got {}", other.type_name());
-                            return Err(QueryError::new(ErrorClass::TypeError, message)
-                                .with_detail("InvalidArgumentType"));
-                        }
-                    };
-                    let target = row.get(*slot).cloned().unwrap_or(Value::Null);
-                    let tx = access.tx()?;
-                    match target {
-                        Value::Node(id) if replace => {
-                            tx.replace_node_properties(id, map).map_err(query_error)?
-                        }
-                        Value::Relationship(id) if replace => {
-                            tx.replace_relationship_properties(id, map).map_err(query_error)?
-                        }
-                        Value::Node(_) | Value::Relationship(_) => {
-                            for (k, v) in map {
-                                set_property(access, &target, &k, v)?;
-                            }
-                        }
-                        Value::Null => {}
-                        other => {
-                            let message =
-                                format!("SET needs a node or relationship, got {}", other.type_name());
-                            return Err(QueryError::new(ErrorClass::TypeError, message)
-                                .with_detail("InvalidArgumentType"));
-                        }
+    /// Runs the `SET` items on one row; an error points at its item.
+    fn set(&self, items: &[(SetOp, Position)], row: &[Value], access: &mut Access<'_, '_>) -> EResult<()> {
+        for (item, at) in items {
+            access.attribute(Some(*at));
+            self.set_item(item, row, access).map_err(|e| locate(e, *at))?;
+        }
+        Ok(())
+    }
+
+    fn remove(&self, item: &RemoveOp, row: &[Value], access: &mut Access<'_, '_>) -> EResult<()> {
+        match item {
+            RemoveOp::Property { target, key } => {
+                let target = self.eval(target, row, access.index())?;
+                set_property(access, &target, key, Value::Null)?;
+            }
+            RemoveOp::Labels { slot, labels } => {
+                if let Value::Node(id) = row[*slot] {
+                    for label in labels {
+                        access.tx()?.remove_label(id, label).map_err(query_error)?;
                     }
                 }
-                SetOp::Labels { slot, labels } => {
-                    if let Some(Value::Node(id)) = row.get(*slot) {
-                        let id = *id;
-                        for label in labels {
-                            access.tx()?.add_label(id, label).map_err(query_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn set_item(&self, item: &SetOp, row: &[Value], access: &mut Access<'_, '_>) -> EResult<()> {
+        match item {
+            SetOp::Property { target, key, value } => {
+                let target = self.eval(target, row, access.index())?;
+                let value = self.eval(value, row, access.index())?;
+                set_property(access, &target, key, value)?;
+            }
+            SetOp::Replace { slot, value } | SetOp::Merge { slot, value } => {
+                let replace = matches!(item, SetOp::Replace { .. });
+                let value = self.eval(value, row, access.index())?;
+                let map: Properties = match value {
+                    Value::Map(m) => m.into(),
+                    Value::Node(n) => access
+                        .index()
+                        .node(n)
+                        .map(|n| n.properties.clone())
+                        .unwrap_or_default(),
+                    Value::Relationship(r) => access
+                        .index()
+                        .relationship(r)
+                        .map(|r| r.properties.clone())
+                        .unwrap_or_default(),
+                    Value::Null if replace => Properties::new(),
+                    other => {
+                        let message = format!("SET with = or += takes a map, got {}", other.type_name());
+                        return Err(QueryError::new(ErrorClass::TypeError, message)
+                            .with_detail("InvalidArgumentType"));
+                    }
+                };
+                let target = row.get(*slot).cloned().unwrap_or(Value::Null);
+                let tx = access.tx()?;
+                match target {
+                    Value::Node(id) if replace => tx.replace_node_properties(id, map).map_err(query_error)?,
+                    Value::Relationship(id) if replace => {
+                        tx.replace_relationship_properties(id, map).map_err(query_error)?
+                    }
+                    Value::Node(_) | Value::Relationship(_) => {
+                        for (k, v) in map {
+                            set_property(access, &target, &k, v)?;
                         }
+                    }
+                    Value::Null => {}
+                    other => {
+                        let message = format!("SET needs a node or relationship, got {}", other.type_name());
+                        return Err(QueryError::new(ErrorClass::TypeError, message)
+                            .with_detail("InvalidArgumentType"));
+                    }
+                }
+            }
+            SetOp::Labels { slot, labels } => {
+                if let Some(Value::Node(id)) = row.get(*slot) {
+                    let id = *id;
+                    for label in labels {
+                        access.tx()?.add_label(id, label).map_err(query_error)?;
                     }
                 }
             }
@@ -1299,7 +1364,7 @@ impl<'p> Grouper<'p> {
         let counts_only = p
             .aggregates
             .iter()
-            .all(|(kind, _, _)| *kind == super::values::AggregateKind::CountStar);
+            .all(|(kind, _, _, _)| *kind == super::values::AggregateKind::CountStar);
         let reads = counts_only.then(|| {
             let mut reads = BTreeSet::new();
             p.items.iter().for_each(|item| item.expr.slots(&mut reads));
@@ -1321,7 +1386,7 @@ impl<'p> Grouper<'p> {
         self.p
             .aggregates
             .iter()
-            .map(|(kind, distinct, _)| Aggregator::new(*kind, *distinct))
+            .map(|(kind, distinct, _, _)| Aggregator::new(*kind, *distinct))
             .collect()
     }
 
@@ -1334,7 +1399,10 @@ impl<'p> Grouper<'p> {
         let key_values = self
             .grouping
             .iter()
-            .map(|i| exec.eval(&self.p.items[*i].expr, row, index))
+            .map(|i| {
+                let item = &self.p.items[*i];
+                exec.eval(&item.expr, row, index).map_err(|e| locate(e, item.at))
+            })
             .collect::<EResult<Vec<_>>>()?;
         // The key's values are copied only when a group is new: most rows
         // land in an existing group.
@@ -1391,7 +1459,7 @@ impl<'p> Grouper<'p> {
             let mut values = Vec::with_capacity(p.items.len());
             for item in &p.items {
                 if item.aggregating {
-                    values.push(eval(&item.expr, &first, &ctx, exec)?);
+                    values.push(eval(&item.expr, &first, &ctx, exec).map_err(|e| locate(e, item.at))?);
                 } else {
                     values.push(keys.next().unwrap_or(Value::Null));
                 }
@@ -1414,12 +1482,14 @@ impl<'p> Grouper<'p> {
 impl RowSink for Grouper<'_> {
     fn accept(&mut self, exec: &Executor<'_>, row: &[Value], index: &GraphIndex) -> EResult<()> {
         let group = self.group_of(exec, row, index)?;
-        for (agg_index, (_, _, arg)) in self.p.aggregates.iter().enumerate() {
+        for (agg_index, (_, _, arg, at)) in self.p.aggregates.iter().enumerate() {
             let value = match arg {
-                Some(e) => exec.eval(e, row, index)?,
+                Some(e) => exec.eval(e, row, index).map_err(|e| locate(e, *at))?,
                 None => Value::Int(1),
             };
-            self.order[group].2[agg_index].update(value)?;
+            self.order[group].2[agg_index]
+                .update(value)
+                .map_err(|e| locate(e, *at))?;
         }
         self.count_rows(exec, 1)
     }
@@ -1471,6 +1541,24 @@ struct EvalCtx<'a> {
     index: &'a GraphIndex,
     params: &'a Params,
     aggregates: &'a [Value],
+}
+
+/// Gives an error raised at run time the position of the part of the query
+/// that raised it, unless it has a more precise one already. A cancelled
+/// query has no place in the text.
+fn locate(e: QueryError, at: Position) -> QueryError {
+    if e.class == ErrorClass::Cancelled {
+        e
+    } else {
+        e.at(at)
+    }
+}
+
+fn locate_opt(e: QueryError, at: Option<Position>) -> QueryError {
+    match at {
+        Some(at) => locate(e, at),
+        None => e,
+    }
 }
 
 fn query_error(e: crate::error::Error) -> QueryError {

@@ -12,7 +12,7 @@
 use super::ast::*;
 use super::functions;
 use super::values::AggregateKind;
-use crate::error::{ErrorClass, QueryError, nearest};
+use crate::error::{ErrorClass, Position, QueryError, nearest};
 use crate::graph::GraphIndex;
 use crate::model::{Direction, Value};
 use crate::schema::Schema;
@@ -304,6 +304,10 @@ pub struct MatchPlan {
     pub steps: Vec<Step>,
     /// `filters[i]` run after step `i - 1` (`filters[0]` before any step).
     pub filters: Vec<Vec<CExpr>>,
+    /// Where each filter was written, parallel to `filters`: the `WHERE`
+    /// conjunct it comes from (None for a pattern's own constraints), for
+    /// errors raised while it runs.
+    pub filter_at: Vec<Vec<Option<Position>>>,
     /// Relationship slots (single and lists) bound by this match: no two may
     /// hold the same relationship.
     pub rel_slots: Vec<usize>,
@@ -320,6 +324,8 @@ pub struct MatchPlan {
 pub struct ProjectItem {
     pub name: String,
     pub expr: CExpr,
+    /// Where the item was written (the clause, for the items of `*`).
+    pub at: Position,
     /// True when the expression contains an aggregate.
     pub aggregating: bool,
 }
@@ -328,7 +334,8 @@ pub struct ProjectItem {
 #[derive(Clone, Debug)]
 pub struct Projection {
     pub items: Vec<ProjectItem>,
-    pub aggregates: Vec<(AggregateKind, bool, Option<CExpr>)>,
+    /// The aggregates: kind, DISTINCT, argument, and where the call was written.
+    pub aggregates: Vec<(AggregateKind, bool, Option<CExpr>, Position)>,
     pub distinct: bool,
     /// Sort keys over the extended row: input slots, then output slots at
     /// `input_width + i` (`where_` reads the same row).
@@ -337,6 +344,12 @@ pub struct Projection {
     pub limit: Option<CExpr>,
     pub where_: Option<CExpr>,
     pub input_width: usize,
+    /// Where the sort keys, `WHERE`, `SKIP` and `LIMIT` were written
+    /// (`order_at` parallel to `order`), for errors raised while they run.
+    pub order_at: Vec<Position>,
+    pub where_at: Option<Position>,
+    pub skip_at: Option<Position>,
+    pub limit_at: Option<Position>,
 }
 
 /// A node to create (`CREATE`/`MERGE`).
@@ -365,6 +378,8 @@ pub struct CreatePattern {
     pub nodes: Vec<CreateNode>,
     pub rels: Vec<CreateRel>,
     pub path: Option<(usize, usize, Vec<PathSegment>)>,
+    /// Where the pattern was written.
+    pub at: Position,
 }
 
 /// A compiled `SET` item.
@@ -406,20 +421,23 @@ pub enum Op {
     Unwind {
         expr: CExpr,
         slot: usize,
+        /// Where the expression was written.
+        at: Position,
     },
     Project(Box<Projection>),
     Create(Vec<CreatePattern>),
     Merge {
         plan: MatchPlan,
         create: CreatePattern,
-        on_create: Vec<SetOp>,
-        on_match: Vec<SetOp>,
+        on_create: Vec<(SetOp, Position)>,
+        on_match: Vec<(SetOp, Position)>,
     },
-    Set(Vec<SetOp>),
-    Remove(Vec<RemoveOp>),
+    /// Each item with where it was written.
+    Set(Vec<(SetOp, Position)>),
+    Remove(Vec<(RemoveOp, Position)>),
     Delete {
         detach: bool,
-        exprs: Vec<CExpr>,
+        exprs: Vec<(CExpr, Position)>,
     },
 }
 
@@ -445,6 +463,10 @@ impl Op {
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     pub ops: Vec<Op>,
+    /// Where each operator's clause starts (parallel to `ops`): errors
+    /// raised while an operator runs point there unless they know a more
+    /// precise place.
+    pub at: Vec<Position>,
     /// The columns it returns (empty without `RETURN`).
     pub columns: Vec<String>,
 }
@@ -570,7 +592,7 @@ struct Planner<'a> {
 /// Where aggregates may appear while compiling an expression.
 enum AggContext<'p> {
     Forbidden(&'static str),
-    Collect(&'p mut Vec<(AggregateKind, bool, Option<CExpr>)>),
+    Collect(&'p mut Vec<(AggregateKind, bool, Option<CExpr>, Position)>),
 }
 
 impl Planner<'_> {
@@ -581,6 +603,7 @@ impl Planner<'_> {
     fn single(&self, query: &SingleQuery) -> PResult<Pipeline> {
         let mut scope = Scope::default();
         let mut ops = Vec::new();
+        let mut at = Vec::new();
         let mut columns = Vec::new();
         for clause in &query.clauses {
             let op = self.clause(clause, &mut scope, &mut columns).map_err(|e| {
@@ -591,8 +614,9 @@ impl Planner<'_> {
                 }
             })?;
             ops.push(op);
+            at.push(clause.span.position(self.text));
         }
-        Ok(Pipeline { ops, columns })
+        Ok(Pipeline { ops, at, columns })
     }
 
     fn clause(&self, clause: &Clause, scope: &mut Scope, columns: &mut Vec<String>) -> PResult<Op> {
@@ -609,20 +633,24 @@ impl Planner<'_> {
                 })
             }
             ClauseKind::Unwind { expr, var } => {
+                let expr_ast = expr;
                 let expr = self.expr(expr, scope, &mut AggContext::Forbidden("UNWIND"))?;
                 if scope.lookup(&var.name).is_some() {
                     return Err(self.at(already_bound(&var.name), var.span));
                 }
                 let slot = scope.declare(&var.name, VarKind::Value);
-                Ok(Op::Unwind { expr, slot })
+                let at = expr_ast.span.position(self.text);
+                Ok(Op::Unwind { expr, slot, at })
             }
             ClauseKind::With(p) => {
-                let (projection, new_scope, _) = self.projection(p, scope, false)?;
+                let (projection, new_scope, _) =
+                    self.projection(p, scope, false, clause.span.position(self.text))?;
                 *scope = new_scope;
                 Ok(Op::Project(Box::new(projection)))
             }
             ClauseKind::Return(p) => {
-                let (projection, new_scope, names) = self.projection(p, scope, true)?;
+                let (projection, new_scope, names) =
+                    self.projection(p, scope, true, clause.span.position(self.text))?;
                 *scope = new_scope;
                 *columns = names;
                 Ok(Op::Project(Box::new(projection)))
@@ -657,7 +685,12 @@ impl Planner<'_> {
             ClauseKind::Remove { items } => {
                 let mut ops = Vec::new();
                 for item in items {
-                    ops.push(match item {
+                    let at = match item {
+                        RemoveItem::Property { target, .. } => target.span,
+                        RemoveItem::Labels { var, .. } => var.span,
+                    }
+                    .position(self.text);
+                    let op = match item {
                         RemoveItem::Property { target, key } => RemoveOp::Property {
                             target: self.expr(target, scope, &mut AggContext::Forbidden("REMOVE"))?,
                             key: key.name.clone(),
@@ -666,7 +699,8 @@ impl Planner<'_> {
                             slot: self.variable(var, scope)?.0,
                             labels: labels.iter().map(|l| l.name.clone()).collect(),
                         },
-                    });
+                    };
+                    ops.push((op, at));
                 }
                 Ok(Op::Remove(ops))
             }
@@ -688,7 +722,8 @@ impl Planner<'_> {
                             e.span,
                         ));
                     }
-                    compiled.push(self.expr(e, scope, &mut AggContext::Forbidden("DELETE"))?);
+                    let expr = self.expr(e, scope, &mut AggContext::Forbidden("DELETE"))?;
+                    compiled.push((expr, e.span.position(self.text)));
                 }
                 Ok(Op::Delete {
                     detach: *detach,
@@ -698,11 +733,18 @@ impl Planner<'_> {
         }
     }
 
-    fn set_items(&self, items: &[SetItem], scope: &mut Scope) -> PResult<Vec<SetOp>> {
+    fn set_items(&self, items: &[SetItem], scope: &mut Scope) -> PResult<Vec<(SetOp, Position)>> {
         let mut ops = Vec::new();
         for item in items {
             let mut no_agg = AggContext::Forbidden("SET");
-            ops.push(match item {
+            let at = match item {
+                SetItem::Property { target, .. } => target.span,
+                SetItem::Replace { var, .. } | SetItem::Merge { var, .. } | SetItem::Labels { var, .. } => {
+                    var.span
+                }
+            }
+            .position(self.text);
+            let op = match item {
                 SetItem::Property { target, key, value } => SetOp::Property {
                     target: self.expr(target, scope, &mut no_agg)?,
                     key: key.name.clone(),
@@ -720,7 +762,8 @@ impl Planner<'_> {
                     slot: self.variable(var, scope)?.0,
                     labels: labels.iter().map(|l| l.name.clone()).collect(),
                 },
-            });
+            };
+            ops.push((op, at));
         }
         Ok(ops)
     }
@@ -802,13 +845,23 @@ impl Planner<'_> {
         for pattern in patterns {
             declared.push(self.declare_pattern(pattern, scope, &mut fresh, &mut plan.rel_slots)?);
         }
-        let conjuncts = match where_ {
+        let (conjuncts, conjunct_at) = match where_ {
             Some(w) => {
                 self.predicate.set(true);
                 let compiled = self.expr(w, scope, &mut AggContext::Forbidden("WHERE"))?;
-                split_and(compiled)
+                let conjuncts = split_and(compiled);
+                // Each conjunct's position, when the written conjuncts
+                // line up with the compiled ones (else the whole WHERE's).
+                let mut written = Vec::new();
+                split_and_written(w, &mut written);
+                let at: Vec<Position> = if written.len() == conjuncts.len() {
+                    written.iter().map(|e| e.span.position(self.text)).collect()
+                } else {
+                    vec![w.span.position(self.text); conjuncts.len()]
+                };
+                (conjuncts, at)
             }
-            None => Vec::new(),
+            None => (Vec::new(), Vec::new()),
         };
         let mut conjuncts: Vec<Option<CExpr>> = conjuncts.into_iter().map(Some).collect();
         for (pattern, slots) in patterns.iter().zip(&declared) {
@@ -816,6 +869,7 @@ impl Planner<'_> {
         }
         // Attach filters.
         plan.filters = vec![Vec::new(); steps.len() + 1];
+        plan.filter_at = vec![Vec::new(); steps.len() + 1];
         let mut bound_at: Vec<BTreeSet<usize>> = Vec::new();
         let mut running = bound_before.clone();
         bound_at.push(running.clone());
@@ -823,14 +877,15 @@ impl Planner<'_> {
             step_binds(step, &mut running);
             bound_at.push(running.clone());
         }
-        let attach = |e: CExpr, filters: &mut Vec<Vec<CExpr>>| {
+        let attach = |e: CExpr, written: Option<Position>, plan: &mut MatchPlan| {
             let mut used = BTreeSet::new();
             e.slots(&mut used);
             let at = bound_at
                 .iter()
                 .position(|b| used.is_subset(b))
                 .unwrap_or(steps.len());
-            filters[at].push(e);
+            plan.filters[at].push(e);
+            plan.filter_at[at].push(written);
         };
         for slots in &declared {
             for (slot, check) in &slots.node_checks {
@@ -839,18 +894,19 @@ impl Planner<'_> {
                     if !check.labels.is_empty() {
                         attach(
                             CExpr::HasLabels(Box::new(CExpr::Slot(*slot)), check.labels.clone()),
-                            &mut plan.filters,
+                            None,
+                            &mut plan,
                         );
                     }
                     if let Some(p) = &check.properties {
-                        attach(properties_match(*slot, p.clone()), &mut plan.filters);
+                        attach(properties_match(*slot, p.clone()), None, &mut plan);
                     }
                 }
             }
         }
-        for c in conjuncts.iter_mut() {
+        for (c, at) in conjuncts.iter_mut().zip(conjunct_at) {
             if let Some(e) = c.take() {
-                attach(e, &mut plan.filters);
+                attach(e, Some(at), &mut plan);
             }
         }
         let mut reads = BTreeSet::new();
@@ -1267,7 +1323,12 @@ impl Planner<'_> {
             }
             None => None,
         };
-        Ok(CreatePattern { nodes, rels, path })
+        Ok(CreatePattern {
+            nodes,
+            rels,
+            path,
+            at: pattern.span.position(self.text),
+        })
     }
 
     // ----- projections -----
@@ -1277,6 +1338,7 @@ impl Planner<'_> {
         p: &super::ast::Projection,
         scope: &Scope,
         is_return: bool,
+        at: Position,
     ) -> PResult<(Projection, Scope, Vec<String>)> {
         let mut items: Vec<ProjectItem> = Vec::new();
         let mut aggregates = Vec::new();
@@ -1292,6 +1354,7 @@ impl Planner<'_> {
                 items.push(ProjectItem {
                     name,
                     expr: CExpr::Slot(slot),
+                    at,
                     aggregating: false,
                 });
             }
@@ -1306,6 +1369,7 @@ impl Planner<'_> {
             items.push(ProjectItem {
                 name: item.name().to_string(),
                 expr,
+                at: item.expr.span.position(self.text),
                 aggregating: aggregates.len() > before,
             });
         }
@@ -1389,6 +1453,14 @@ impl Planner<'_> {
             limit,
             where_,
             input_width: scope.width,
+            order_at: p
+                .order_by
+                .iter()
+                .map(|s| s.expr.span.position(self.text))
+                .collect(),
+            where_at: p.where_.as_ref().map(|w| w.span.position(self.text)),
+            skip_at: p.skip.as_ref().map(|e| e.span.position(self.text)),
+            limit_at: p.limit.as_ref().map(|e| e.span.position(self.text)),
         };
         Ok((projection, out_scope, names))
     }
@@ -1822,7 +1894,7 @@ impl Planner<'_> {
                 Err(self.at(syntax(detail, message), span))
             }
             AggContext::Collect(list) => {
-                list.push((kind, distinct, arg));
+                list.push((kind, distinct, arg, span.position(self.text)));
                 Ok(CExpr::Aggregate(list.len() - 1))
             }
         }
@@ -1974,6 +2046,22 @@ fn contains_aggregate(e: &CExpr) -> bool {
 /// `n {k: v, …}` as a filter expression over the node in `slot`.
 fn properties_match(slot: usize, properties: CExpr) -> CExpr {
     CExpr::Call(" properties_match".into(), vec![CExpr::Slot(slot), properties])
+}
+
+/// The conjuncts of a written `WHERE`, as [`split_and`] splits its
+/// compiled form.
+fn split_and_written<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Binary {
+            op: BinaryOp::And,
+            lhs,
+            rhs,
+        } => {
+            split_and_written(lhs, out);
+            split_and_written(rhs, out);
+        }
+        _ => out.push(e),
+    }
 }
 
 fn split_and(e: CExpr) -> Vec<CExpr> {

@@ -415,7 +415,12 @@ impl<'g> Session<'g> {
                     if changes.is_empty() { "" } else { ": " }
                 ));
             }
-            Err(e) => {
+            Err(mut e) => {
+                // A position would point into one of the transaction's
+                // statements without saying which: leave it out.
+                if let Error::Query(q) = &mut e {
+                    q.position = None;
+                }
                 report_error(&e, None, sink);
                 sink.err("the transaction was rolled back: none of its changes were kept\n");
             }
