@@ -14,11 +14,13 @@
 //! are. Calls only `crate::model`.
 
 mod adjacency;
+mod nodes;
 mod paths;
 
 pub use paths::ShortestPaths;
 
 use adjacency::{AdjEntry, Adjacency};
+use nodes::NodeTable;
 
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Value};
 use petgraph::Direction as PetDirection;
@@ -91,6 +93,16 @@ enum TypeFilter {
     List(Vec<u32>),
 }
 
+impl TypeFilter {
+    fn keeps(&self, rel_type: u32) -> bool {
+        match self {
+            TypeFilter::Any => true,
+            TypeFilter::Mask(mask) => rel_type < 64 && mask & (1 << rel_type) != 0,
+            TypeFilter::List(list) => list.binary_search(&rel_type).is_ok(),
+        }
+    }
+}
+
 /// The relationship types an expansion follows, resolved against one
 /// index by [`GraphIndex::type_set`]: resolve once per query, not once per
 /// row.
@@ -150,9 +162,9 @@ pub struct GraphIndex {
     graph: StableDiGraph<NodeSlot, EdgeSlot>,
     /// Label name to the bit it has in [`NodeSlot::labels`].
     label_ids: IdMap<String, u32>,
-    node_slots: IdMap<NodeId, NodeIndex>,
     rel_slots: IdMap<RelId, EdgeIndex>,
-    nodes: IdMap<NodeId, Node>,
+    /// Node records by slot, and node ids to slots.
+    nodes: NodeTable,
     rels: IdMap<RelId, Relationship>,
     by_label: BTreeMap<String, BTreeSet<NodeId>>,
     rel_type_ids: IdMap<String, u32>,
@@ -194,7 +206,6 @@ impl GraphIndex {
     /// by step.
     pub(crate) fn reserve(&mut self, nodes: usize, rels: usize) {
         self.nodes.reserve(nodes);
-        self.node_slots.reserve(nodes);
         self.rels.reserve(rels);
         self.rel_slots.reserve(rels);
         self.graph.reserve_nodes(nodes);
@@ -214,7 +225,7 @@ impl GraphIndex {
 
     /// The node with this id.
     pub fn node(&self, id: NodeId) -> Option<&Node> {
-        self.nodes.get(&id)
+        self.nodes.get(id)
     }
 
     /// The relationship with this id.
@@ -229,7 +240,7 @@ impl GraphIndex {
 
     /// Every node id in ascending order (deterministic scans).
     pub fn node_ids(&self) -> Vec<NodeId> {
-        let mut ids: Vec<NodeId> = self.nodes.keys().copied().collect();
+        let mut ids: Vec<NodeId> = self.nodes.values().map(|n| n.id).collect();
         ids.sort_unstable();
         ids
     }
@@ -299,7 +310,7 @@ impl GraphIndex {
             for ids in index.values().filter(|ids| ids.len() > 1) {
                 let value = ids
                     .first()
-                    .and_then(|id| self.nodes.get(id))
+                    .and_then(|id| self.nodes.get(*id))
                     .and_then(|n| n.properties.get(prop).cloned())
                     .unwrap_or(Value::Null);
                 found.push((label.as_str(), prop.as_str(), value, ids.len()));
@@ -415,7 +426,7 @@ impl GraphIndex {
         types: &TypeSet,
         mut f: impl FnMut(Neighbour) -> Result<(), E>,
     ) -> Result<(), E> {
-        let Some(&slot) = self.node_slots.get(&node) else {
+        let Some(slot) = self.nodes.slot(node) else {
             return Ok(());
         };
         let slot = slot.index();
@@ -440,7 +451,7 @@ impl GraphIndex {
     /// How many relationships [`GraphIndex::try_for_each_neighbour`] would
     /// list, without listing them.
     pub fn count_neighbours(&self, node: NodeId, direction: Direction, types: &TypeSet) -> usize {
-        let Some(&slot) = self.node_slots.get(&node) else {
+        let Some(slot) = self.nodes.slot(node) else {
             return 0;
         };
         let slot = slot.index();
@@ -474,21 +485,22 @@ impl GraphIndex {
         types: &TypeSet,
         f: &mut impl FnMut(&[AdjEntry]) -> Result<(), E>,
     ) -> Result<(), E> {
+        let all = self.adjacency.all(slot);
+        if all.len() <= SHORT_LIST {
+            // A short list is read once, keeping the wanted entries (still
+            // in type order): its run list need not be read at all.
+            let mut kept = [AdjEntry::EMPTY; SHORT_LIST];
+            let mut n = 0;
+            for e in all {
+                if e.incoming() == incoming && types.0.keeps(e.rel_type()) {
+                    kept[n] = *e;
+                    n += 1;
+                }
+            }
+            return f(&kept[..n]);
+        }
         match &types.0 {
             TypeFilter::Any => f(self.adjacency.direction(slot, incoming)),
-            // A short list is read once, keeping the wanted types' entries
-            // (still in type order): cheaper than a search per type.
-            TypeFilter::Mask(mask) if self.adjacency.all(slot).len() <= SHORT_LIST => {
-                let mut kept = [AdjEntry::EMPTY; SHORT_LIST];
-                let mut n = 0;
-                for e in self.adjacency.direction(slot, incoming) {
-                    if e.rel_type() < 64 && mask & (1 << e.rel_type()) != 0 {
-                        kept[n] = *e;
-                        n += 1;
-                    }
-                }
-                f(&kept[..n])
-            }
             TypeFilter::Mask(mask) => {
                 let mut rest = *mask;
                 while rest != 0 {
@@ -602,27 +614,28 @@ impl GraphIndex {
             id: node.id,
             labels: 0,
         });
-        self.node_slots.insert(node.id, slot);
+        self.nodes.set_slot(node.id, slot);
         self.index_node(&node);
-        self.nodes.insert(node.id, node);
+        self.nodes.put(slot, node);
     }
 
     /// Replaces a node's record (labels, properties, sources, key), keeping
     /// its relationships. Returns the previous record.
     pub(crate) fn replace_node(&mut self, node: Node) -> Option<Node> {
-        let old = self.nodes.remove(&node.id)?;
+        let slot = self.nodes.slot(node.id)?;
+        let old = self.nodes.take(node.id)?;
         if old.labels.iter().any(|l| !node.has_label(l)) {
             self.labels_removed = true;
         }
         self.unindex_node(&old);
         self.index_node(&node);
-        self.nodes.insert(node.id, node);
+        self.nodes.put(slot, node);
         Some(old)
     }
 
     /// Removes a node that has no relationships left; returns its record.
     pub(crate) fn remove_node(&mut self, id: NodeId) -> Option<Node> {
-        let slot = *self.node_slots.get(&id)?;
+        let slot = self.nodes.slot(id)?;
         if self
             .graph
             .edges_directed(slot, PetDirection::Outgoing)
@@ -636,9 +649,9 @@ impl GraphIndex {
         {
             return None;
         }
-        let node = self.nodes.remove(&id)?;
+        let node = self.nodes.take(id)?;
         self.graph.remove_node(slot);
-        self.node_slots.remove(&id);
+        self.nodes.forget(id);
         self.unindex_node(&node);
         Some(node)
     }
@@ -646,7 +659,7 @@ impl GraphIndex {
     /// Adds a relationship between two existing nodes; false if either end
     /// is missing.
     pub(crate) fn insert_relationship(&mut self, rel: Relationship) -> bool {
-        let (Some(&a), Some(&b)) = (self.node_slots.get(&rel.start), self.node_slots.get(&rel.end)) else {
+        let (Some(a), Some(b)) = (self.nodes.slot(rel.start), self.nodes.slot(rel.end)) else {
             return false;
         };
         let rel_type = self.intern_type(&rel.rel_type);
@@ -751,7 +764,7 @@ impl GraphIndex {
             }
             bits |= 1 << self.intern_label(label).min(OVERFLOW_LABEL);
         }
-        if let Some(&slot) = self.node_slots.get(&node.id) {
+        if let Some(slot) = self.nodes.slot(node.id) {
             self.graph[slot].labels = bits;
         }
         for ((label, prop), index) in self.unique.iter_mut() {
@@ -794,8 +807,12 @@ impl GraphIndex {
         if self.graph.node_count() != self.nodes.len() || self.graph.edge_count() != self.rels.len() {
             return Err("petgraph element counts differ from the records".into());
         }
-        for (id, node) in &self.nodes {
-            let slot = self.node_slots.get(id).ok_or(format!("{id} has no graph slot"))?;
+        for node in self.nodes.values() {
+            let id = &node.id;
+            let slot = &self.nodes.slot(*id).ok_or(format!("{id} has no graph slot"))?;
+            if self.nodes.at(*slot).map(|n| n.id) != Some(*id) {
+                return Err(format!("{id}'s slot holds another record"));
+            }
             if self.graph[*slot].id != *id {
                 return Err(format!("{id}'s slot holds another node"));
             }
@@ -817,7 +834,7 @@ impl GraphIndex {
         for (label, ids) in &self.by_label {
             if let Some(id) = ids
                 .iter()
-                .find(|id| !self.nodes.get(id).is_some_and(|n| n.has_label(label)))
+                .find(|id| !self.nodes.get(**id).is_some_and(|n| n.has_label(label)))
             {
                 return Err(format!("label index {label} lists {id} wrongly"));
             }

@@ -1120,8 +1120,11 @@ enum AggState {
 #[derive(Clone, Debug)]
 pub struct Aggregator {
     kind: AggregateKind,
-    /// Values already seen, when the aggregate is DISTINCT.
+    /// Values already seen, when the aggregate is DISTINCT (nodes and
+    /// relationships in the two sets of ids below).
     seen: Option<HashSet<GroupKey>>,
+    seen_nodes: HashSet<u64>,
+    seen_rels: HashSet<u64>,
     state: AggState,
 }
 
@@ -1144,6 +1147,8 @@ impl Aggregator {
         Aggregator {
             kind,
             seen: distinct.then(HashSet::default),
+            seen_nodes: HashSet::default(),
+            seen_rels: HashSet::default(),
             state,
         }
     }
@@ -1190,10 +1195,17 @@ impl Aggregator {
                 v.type_name()
             )));
         }
-        if let Some(seen) = &mut self.seen
-            && !seen.insert(GroupKey(v.clone()))
-        {
-            return Ok(());
+        if let Some(seen) = &mut self.seen {
+            // Nodes and relationships are told apart by id alone: a set of
+            // integers is much cheaper than hashing general values.
+            let new = match &v {
+                Value::Node(id) => self.seen_nodes.insert(id.0),
+                Value::Relationship(id) => self.seen_rels.insert(id.0),
+                _ => seen.insert(GroupKey(v.clone())),
+            };
+            if !new {
+                return Ok(());
+            }
         }
         match (&mut self.state, v) {
             (AggState::Count(n), _) => *n = n.saturating_add(1),
@@ -1267,6 +1279,32 @@ pub fn map_of<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) ->
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn distinct_counts_tell_nodes_relationships_and_numbers_apart() {
+        let mut count = Aggregator::new(AggregateKind::Count, true);
+        for v in [
+            Value::Node(NodeId(1)),
+            Value::Relationship(RelId(1)),
+            Value::Node(NodeId(1)),
+            Value::Int(1),
+            Value::Relationship(RelId(1)),
+            Value::Node(NodeId(2)),
+            Value::Null,
+        ] {
+            count.update(v).unwrap();
+        }
+        assert_eq!(count.finish(), Value::Int(4));
+        let mut collect = Aggregator::new(AggregateKind::Collect, true);
+        for id in [3, 1, 3, 2, 1] {
+            collect.update(Value::Node(NodeId(id))).unwrap();
+        }
+        assert_eq!(
+            collect.finish(),
+            Value::List([3, 1, 2].map(|id| Value::Node(NodeId(id))).to_vec())
+        );
+    }
+
     use super::*;
     use crate::model::{NodeId, Path, RelId};
     use std::collections::hash_map::DefaultHasher;
