@@ -14,13 +14,13 @@
 //! are. Calls only `crate::model`.
 
 mod adjacency;
-mod nodes;
 mod paths;
+mod table;
 
 pub use paths::ShortestPaths;
 
 use adjacency::{AdjEntry, Adjacency};
-use nodes::NodeTable;
+use table::{NodeTable, RelTable};
 
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Value};
 use petgraph::Direction as PetDirection;
@@ -162,10 +162,10 @@ pub struct GraphIndex {
     graph: StableDiGraph<NodeSlot, EdgeSlot>,
     /// Label name to the bit it has in [`NodeSlot::labels`].
     label_ids: IdMap<String, u32>,
-    rel_slots: IdMap<RelId, EdgeIndex>,
     /// Node records by slot, and node ids to slots.
     nodes: NodeTable,
-    rels: IdMap<RelId, Relationship>,
+    /// Relationship records by edge slot, and relationship ids to slots.
+    rels: RelTable,
     by_label: BTreeMap<String, BTreeSet<NodeId>>,
     rel_type_ids: IdMap<String, u32>,
     rel_type_names: Vec<String>,
@@ -207,7 +207,6 @@ impl GraphIndex {
     pub(crate) fn reserve(&mut self, nodes: usize, rels: usize) {
         self.nodes.reserve(nodes);
         self.rels.reserve(rels);
-        self.rel_slots.reserve(rels);
         self.graph.reserve_nodes(nodes);
         self.graph.reserve_edges(rels);
         self.adjacency.reserve(nodes);
@@ -230,7 +229,7 @@ impl GraphIndex {
 
     /// The relationship with this id.
     pub fn relationship(&self, id: RelId) -> Option<&Relationship> {
-        self.rels.get(&id)
+        self.rels.get(id)
     }
 
     /// Every node, in no particular order.
@@ -429,7 +428,6 @@ impl GraphIndex {
         let Some(slot) = self.nodes.slot(node) else {
             return Ok(());
         };
-        let slot = slot.index();
         if matches!(direction, Direction::Outgoing | Direction::Both) {
             self.for_each_run(slot, false, types, &mut |run| {
                 run.iter().try_for_each(|e| f(Neighbour::from(e)))
@@ -454,7 +452,6 @@ impl GraphIndex {
         let Some(slot) = self.nodes.slot(node) else {
             return 0;
         };
-        let slot = slot.index();
         let mut count = 0;
         if matches!(direction, Direction::Outgoing | Direction::Both) {
             let _ = self.for_each_run(slot, false, types, &mut |run| {
@@ -614,9 +611,9 @@ impl GraphIndex {
             id: node.id,
             labels: 0,
         });
-        self.nodes.set_slot(node.id, slot);
+        self.nodes.set_slot(node.id, slot.index());
         self.index_node(&node);
-        self.nodes.put(slot, node);
+        self.nodes.put(slot.index(), node);
     }
 
     /// Replaces a node's record (labels, properties, sources, key), keeping
@@ -635,7 +632,7 @@ impl GraphIndex {
 
     /// Removes a node that has no relationships left; returns its record.
     pub(crate) fn remove_node(&mut self, id: NodeId) -> Option<Node> {
-        let slot = self.nodes.slot(id)?;
+        let slot = NodeIndex::new(self.nodes.slot(id)?);
         if self
             .graph
             .edges_directed(slot, PetDirection::Outgoing)
@@ -659,12 +656,15 @@ impl GraphIndex {
     /// Adds a relationship between two existing nodes; false if either end
     /// is missing.
     pub(crate) fn insert_relationship(&mut self, rel: Relationship) -> bool {
-        let (Some(a), Some(b)) = (self.nodes.slot(rel.start), self.nodes.slot(rel.end)) else {
+        let (Some(a), Some(b)) = (
+            self.nodes.slot(rel.start).map(NodeIndex::new),
+            self.nodes.slot(rel.end).map(NodeIndex::new),
+        ) else {
             return false;
         };
         let rel_type = self.intern_type(&rel.rel_type);
         let slot = self.graph.add_edge(a, b, EdgeSlot { id: rel.id, rel_type });
-        self.rel_slots.insert(rel.id, slot);
+        self.rels.set_slot(rel.id, slot.index());
         let (a, b) = (a.index(), b.index());
         let outgoing = AdjEntry::new(rel.id, rel.end, b as u32, false, rel_type);
         let incoming = AdjEntry::new(rel.id, rel.start, a as u32, true, rel_type);
@@ -681,14 +681,14 @@ impl GraphIndex {
         if let Some(key) = &rel.key {
             self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
         }
-        self.rels.insert(rel.id, rel);
+        self.rels.put(slot.index(), rel);
         true
     }
 
     /// Replaces a relationship's properties, sources and key (type and ends
     /// never change). Returns the previous record.
     pub(crate) fn replace_relationship(&mut self, rel: Relationship) -> Option<Relationship> {
-        let old = self.rels.get_mut(&rel.id)?;
+        let old = self.rels.get_mut(rel.id)?;
         if let Some(key) = &old.key {
             self.by_key.remove(key);
         }
@@ -700,14 +700,15 @@ impl GraphIndex {
 
     /// Removes a relationship; returns its record.
     pub(crate) fn remove_relationship(&mut self, id: RelId) -> Option<Relationship> {
-        let slot = self.rel_slots.remove(&id)?;
+        let slot = EdgeIndex::new(self.rels.slot(id)?);
         let (a, b) = self.graph.edge_endpoints(slot)?;
         let rel_type = self.graph.remove_edge(slot)?.rel_type;
         self.adjacency
             .remove(a.index(), adjacency::group(false, rel_type), id);
         self.adjacency
             .remove(b.index(), adjacency::group(true, rel_type), id);
-        let rel = self.rels.remove(&id)?;
+        let rel = self.rels.take(id)?;
+        self.rels.forget(id);
         if let Some(n) = self.rel_type_counts.get_mut(&rel.rel_type) {
             *n -= 1;
         }
@@ -764,7 +765,7 @@ impl GraphIndex {
             }
             bits |= 1 << self.intern_label(label).min(OVERFLOW_LABEL);
         }
-        if let Some(slot) = self.nodes.slot(node.id) {
+        if let Some(slot) = self.nodes.slot(node.id).map(NodeIndex::new) {
             self.graph[slot].labels = bits;
         }
         for ((label, prop), index) in self.unique.iter_mut() {
@@ -809,10 +810,11 @@ impl GraphIndex {
         }
         for node in self.nodes.values() {
             let id = &node.id;
-            let slot = &self.nodes.slot(*id).ok_or(format!("{id} has no graph slot"))?;
-            if self.nodes.at(*slot).map(|n| n.id) != Some(*id) {
+            let slot = self.nodes.slot(*id).ok_or(format!("{id} has no graph slot"))?;
+            if self.nodes.at(slot).map(|n| n.id) != Some(*id) {
                 return Err(format!("{id}'s slot holds another record"));
             }
+            let slot = &NodeIndex::new(slot);
             if self.graph[*slot].id != *id {
                 return Err(format!("{id}'s slot holds another node"));
             }
@@ -839,8 +841,9 @@ impl GraphIndex {
                 return Err(format!("label index {label} lists {id} wrongly"));
             }
         }
-        for (id, rel) in &self.rels {
-            let slot = self.rel_slots.get(id).ok_or(format!("{id} has no graph slot"))?;
+        for rel in self.rels.values() {
+            let id = &rel.id;
+            let slot = &EdgeIndex::new(self.rels.slot(*id).ok_or(format!("{id} has no graph slot"))?);
             let (a, b) = self
                 .graph
                 .edge_endpoints(*slot)
@@ -867,7 +870,7 @@ impl GraphIndex {
             entries += 1;
             let rel = self
                 .rels
-                .get(&e.rel)
+                .get(e.rel)
                 .ok_or(format!("adjacency lists {}, which does not exist", e.rel))?;
             let (here, there) = if e.incoming() {
                 (rel.end, rel.start)
