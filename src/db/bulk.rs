@@ -229,7 +229,10 @@ struct Checked {
     /// The `(label, property)` pairs with unique-key indexes.
     unique: Vec<(String, String)>,
     /// Each new node's label set, as an index into `label_sets`.
-    nodes: HashMap<NodeId, u32>,
+    /// New nodes' label sets. Keyed by ids, not by anything an attacker
+    /// chooses to collide, so the fast Fx hash serves (SipHash was a tenth
+    /// of an import's time).
+    nodes: crate::graph::IdMap<NodeId, u32>,
     label_sets: Vec<Vec<String>>,
     label_set_ids: HashMap<Vec<String>, u32>,
     /// New values of unique `(label, property)` pairs, as index keys.
@@ -262,7 +265,7 @@ impl Graph {
         let mut checked = Checked {
             pass: BulkPass::Check,
             unique: state.schema.as_ref().map(Schema::unique_keys).unwrap_or_default(),
-            nodes: HashMap::new(),
+            nodes: Default::default(),
             label_sets: Vec::new(),
             label_set_ids: HashMap::new(),
             unique_seen: HashMap::new(),
@@ -646,7 +649,7 @@ impl Checked {
 /// A new node's id must never have been handed out (ids are not reused,
 /// even after a delete), must fit an INTEGER (`id(n)` returns it), and may
 /// appear once.
-fn check_new_id(state: &State, new: &HashMap<NodeId, u32>, id: NodeId) -> Result<()> {
+fn check_new_id(state: &State, new: &crate::graph::IdMap<NodeId, u32>, id: NodeId) -> Result<()> {
     let refuse =
         |message: String| Err(QueryError::new(ErrorClass::ConstraintVerificationFailed, message).into());
     if id.0 == 0 || id.0 > i64::MAX as u64 {

@@ -169,7 +169,8 @@ pub struct GraphIndex {
     by_label: BTreeMap<String, BTreeSet<NodeId>>,
     rel_type_ids: IdMap<String, u32>,
     rel_type_names: Vec<String>,
-    rel_type_counts: BTreeMap<String, usize>,
+    /// Relationships per interned type id.
+    rel_type_counts: Vec<usize>,
     unique: BTreeMap<(String, String), UniqueIndex>,
     by_key: HashMap<String, ElementId>,
     /// Types of relationships deleted by the open transaction: openCypher
@@ -269,10 +270,15 @@ impl GraphIndex {
 
     /// Relationship types in use with their counts, by name.
     pub fn relationship_type_counts(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.rel_type_counts
+        let mut counts: Vec<(&str, usize)> = self
+            .rel_type_names
             .iter()
+            .zip(&self.rel_type_counts)
             .filter(|(_, n)| **n > 0)
             .map(|(t, n)| (t.as_str(), *n))
+            .collect();
+        counts.sort_unstable();
+        counts.into_iter()
     }
 
     /// Property keys in use on nodes and relationships, sorted.
@@ -670,14 +676,7 @@ impl GraphIndex {
         let incoming = AdjEntry::new(rel.id, rel.start, a as u32, true, rel_type);
         self.adjacency.add(a, outgoing);
         self.adjacency.add(b, incoming);
-        // get_mut first: `entry` would allocate a copy of the type name for
-        // every relationship inserted.
-        match self.rel_type_counts.get_mut(&rel.rel_type) {
-            Some(count) => *count += 1,
-            None => {
-                self.rel_type_counts.insert(rel.rel_type.clone(), 1);
-            }
-        }
+        self.rel_type_counts[rel_type as usize] += 1;
         if let Some(key) = &rel.key {
             self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
         }
@@ -709,7 +708,7 @@ impl GraphIndex {
             .remove(b.index(), adjacency::group(true, rel_type), id);
         let rel = self.rels.take(id)?;
         self.rels.forget(id);
-        if let Some(n) = self.rel_type_counts.get_mut(&rel.rel_type) {
+        if let Some(n) = self.rel_type_counts.get_mut(rel_type as usize) {
             *n -= 1;
         }
         if let Some(key) = &rel.key {
@@ -746,6 +745,7 @@ impl GraphIndex {
         let id = self.rel_type_names.len() as u32;
         self.rel_type_names.push(rel_type.to_string());
         self.rel_type_ids.insert(rel_type.to_string(), id);
+        self.rel_type_counts.push(0);
         let labels = self.join_bits(rel_type);
         self.join_labels.push(labels);
         id
