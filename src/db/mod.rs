@@ -695,6 +695,7 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
             index.insert_node(node);
         }
     }
+    index.begin_load();
     for item in engine.scan_prefix(&[layout::REL]) {
         let (key, value) = item?;
         for rel in layout::decode_rel_page(&key, &value)? {
@@ -706,6 +707,7 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
             }
         }
     }
+    index.finish_load();
     Ok(State {
         index,
         schema,

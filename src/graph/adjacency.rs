@@ -102,13 +102,6 @@ impl NodeAdjacency {
         }
     }
 
-    fn run(&self, group: u32) -> &[AdjEntry] {
-        match self.find(group) {
-            Ok(r) => &self.entries[self.start_of(r)..self.runs[r].1 as usize],
-            Err(_) => &[],
-        }
-    }
-
     fn add(&mut self, entry: AdjEntry) {
         match self.find(entry.group) {
             Ok(r) => {
@@ -151,89 +144,244 @@ impl NodeAdjacency {
 
     /// Entries sorted, no entry twice, and the runs describing them.
     fn consistent(&self) -> bool {
-        let sorted = self.entries.windows(2).all(|w| w[0].key() < w[1].key());
+        NodeAdjacency::describes(&self.entries, &self.runs)
+    }
+
+    fn describes(entries: &[AdjEntry], runs: &[(u32, u32)]) -> bool {
+        let sorted = entries.windows(2).all(|w| w[0].key() < w[1].key());
         let mut start = 0;
-        let runs_ok = self.runs.iter().all(|(group, end)| {
+        let runs_ok = runs.iter().all(|(group, end)| {
             let end = *end as usize;
-            let ok = start < end
-                && end <= self.entries.len()
-                && self.entries[start..end].iter().all(|e| e.group == *group);
+            let ok =
+                start < end && end <= entries.len() && entries[start..end].iter().all(|e| e.group == *group);
             start = end;
             ok
         });
-        sorted && runs_ok && start == self.entries.len()
+        sorted && runs_ok && start == entries.len()
     }
 }
 
 /// Every node's relationships, by node slot.
+///
+/// Opening a store builds one compressed array for all nodes at once
+/// ([`Adjacency::build`]): each node's entries side by side, node after
+/// node, with its runs in a second array. A scan of nodes in slot order
+/// then reads adjacency in memory order, and no node pays for a vector
+/// of its own. A node whose relationships change afterwards moves to a
+/// list of its own (`owned`), which is what every node gets in a store
+/// that was never reopened.
 #[derive(Default)]
 pub(super) struct Adjacency {
-    lists: Vec<NodeAdjacency>,
+    /// Built entries, node after node.
+    base: Vec<AdjEntry>,
+    /// By slot: where the node's built entries start (one more than the
+    /// built slots: the last is the end).
+    base_start: Vec<u64>,
+    /// Built runs, node after node: `(group, end)` with `end` counted from
+    /// the node's first entry.
+    base_runs: Vec<(u32, u32)>,
+    /// By slot: where the node's built runs start (as `base_start`).
+    base_runs_start: Vec<u64>,
+    /// By slot: true when the node's list is in `owned`, not in `base`.
+    is_owned: Vec<bool>,
+    /// Lists of nodes changed since the build (or never built).
+    owned: super::IdMap<usize, NodeAdjacency>,
 }
+
+/// A node's entries and runs, wherever they are kept.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    entries: &'a [AdjEntry],
+    runs: &'a [(u32, u32)],
+}
+
+impl<'a> View<'a> {
+    fn run(self, group: u32) -> &'a [AdjEntry] {
+        let mut start = 0;
+        for (g, end) in self.runs {
+            if *g == group {
+                return &self.entries[start..*end as usize];
+            }
+            if *g > group {
+                break;
+            }
+            start = *end as usize;
+        }
+        &[]
+    }
+
+    fn split(self) -> usize {
+        self.runs
+            .iter()
+            .take_while(|(g, _)| g & INCOMING == 0)
+            .last()
+            .map_or(0, |(_, end)| *end as usize)
+    }
+}
+
+const EMPTY_VIEW: View<'static> = View {
+    entries: &[],
+    runs: &[],
+};
 
 impl Adjacency {
     /// Makes room for `slots` more node slots.
     pub fn reserve(&mut self, slots: usize) {
-        self.lists.reserve(slots);
+        self.is_owned.reserve(slots);
+    }
+
+    fn view(&self, slot: usize) -> View<'_> {
+        if self.is_owned.get(slot).copied().unwrap_or(true) {
+            return match self.owned.get(&slot) {
+                Some(list) => View {
+                    entries: &list.entries,
+                    runs: &list.runs,
+                },
+                None => EMPTY_VIEW,
+            };
+        }
+        let (Some(&a), Some(&b)) = (self.base_start.get(slot), self.base_start.get(slot + 1)) else {
+            return EMPTY_VIEW;
+        };
+        let (Some(&ra), Some(&rb)) = (self.base_runs_start.get(slot), self.base_runs_start.get(slot + 1))
+        else {
+            return EMPTY_VIEW;
+        };
+        View {
+            entries: &self.base[a as usize..b as usize],
+            runs: &self.base_runs[ra as usize..rb as usize],
+        }
+    }
+
+    /// The node's own list, moved out of the built arrays first if needed.
+    fn owned_mut(&mut self, slot: usize) -> &mut NodeAdjacency {
+        if self.is_owned.len() <= slot {
+            self.is_owned.resize(slot + 1, true);
+        }
+        if !self.is_owned[slot] {
+            let view = self.view(slot);
+            let list = NodeAdjacency {
+                entries: view.entries.to_vec(),
+                runs: view.runs.to_vec(),
+            };
+            self.is_owned[slot] = true;
+            self.owned.insert(slot, list);
+        }
+        self.owned.entry(slot).or_default()
     }
 
     /// Adds `entry` to the list of the node at `slot`, keeping it sorted.
     pub fn add(&mut self, slot: usize, entry: AdjEntry) {
-        if self.lists.len() <= slot {
-            self.lists.resize_with(slot + 1, NodeAdjacency::default);
-        }
-        self.lists[slot].add(entry);
+        self.owned_mut(slot).add(entry);
     }
 
     /// Removes the entry for `rel` in `group` from the node at `slot`.
     pub fn remove(&mut self, slot: usize, group: u32, rel: RelId) {
-        if let Some(list) = self.lists.get_mut(slot) {
-            list.remove(group, rel);
+        if self.view(slot).entries.is_empty() {
+            return;
         }
+        let list = self.owned_mut(slot);
+        list.remove(group, rel);
+        if list.entries.is_empty() {
+            self.owned.remove(&slot);
+        }
+    }
+
+    /// Replaces everything with lists built from `edges` (start slot, end
+    /// slot, outgoing entry, incoming entry), for `slots` node slots: a
+    /// counting sort by node, then each node's entries sorted.
+    pub fn build<F>(&mut self, slots: usize, edges: F)
+    where
+        F: Fn(&mut dyn FnMut(usize, usize, AdjEntry, AdjEntry)),
+    {
+        let mut start = vec![0u64; slots + 1];
+        edges(&mut |a, b, _, _| {
+            if a < slots && b < slots {
+                start[a + 1] += 1;
+                start[b + 1] += 1;
+            }
+        });
+        for i in 0..slots {
+            start[i + 1] += start[i];
+        }
+        let total = start[slots] as usize;
+        let mut base = vec![AdjEntry::EMPTY; total];
+        let mut next = start.clone();
+        edges(&mut |a, b, out, inc| {
+            if a < slots && b < slots {
+                base[next[a] as usize] = out;
+                next[a] += 1;
+                base[next[b] as usize] = inc;
+                next[b] += 1;
+            }
+        });
+        drop(next);
+        let mut runs = Vec::new();
+        let mut runs_start = Vec::with_capacity(slots + 1);
+        for slot in 0..slots {
+            runs_start.push(runs.len() as u64);
+            let entries = &mut base[start[slot] as usize..start[slot + 1] as usize];
+            entries.sort_unstable_by_key(AdjEntry::key);
+            let mut at = 0;
+            while at < entries.len() {
+                let group = entries[at].group;
+                let len = entries[at..].partition_point(|e| e.group == group);
+                at += len;
+                runs.push((group, at as u32));
+            }
+        }
+        runs_start.push(runs.len() as u64);
+        runs.shrink_to_fit();
+        self.base = base;
+        self.base_start = start;
+        self.base_runs = runs;
+        self.base_runs_start = runs_start;
+        self.is_owned = vec![false; slots];
+        self.owned = Default::default();
     }
 
     /// All entries of the node at `slot`, sorted.
     pub fn all(&self, slot: usize) -> &[AdjEntry] {
-        self.lists.get(slot).map_or(&[], |l| l.entries.as_slice())
+        self.view(slot).entries
     }
 
     /// The entries of one direction of the node at `slot`.
     pub fn direction(&self, slot: usize, incoming: bool) -> &[AdjEntry] {
-        let Some(list) = self.lists.get(slot) else {
-            return &[];
-        };
-        let split = list
-            .runs
-            .iter()
-            .take_while(|(g, _)| g & INCOMING == 0)
-            .last()
-            .map_or(0, |(_, end)| *end as usize);
+        let view = self.view(slot);
+        let split = view.split();
         if incoming {
-            &list.entries[split..]
+            &view.entries[split..]
         } else {
-            &list.entries[..split]
+            &view.entries[..split]
         }
     }
 
     /// The entries of one direction and type of the node at `slot`.
     pub fn run(&self, slot: usize, incoming: bool, rel_type: u32) -> &[AdjEntry] {
-        self.lists
-            .get(slot)
-            .map_or(&[], |l| l.run(group(incoming, rel_type)))
+        self.view(slot).run(group(incoming, rel_type))
     }
 
     /// Every entry, with the slot of the node it belongs to (for checks).
     pub fn entries(&self) -> impl Iterator<Item = (usize, &AdjEntry)> {
-        self.lists
-            .iter()
-            .enumerate()
-            .flat_map(|(slot, list)| list.entries.iter().map(move |e| (slot, e)))
+        (0..self.is_owned.len().max(self.base_start.len().saturating_sub(1)))
+            .flat_map(move |slot| self.view(slot).entries.iter().map(move |e| (slot, e)))
+            .chain(
+                self.owned
+                    .iter()
+                    .filter(|(slot, _)| **slot >= self.is_owned.len())
+                    .flat_map(|(slot, list)| list.entries.iter().map(move |e| (*slot, e))),
+            )
     }
 
     /// True when every list is sorted by (group, relationship) with no
     /// entry twice, and its runs describe it.
     pub fn sorted(&self) -> bool {
-        self.lists.iter().all(NodeAdjacency::consistent)
+        let slots = self.is_owned.len().max(self.base_start.len().saturating_sub(1));
+        let built = (0..slots).all(|slot| {
+            let view = self.view(slot);
+            NodeAdjacency::describes(view.entries, view.runs)
+        });
+        built && self.owned.values().all(NodeAdjacency::consistent)
     }
 }
 
@@ -284,10 +432,36 @@ mod tests {
         /// plain sorted list, with runs that describe them.
         #[test]
         fn runs_follow_any_sequence_of_changes(
-            ops in proptest::collection::vec((0u64..40, proptest::bool::ANY, 0u32..4, proptest::bool::ANY), 0..120)
+            ops in proptest::collection::vec((90u64..140, proptest::bool::ANY, 0u32..4, proptest::bool::ANY), 0..120),
+            built in proptest::bool::ANY,
+            initial_edges in 0usize..30,
         ) {
             let mut adj = Adjacency::default();
             let mut reference: Vec<AdjEntry> = Vec::new();
+            // Half the cases start from a built array (as a reopened store
+            // does), so changes move the node's list out of it first.
+            if built {
+                let initial: Vec<AdjEntry> = (100..100 + initial_edges as u64)
+                    .map(|rel| entry(rel, rel % 3 == 0, (rel % 4) as u32))
+                    .collect();
+                adj.build(3, |add| {
+                    for e in &initial {
+                        // Node 0 holds the entries; the other end is node 2.
+                        let mirror = AdjEntry::new(e.rel, NodeId(0), 0, !e.incoming(), e.rel_type());
+                        if e.incoming() {
+                            add(2, 0, mirror, *e);
+                        } else {
+                            add(0, 2, *e, mirror);
+                        }
+                    }
+                });
+                reference = initial;
+                reference.sort_by_key(|r| r.key());
+                proptest::prop_assert!(adj.sorted());
+                proptest::prop_assert_eq!(adj.all(0), reference.as_slice());
+                proptest::prop_assert_eq!(adj.all(2).len(), reference.len());
+                proptest::prop_assert!(adj.all(1).is_empty());
+            }
             for (rel, incoming, rel_type, add) in ops {
                 let e = entry(rel, incoming, rel_type);
                 let present = reference.iter().position(|r| r.key() == e.key());

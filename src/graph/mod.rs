@@ -25,6 +25,7 @@ use table::{NodeTable, RelTable};
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Value};
 use petgraph::Direction as PetDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Edge weight inside petgraph: the relationship's id and its interned type,
@@ -189,6 +190,9 @@ pub struct GraphIndex {
     /// Set when the open transaction took a label off a node: until the
     /// commit re-checks the joins, the schema's guarantees may not hold.
     labels_removed: bool,
+    /// Set while a store is being loaded: the adjacency is built once at
+    /// the end ([`GraphIndex::finish_load`]) instead of entry by entry.
+    loading: bool,
 }
 
 impl GraphIndex {
@@ -211,6 +215,29 @@ impl GraphIndex {
         self.graph.reserve_nodes(nodes);
         self.graph.reserve_edges(rels);
         self.adjacency.reserve(nodes);
+    }
+
+    /// Starts loading a store: relationships inserted until
+    /// [`GraphIndex::finish_load`] are not yet in the adjacency.
+    pub(crate) fn begin_load(&mut self) {
+        self.loading = true;
+    }
+
+    /// Builds the adjacency of everything inserted, in two sequential
+    /// passes over the relationships (a counting sort by node), instead of
+    /// one random access per entry while loading.
+    pub(crate) fn finish_load(&mut self) {
+        self.loading = false;
+        let graph = &self.graph;
+        self.adjacency.build(graph.node_bound(), |add| {
+            for e in graph.edge_references() {
+                let (a, b) = (e.source(), e.target());
+                let weight = e.weight();
+                let out = AdjEntry::new(weight.id, graph[b].id, b.index() as u32, false, weight.rel_type);
+                let inc = AdjEntry::new(weight.id, graph[a].id, a.index() as u32, true, weight.rel_type);
+                add(a.index(), b.index(), out, inc);
+            }
+        });
     }
 
     /// Number of nodes.
@@ -674,8 +701,10 @@ impl GraphIndex {
         let (a, b) = (a.index(), b.index());
         let outgoing = AdjEntry::new(rel.id, rel.end, b as u32, false, rel_type);
         let incoming = AdjEntry::new(rel.id, rel.start, a as u32, true, rel_type);
-        self.adjacency.add(a, outgoing);
-        self.adjacency.add(b, incoming);
+        if !self.loading {
+            self.adjacency.add(a, outgoing);
+            self.adjacency.add(b, incoming);
+        }
         self.rel_type_counts[rel_type as usize] += 1;
         if let Some(key) = &rel.key {
             self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
