@@ -1483,13 +1483,16 @@ impl RowSink for Grouper<'_> {
     fn accept(&mut self, exec: &Executor<'_>, row: &[Value], index: &GraphIndex) -> EResult<()> {
         let group = self.group_of(exec, row, index)?;
         for (agg_index, (_, _, arg, at)) in self.p.aggregates.iter().enumerate() {
-            let value = match arg {
-                Some(e) => exec.eval(e, row, index).map_err(|e| locate(e, *at))?,
-                None => Value::Int(1),
+            let aggregator = &mut self.order[group].2[agg_index];
+            let updated = match arg {
+                // A variable's value is read where it is, not copied.
+                Some(CExpr::Slot(slot)) => aggregator.update_ref(row.get(*slot).unwrap_or(&Value::Null)),
+                Some(e) => exec
+                    .eval(e, row, index)
+                    .and_then(|value| aggregator.update(value)),
+                None => aggregator.update(Value::Int(1)),
             };
-            self.order[group].2[agg_index]
-                .update(value)
-                .map_err(|e| locate(e, *at))?;
+            updated.map_err(|e| locate(e, *at))?;
         }
         self.count_rows(exec, 1)
     }

@@ -1100,6 +1100,80 @@ enum AggState {
     Collect(Vec<Value>),
 }
 
+/// A set of element ids for DISTINCT: a hash set while small, then, when
+/// the ids are not too large, a bit per id (the store's ids are dense, so
+/// a million distinct nodes take a few hundred kilobytes and an insert is
+/// a bit test).
+#[derive(Clone, Debug)]
+enum IdSet {
+    Hashed(HashSet<u64>),
+    Bits(Vec<u64>),
+}
+
+impl Default for IdSet {
+    fn default() -> IdSet {
+        IdSet::Hashed(HashSet::default())
+    }
+}
+
+/// Ids below this may go in the bit set (a bit set of them takes 32 MiB).
+const ID_BITS_LIMIT: u64 = 1 << 28;
+/// A hash set this large moves to bits when its ids allow (checked as it
+/// doubles, so the check costs nothing per insert).
+const ID_BITS_FROM: usize = 64;
+
+impl IdSet {
+    /// Adds `id`; true when it was not there.
+    fn insert(&mut self, id: u64) -> bool {
+        match self {
+            IdSet::Hashed(set) => {
+                let new = set.insert(id);
+                // Bits pay once the set is not tiny and the words they
+                // take stay within 64 per id held (512 bytes).
+                if set.len() >= ID_BITS_FROM
+                    && set.len().is_power_of_two()
+                    && let Some(max) = set.iter().max()
+                    && *max < ID_BITS_LIMIT
+                    && *max / 64 <= 64 * set.len() as u64
+                {
+                    let mut bits = Vec::new();
+                    for i in set.iter() {
+                        set_bit(&mut bits, *i);
+                    }
+                    *self = IdSet::Bits(bits);
+                }
+                new
+            }
+            IdSet::Bits(bits) if id < ID_BITS_LIMIT => set_bit(bits, id),
+            IdSet::Bits(bits) => {
+                // A huge id: back to hashing, for good.
+                let mut set: HashSet<u64> = HashSet::default();
+                for (w, word) in bits.iter().enumerate() {
+                    for b in 0..64 {
+                        if word & (1 << b) != 0 {
+                            set.insert(w as u64 * 64 + b);
+                        }
+                    }
+                }
+                let new = set.insert(id);
+                *self = IdSet::Hashed(set);
+                new
+            }
+        }
+    }
+}
+
+/// Sets bit `id`, growing `bits`; true when it was clear.
+fn set_bit(bits: &mut Vec<u64>, id: u64) -> bool {
+    let (word, bit) = ((id / 64) as usize, id % 64);
+    if bits.len() <= word {
+        bits.resize((word + 1).next_power_of_two(), 0);
+    }
+    let new = bits[word] & (1 << bit) == 0;
+    bits[word] |= 1 << bit;
+    new
+}
+
 /// An accumulator for one aggregate function over one group.
 ///
 /// Feed it each row's argument with [`update`](Aggregator::update), then take
@@ -1123,8 +1197,8 @@ pub struct Aggregator {
     /// Values already seen, when the aggregate is DISTINCT (nodes and
     /// relationships in the two sets of ids below).
     seen: Option<HashSet<GroupKey>>,
-    seen_nodes: HashSet<u64>,
-    seen_rels: HashSet<u64>,
+    seen_nodes: IdSet,
+    seen_rels: IdSet,
     state: AggState,
 }
 
@@ -1147,8 +1221,8 @@ impl Aggregator {
         Aggregator {
             kind,
             seen: distinct.then(HashSet::default),
-            seen_nodes: HashSet::default(),
-            seen_rels: HashSet::default(),
+            seen_nodes: IdSet::default(),
+            seen_rels: IdSet::default(),
             state,
         }
     }
@@ -1156,6 +1230,28 @@ impl Aggregator {
     /// The aggregate this accumulator computes.
     pub fn kind(&self) -> AggregateKind {
         self.kind
+    }
+
+    /// [`Aggregator::update`] with a borrowed value: `count(DISTINCT n)`
+    /// of a node or relationship then touches only its id.
+    pub fn update_ref(&mut self, v: &Value) -> Result<()> {
+        if self.kind == AggregateKind::Count
+            && self.seen.is_some()
+            && let AggState::Count(n) = &mut self.state
+        {
+            let new = match v {
+                Value::Node(id) => Some(self.seen_nodes.insert(id.0)),
+                Value::Relationship(id) => Some(self.seen_rels.insert(id.0)),
+                _ => None,
+            };
+            if let Some(new) = new {
+                if new {
+                    *n = n.saturating_add(1);
+                }
+                return Ok(());
+            }
+        }
+        self.update(v.clone())
     }
 
     /// Counts `rows` more rows at once; only `count(*)` counts rows, so
@@ -1279,6 +1375,25 @@ pub fn map_of<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) ->
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn id_sets_move_to_bits_and_back_without_losing_an_id() {
+        let mut set = IdSet::default();
+        let mut reference = std::collections::BTreeSet::new();
+        let ids = (0..5000u64)
+            .map(|i| (i * 7919) % 3001)
+            .chain([ID_BITS_LIMIT + 5, 3, ID_BITS_LIMIT + 5]);
+        for id in ids {
+            assert_eq!(set.insert(id), reference.insert(id), "{id}");
+        }
+        assert!(matches!(set, IdSet::Hashed(_)));
+        let mut set = IdSet::default();
+        for id in 0..3000u64 {
+            assert!(set.insert(id * 3));
+            assert!(!set.insert(id * 3));
+        }
+        assert!(matches!(set, IdSet::Bits(_)));
+    }
 
     #[test]
     fn distinct_counts_tell_nodes_relationships_and_numbers_apart() {
