@@ -232,3 +232,34 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn few_groups_compared_in_place_group_as_hashing_does() {
+    let graph = Graph::in_memory();
+    graph
+        .query("CREATE (:N {k: 1}), (:N {k: 1.0}), (:N), (:N {k: null}), (:N {k: 'a'}), (:N {k: [1, 2]}), (:N {k: [1.0, 2]})")
+        .unwrap();
+    // Three kinds of key in place (a property, a variable) against the
+    // same keys computed (`k + 0` is never read in place).
+    let in_place = answer(&graph, "MATCH (n:N) RETURN n.k AS k, count(*) AS c");
+    let computed = answer(
+        &graph,
+        "MATCH (n:N) WITH n, coalesce(n.k, n.k) AS k RETURN k, count(*) AS c",
+    );
+    assert_eq!(in_place, computed);
+    assert_eq!(in_place.len(), 4, "{in_place:?}");
+    let counts: Vec<i64> = graph
+        .query("MATCH (n:N) RETURN n.k AS k, count(*) AS c ORDER BY c DESC, k")
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| row[1].as_int().unwrap())
+        .collect();
+    assert_eq!(counts, [2, 2, 2, 1]);
+    // More groups than are compared in place.
+    graph
+        .query("UNWIND range(1, 20) AS i CREATE (:M {k: i % 10})")
+        .unwrap();
+    let many = answer(&graph, "MATCH (m:M) RETURN m.k AS k, count(*) AS c");
+    assert_eq!(many.len(), 10);
+}

@@ -1,12 +1,14 @@
 //! The in-memory graph index: every node and relationship, held for traversal.
 //!
-//! This layer owns the structures queries walk: the records themselves, a
-//! petgraph [`StableDiGraph`] for adjacency and graph algorithms (its node
-//! weights carry each node's labels as bits), and the lookup indexes (by
-//! label, by unique key, by fact key). These are all of Attest's indexes:
-//! the store keeps only records. It is rebuilt from
-//! the store when a store is opened and kept in step by the transaction layer
-//! (`crate::db`), which is the only caller of its mutating methods.
+//! This layer owns the structures queries walk: the records themselves (in
+//! tables by slot, `table.rs`), a petgraph [`StableDiGraph`] for the graph's
+//! structure and graph algorithms (its node weights carry each node's
+//! labels as bits), the typed adjacency expansions read (`adjacency.rs`),
+//! and the lookup indexes (by label, by unique key, by fact key). These are
+//! all of Attest's indexes: the store keeps only records. It is rebuilt
+//! from the store when a store is opened and kept in step by the
+//! transaction layer (`crate::db`), which is the only caller of its
+//! mutating methods.
 //!
 //! **Architecture invariant:** petgraph's `NodeIndex`/`EdgeIndex` never leave
 //! this module and are never stored. petgraph reuses the slots of removed

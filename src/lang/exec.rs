@@ -1296,6 +1296,28 @@ impl<'p> Matching<'p> {
     }
 }
 
+/// Up to this many groups, a single grouping key is compared in place
+/// rather than hashed.
+const FEW_GROUPS: usize = 8;
+
+/// A grouping key's value read where it is stored, when the key is a
+/// variable or a property of one: `None` when it has to be evaluated (or
+/// reading it fails, which evaluating then reports).
+fn key_in_place<'a>(e: &CExpr, row: &'a [Value], index: &'a GraphIndex) -> Option<&'a Value> {
+    match e {
+        CExpr::Slot(slot) => row.get(*slot),
+        CExpr::Prop(target, key) => match target.as_ref() {
+            CExpr::Slot(slot) => match row.get(*slot)? {
+                Value::Node(id) => Some(index.node(*id)?.property(key)),
+                Value::Relationship(id) => Some(index.relationship(*id)?.property(key)),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn needs_extended(p: &Projection) -> bool {
     !p.order.is_empty() || p.where_.is_some()
 }
@@ -1395,6 +1417,19 @@ impl<'p> Grouper<'p> {
         if self.grouping.is_empty() && !self.order.is_empty() {
             // Nothing groups: every row is in the one group.
             return Ok(0);
+        }
+        // One key and few groups (`RETURN a.kind, count(*)`): compare the
+        // key where it is stored with each group's, copying and hashing
+        // nothing.
+        if let [item] = self.grouping[..]
+            && self.order.len() <= FEW_GROUPS
+            && let Some(value) = key_in_place(&self.p.items[item].expr, row, index)
+            && let Some(group) = self
+                .order
+                .iter()
+                .position(|(key, _, _)| values::order_key_cmp(&key[0], value) == std::cmp::Ordering::Equal)
+        {
+            return Ok(group);
         }
         let key_values = self
             .grouping
