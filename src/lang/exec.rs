@@ -1298,7 +1298,7 @@ impl<'p> Matching<'p> {
 
 /// Up to this many groups, a single grouping key is compared in place
 /// rather than hashed.
-const FEW_GROUPS: usize = 8;
+const FEW_GROUPS: usize = 16;
 
 /// A grouping key's value read where it is stored, when the key is a
 /// variable or a property of one: `None` when it has to be evaluated (or

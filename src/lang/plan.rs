@@ -488,9 +488,11 @@ pub fn plan_query(query: &Query, text: &str, graph: &GraphIndex, schema: Option<
     let mut parts = Vec::new();
     let mut warnings = Vec::new();
     let written = written_names(query);
+    let lines = crate::error::LineIndex::new(text);
     for part in &query.parts {
         let planner = Planner {
             text,
+            lines: &lines,
             graph,
             schema,
             written: &written,
@@ -571,6 +573,8 @@ fn written_names(query: &Query) -> HashSet<&str> {
 
 struct Planner<'a> {
     text: &'a str,
+    /// Line starts of `text`, for positions.
+    lines: &'a crate::error::LineIndex,
     graph: &'a GraphIndex,
     /// In a typed store, names the schema does not know are mistakes worth
     /// reporting (with a suggestion) rather than patterns that match nothing.
@@ -596,8 +600,13 @@ enum AggContext<'p> {
 }
 
 impl Planner<'_> {
+    /// Line and column of a span's start.
+    fn pos(&self, span: Span) -> Position {
+        self.lines.position(self.text, span.start)
+    }
+
     fn at(&self, e: QueryError, span: Span) -> QueryError {
-        e.at(span.position(self.text))
+        e.at(self.pos(span))
     }
 
     fn single(&self, query: &SingleQuery) -> PResult<Pipeline> {
@@ -614,7 +623,7 @@ impl Planner<'_> {
                 }
             })?;
             ops.push(op);
-            at.push(clause.span.position(self.text));
+            at.push(self.pos(clause.span));
         }
         Ok(Pipeline { ops, at, columns })
     }
@@ -639,18 +648,17 @@ impl Planner<'_> {
                     return Err(self.at(already_bound(&var.name), var.span));
                 }
                 let slot = scope.declare(&var.name, VarKind::Value);
-                let at = expr_ast.span.position(self.text);
+                let at = self.pos(expr_ast.span);
                 Ok(Op::Unwind { expr, slot, at })
             }
             ClauseKind::With(p) => {
-                let (projection, new_scope, _) =
-                    self.projection(p, scope, false, clause.span.position(self.text))?;
+                let (projection, new_scope, _) = self.projection(p, scope, false, self.pos(clause.span))?;
                 *scope = new_scope;
                 Ok(Op::Project(Box::new(projection)))
             }
             ClauseKind::Return(p) => {
                 let (projection, new_scope, names) =
-                    self.projection(p, scope, true, clause.span.position(self.text))?;
+                    self.projection(p, scope, true, self.pos(clause.span))?;
                 *scope = new_scope;
                 *columns = names;
                 Ok(Op::Project(Box::new(projection)))
@@ -688,8 +696,8 @@ impl Planner<'_> {
                     let at = match item {
                         RemoveItem::Property { target, .. } => target.span,
                         RemoveItem::Labels { var, .. } => var.span,
-                    }
-                    .position(self.text);
+                    };
+                    let at = self.pos(at);
                     let op = match item {
                         RemoveItem::Property { target, key } => RemoveOp::Property {
                             target: self.expr(target, scope, &mut AggContext::Forbidden("REMOVE"))?,
@@ -723,7 +731,7 @@ impl Planner<'_> {
                         ));
                     }
                     let expr = self.expr(e, scope, &mut AggContext::Forbidden("DELETE"))?;
-                    compiled.push((expr, e.span.position(self.text)));
+                    compiled.push((expr, self.pos(e.span)));
                 }
                 Ok(Op::Delete {
                     detach: *detach,
@@ -742,8 +750,8 @@ impl Planner<'_> {
                 SetItem::Replace { var, .. } | SetItem::Merge { var, .. } | SetItem::Labels { var, .. } => {
                     var.span
                 }
-            }
-            .position(self.text);
+            };
+            let at = self.pos(at);
             let op = match item {
                 SetItem::Property { target, key, value } => SetOp::Property {
                     target: self.expr(target, scope, &mut no_agg)?,
@@ -855,9 +863,9 @@ impl Planner<'_> {
                 let mut written = Vec::new();
                 split_and_written(w, &mut written);
                 let at: Vec<Position> = if written.len() == conjuncts.len() {
-                    written.iter().map(|e| e.span.position(self.text)).collect()
+                    written.iter().map(|e| self.pos(e.span)).collect()
                 } else {
-                    vec![w.span.position(self.text); conjuncts.len()]
+                    vec![self.pos(w.span); conjuncts.len()]
                 };
                 (conjuncts, at)
             }
@@ -1327,7 +1335,7 @@ impl Planner<'_> {
             nodes,
             rels,
             path,
-            at: pattern.span.position(self.text),
+            at: self.pos(pattern.span),
         })
     }
 
@@ -1369,7 +1377,7 @@ impl Planner<'_> {
             items.push(ProjectItem {
                 name: item.name().to_string(),
                 expr,
-                at: item.expr.span.position(self.text),
+                at: self.pos(item.expr.span),
                 aggregating: aggregates.len() > before,
             });
         }
@@ -1453,14 +1461,10 @@ impl Planner<'_> {
             limit,
             where_,
             input_width: scope.width,
-            order_at: p
-                .order_by
-                .iter()
-                .map(|s| s.expr.span.position(self.text))
-                .collect(),
-            where_at: p.where_.as_ref().map(|w| w.span.position(self.text)),
-            skip_at: p.skip.as_ref().map(|e| e.span.position(self.text)),
-            limit_at: p.limit.as_ref().map(|e| e.span.position(self.text)),
+            order_at: p.order_by.iter().map(|s| self.pos(s.expr.span)).collect(),
+            where_at: p.where_.as_ref().map(|w| self.pos(w.span)),
+            skip_at: p.skip.as_ref().map(|e| self.pos(e.span)),
+            limit_at: p.limit.as_ref().map(|e| self.pos(e.span)),
         };
         Ok((projection, out_scope, names))
     }
@@ -1743,10 +1747,7 @@ impl Planner<'_> {
     }
 
     fn warn<'k>(&self, what: &str, name: &str, known: impl Iterator<Item = &'k str>, span: Span) {
-        let mut message = format!(
-            "{what} `{name}` is not in the graph (at {})",
-            span.position(self.text)
-        );
+        let mut message = format!("{what} `{name}` is not in the graph (at {})", self.pos(span));
         if let Some(near) = nearest(name, known) {
             message.push_str(&format!("; did you mean `{near}`?"));
         }
@@ -1894,7 +1895,7 @@ impl Planner<'_> {
                 Err(self.at(syntax(detail, message), span))
             }
             AggContext::Collect(list) => {
-                list.push((kind, distinct, arg, span.position(self.text)));
+                list.push((kind, distinct, arg, self.pos(span)));
                 Ok(CExpr::Aggregate(list.len() - 1))
             }
         }
