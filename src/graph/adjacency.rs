@@ -340,6 +340,11 @@ impl Adjacency {
         self.owned = Default::default();
     }
 
+    /// Slots that may hold entries.
+    fn slots(&self) -> usize {
+        self.is_owned.len().max(self.base_start.len().saturating_sub(1))
+    }
+
     /// All entries of the node at `slot`, sorted.
     pub fn all(&self, slot: usize) -> &[AdjEntry] {
         self.view(slot).entries
@@ -363,21 +368,15 @@ impl Adjacency {
 
     /// Every entry, with the slot of the node it belongs to (for checks).
     pub fn entries(&self) -> impl Iterator<Item = (usize, &AdjEntry)> {
-        (0..self.is_owned.len().max(self.base_start.len().saturating_sub(1)))
-            .flat_map(move |slot| self.view(slot).entries.iter().map(move |e| (slot, e)))
-            .chain(
-                self.owned
-                    .iter()
-                    .filter(|(slot, _)| **slot >= self.is_owned.len())
-                    .flat_map(|(slot, list)| list.entries.iter().map(move |e| (*slot, e))),
-            )
+        // Every owned list's slot is below `is_owned.len()` (`owned_mut`
+        // grows it first), so the slots up to there cover both kinds.
+        (0..self.slots()).flat_map(move |slot| self.view(slot).entries.iter().map(move |e| (slot, e)))
     }
 
     /// True when every list is sorted by (group, relationship) with no
     /// entry twice, and its runs describe it.
     pub fn sorted(&self) -> bool {
-        let slots = self.is_owned.len().max(self.base_start.len().saturating_sub(1));
-        let built = (0..slots).all(|slot| {
+        let built = (0..self.slots()).all(|slot| {
             let view = self.view(slot);
             NodeAdjacency::describes(view.entries, view.runs)
         });
