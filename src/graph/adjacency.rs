@@ -69,6 +69,22 @@ impl AdjEntry {
     }
 }
 
+/// Index in `runs` of `group`'s run, or where it would go.
+fn find_run(runs: &[(u32, u32)], group: u32) -> Result<usize, usize> {
+    // Most nodes have a handful of runs: a linear scan beats a search.
+    for (i, (g, _)) in runs.iter().enumerate() {
+        if *g >= group {
+            return if *g == group { Ok(i) } else { Err(i) };
+        }
+    }
+    Err(runs.len())
+}
+
+/// Where run `run` starts: where the one before it ends.
+fn run_start(runs: &[(u32, u32)], run: usize) -> usize {
+    if run == 0 { 0 } else { runs[run - 1].1 as usize }
+}
+
 /// One node's relationships: the sorted entries, and where each run of one
 /// (direction, type) group ends. Finding a run reads the small run list
 /// (one cache line for most nodes) instead of binary-searching the
@@ -83,23 +99,12 @@ struct NodeAdjacency {
 }
 
 impl NodeAdjacency {
-    /// Index in `runs` of `group`'s run, or where it would go.
     fn find(&self, group: u32) -> Result<usize, usize> {
-        // Most nodes have a handful of runs: a linear scan beats a search.
-        for (i, (g, _)) in self.runs.iter().enumerate() {
-            if *g >= group {
-                return if *g == group { Ok(i) } else { Err(i) };
-            }
-        }
-        Err(self.runs.len())
+        find_run(&self.runs, group)
     }
 
     fn start_of(&self, run: usize) -> usize {
-        if run == 0 {
-            0
-        } else {
-            self.runs[run - 1].1 as usize
-        }
+        run_start(&self.runs, run)
     }
 
     fn add(&mut self, entry: AdjEntry) {
@@ -197,17 +202,10 @@ struct View<'a> {
 
 impl<'a> View<'a> {
     fn run(self, group: u32) -> &'a [AdjEntry] {
-        let mut start = 0;
-        for (g, end) in self.runs {
-            if *g == group {
-                return &self.entries[start..*end as usize];
-            }
-            if *g > group {
-                break;
-            }
-            start = *end as usize;
+        match find_run(self.runs, group) {
+            Ok(r) => &self.entries[run_start(self.runs, r)..self.runs[r].1 as usize],
+            Err(_) => &[],
         }
-        &[]
     }
 
     fn split(self) -> usize {

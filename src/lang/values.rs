@@ -1232,26 +1232,32 @@ impl Aggregator {
         self.kind
     }
 
-    /// [`Aggregator::update`] with a borrowed value: `count(DISTINCT n)`
-    /// of a node or relationship then touches only its id.
+    /// [`Aggregator::update`] with a borrowed value: `count` of a node or
+    /// relationship then touches only its id.
     pub fn update_ref(&mut self, v: &Value) -> Result<()> {
-        if self.kind == AggregateKind::Count
-            && self.seen.is_some()
-            && let AggState::Count(n) = &mut self.state
-        {
-            let new = match v {
-                Value::Node(id) => Some(self.seen_nodes.insert(id.0)),
-                Value::Relationship(id) => Some(self.seen_rels.insert(id.0)),
-                _ => None,
-            };
-            if let Some(new) = new {
-                if new {
-                    *n = n.saturating_add(1);
-                }
-                return Ok(());
+        if self.kind == AggregateKind::Count && matches!(v, Value::Node(_) | Value::Relationship(_)) {
+            if self.first_sighting(v)
+                && let AggState::Count(n) = &mut self.state
+            {
+                *n = n.saturating_add(1);
             }
+            return Ok(());
         }
         self.update(v.clone())
+    }
+
+    /// Records `v` as seen; true unless the aggregate is DISTINCT and saw
+    /// an equal value before. Nodes and relationships are told apart by id
+    /// alone: a set of integers is much cheaper than hashing values.
+    fn first_sighting(&mut self, v: &Value) -> bool {
+        let Some(seen) = &mut self.seen else {
+            return true;
+        };
+        match v {
+            Value::Node(id) => self.seen_nodes.insert(id.0),
+            Value::Relationship(id) => self.seen_rels.insert(id.0),
+            _ => seen.insert(GroupKey(v.clone())),
+        }
     }
 
     /// Counts `rows` more rows at once; only `count(*)` counts rows, so
@@ -1291,17 +1297,8 @@ impl Aggregator {
                 v.type_name()
             )));
         }
-        if let Some(seen) = &mut self.seen {
-            // Nodes and relationships are told apart by id alone: a set of
-            // integers is much cheaper than hashing general values.
-            let new = match &v {
-                Value::Node(id) => self.seen_nodes.insert(id.0),
-                Value::Relationship(id) => self.seen_rels.insert(id.0),
-                _ => seen.insert(GroupKey(v.clone())),
-            };
-            if !new {
-                return Ok(());
-            }
+        if !self.first_sighting(&v) {
+            return Ok(());
         }
         match (&mut self.state, v) {
             (AggState::Count(n), _) => *n = n.saturating_add(1),
