@@ -386,7 +386,7 @@ proptest! {
             let snap = graph.read();
             let mut nodes: Vec<_> = snap.index().nodes().cloned().collect();
             nodes.sort_by_key(|n| n.id);
-            let mut rels: Vec<_> = snap.index().relationships().cloned().collect();
+            let mut rels: Vec<_> = snap.index().relationships().map(|r| r.to_relationship()).collect();
             rels.sort_by_key(|r| r.id);
             (nodes, rels)
         };
@@ -395,7 +395,7 @@ proptest! {
         let snap = graph.read();
         let mut nodes: Vec<_> = snap.index().nodes().cloned().collect();
         nodes.sort_by_key(|n| n.id);
-        let mut rels: Vec<_> = snap.index().relationships().cloned().collect();
+        let mut rels: Vec<_> = snap.index().relationships().map(|r| r.to_relationship()).collect();
         rels.sort_by_key(|r| r.id);
         prop_assert_eq!((nodes, rels), snapshot);
     }

@@ -180,7 +180,7 @@ impl Graph {
             }
         }
         for rel in memory.relationships() {
-            if !same_record(fresh.index.relationship(rel.id), rel) {
+            if !same_record(fresh.index.relationship(rel.id).as_ref(), &rel) {
                 report.problem(format!(
                     "relationship {} differs between memory and its record",
                     rel.id

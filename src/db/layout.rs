@@ -7,7 +7,7 @@
 //! records. `docs/ARCHITECTURE.md` has the table.
 
 use crate::error::{Error, Result};
-use crate::model::{Node, Relationship};
+use crate::model::{Node, NodeId, Properties, RelId, Relationship, Source};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 /// The store format this build reads and writes. Format 1 kept one key per
@@ -129,7 +129,7 @@ pub fn decode_u64(bytes: &[u8], what: &str) -> Result<u64> {
 }
 
 /// Encodes a page of records, which must be sorted by id.
-pub fn encode_page<T: Serialize>(records: &[&T]) -> Result<Vec<u8>> {
+pub fn encode_page<T: Serialize>(records: &[T]) -> Result<Vec<u8>> {
     encode(&records)
 }
 
@@ -147,6 +147,51 @@ pub fn decode_node_page(key: &[u8], bytes: &[u8]) -> Result<Vec<Node>> {
     let nodes: Vec<Node> = decode(bytes, "node page")?;
     check_page(page, nodes.iter().map(|n| n.id.0), "node")?;
     Ok(nodes)
+}
+
+/// A relationship record as a page holds it, its type borrowed from the
+/// page's bytes: opening a store reads millions of these, nearly all with
+/// nothing but a type and two ends, and allocates nothing for those.
+#[derive(Deserialize)]
+pub struct StoredRel<'a> {
+    pub id: RelId,
+    #[serde(borrow)]
+    pub rel_type: &'a str,
+    pub start: NodeId,
+    pub end: NodeId,
+    pub properties: Properties,
+    pub sources: Vec<Source>,
+    pub key: Option<String>,
+}
+
+impl StoredRel<'_> {
+    /// True when the record has nothing but its type and ends.
+    pub fn is_plain(&self) -> bool {
+        self.properties.is_empty() && self.sources.is_empty() && self.key.is_none()
+    }
+
+    /// The owned record.
+    pub fn into_relationship(self) -> Relationship {
+        Relationship {
+            id: self.id,
+            rel_type: self.rel_type.to_string(),
+            start: self.start,
+            end: self.end,
+            properties: self.properties,
+            sources: self.sources,
+            key: self.key,
+        }
+    }
+}
+
+/// Decodes a relationship page as [`StoredRel`]s, checking that every
+/// record belongs to it, in id order.
+pub fn decode_stored_rels<'a>(key: &[u8], bytes: &'a [u8]) -> Result<Vec<StoredRel<'a>>> {
+    let page = page_in_key(REL, key)?;
+    let rels: Vec<StoredRel<'a>> = postcard::from_bytes(bytes)
+        .map_err(|e| Error::Format(format!("damaged relationship page record: {e}")))?;
+    check_page(page, rels.iter().map(|r| r.id.0), "relationship")?;
+    Ok(rels)
 }
 
 /// Decodes a relationship page and checks every record belongs to it, in id
@@ -176,7 +221,7 @@ fn check_page(page: u64, ids: impl Iterator<Item = u64>, what: &str) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{NodeId, Value};
+    use crate::model::Value;
 
     #[test]
     fn integer_keys_sort_numerically() {
@@ -219,5 +264,40 @@ mod tests {
         assert!(decode_node_page(&node_page_key(1), &bytes).is_err());
         // A relationship page key does not hold nodes.
         assert!(decode_node_page(&rel_page_key(1), &bytes).is_err());
+    }
+
+    fn rel(id: u64, key: Option<&str>) -> Relationship {
+        Relationship {
+            id: RelId(id),
+            rel_type: "AGENT".into(),
+            start: NodeId(1),
+            end: NodeId(2),
+            properties: crate::model::Properties::from([("w".to_string(), Value::Int(3))]),
+            sources: vec![Source::sentence("doc", 2)],
+            key: key.map(str::to_string),
+        }
+    }
+
+    /// The index writes pages from views and reads them back as borrowed
+    /// records; both must agree with the owned record byte for byte, or a
+    /// store written by one build would not read in another.
+    #[test]
+    fn views_and_stored_records_encode_as_owned_records() {
+        let (a, b) = (rel(1, Some("k")), rel(2, None));
+        let owned = encode_page(&[&a, &b]).unwrap();
+        let viewed = encode_page(&[a.as_view(), b.as_view()]).unwrap();
+        assert_eq!(owned, viewed);
+        let stored = decode_stored_rels(&rel_page_key(0), &owned).unwrap();
+        assert!(stored.iter().all(|r| r.rel_type == "AGENT" && !r.is_plain()));
+        let back: Vec<Relationship> = stored.into_iter().map(StoredRel::into_relationship).collect();
+        assert_eq!(back, vec![a, b]);
+        let plain = Relationship {
+            properties: Default::default(),
+            sources: vec![],
+            ..rel(3, None)
+        };
+        let bytes = encode_page(&[plain.as_view()]).unwrap();
+        assert!(decode_stored_rels(&rel_page_key(0), &bytes).unwrap()[0].is_plain());
+        assert!(decode_stored_rels(&rel_page_key(1), &bytes).is_err());
     }
 }

@@ -31,7 +31,7 @@ pub use txn::{ChangeStats, CommitInfo, Origin, Transaction};
 
 use crate::error::{Error, ErrorClass, Result};
 use crate::graph::GraphIndex;
-use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Source};
+use crate::model::{Direction, ElementId, Node, NodeId, RelId, RelView, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{self, Engine, MemoryEngine, WriteBatch};
 use std::collections::BTreeSet;
@@ -348,7 +348,7 @@ impl Graph {
 
     /// A copy of a relationship.
     pub fn relationship(&self, id: RelId) -> Option<Relationship> {
-        self.read().index().relationship(id).cloned()
+        self.read().index().relationship(id).map(|r| r.to_relationship())
     }
 
     /// The node with `label` whose unique `property` equals `value`.
@@ -381,7 +381,7 @@ impl Graph {
         let mut out: Vec<(Relationship, Node)> = index
             .relationships_of(id, direction, &types)
             .into_iter()
-            .filter_map(|(r, n)| Some((index.relationship(r)?.clone(), index.node(n)?.clone())))
+            .filter_map(|(r, n)| Some((index.relationship(r)?.to_relationship(), index.node(n)?.clone())))
             .collect();
         out.sort_by_key(|(r, _)| r.id);
         out
@@ -492,7 +492,7 @@ pub fn sentence_key(document: &str, index: u32) -> String {
 pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
     let sources = match id {
         ElementId::Node(n) => index.node(n).map(|n| n.sources.clone()),
-        ElementId::Rel(r) => index.relationship(r).map(|r| r.sources.clone()),
+        ElementId::Rel(r) => index.relationship(r).map(|r| r.sources.to_vec()),
     };
     let sources =
         sources.ok_or_else(|| Error::query(ErrorClass::EntityNotFound, format!("{id} does not exist")))?;
@@ -639,22 +639,26 @@ fn write_pages(
     batch: &mut WriteBatch,
 ) -> Result<()> {
     for &page in node_pages {
-        let nodes = layout::page_ids(page).filter_map(|id| index.node(NodeId(id)));
-        put_page(batch, layout::node_page_key(page), nodes.collect())?;
+        let nodes: Vec<&Node> = layout::page_ids(page)
+            .filter_map(|id| index.node(NodeId(id)))
+            .collect();
+        put_page(batch, layout::node_page_key(page), &nodes)?;
     }
     for &page in rel_pages {
-        let rels = layout::page_ids(page).filter_map(|id| index.relationship(RelId(id)));
-        put_page(batch, layout::rel_page_key(page), rels.collect())?;
+        let rels: Vec<RelView> = layout::page_ids(page)
+            .filter_map(|id| index.relationship(RelId(id)))
+            .collect();
+        put_page(batch, layout::rel_page_key(page), &rels)?;
     }
     Ok(())
 }
 
 /// Puts a page with these records under `key`, or deletes it when none.
-fn put_page<T: serde::Serialize>(batch: &mut WriteBatch, key: Vec<u8>, records: Vec<&T>) -> Result<()> {
+fn put_page<T: serde::Serialize>(batch: &mut WriteBatch, key: Vec<u8>, records: &[T]) -> Result<()> {
     if records.is_empty() {
         batch.delete(key);
     } else {
-        batch.put(key, layout::encode_page(&records)?);
+        batch.put(key, layout::encode_page(records)?);
     }
     Ok(())
 }
@@ -698,9 +702,14 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
     index.begin_load();
     for item in engine.scan_prefix(&[layout::REL]) {
         let (key, value) = item?;
-        for rel in layout::decode_rel_page(&key, &value)? {
+        for rel in layout::decode_stored_rels(&key, &value)? {
             let id = rel.id;
-            if !index.insert_relationship(rel) {
+            let inserted = if rel.is_plain() {
+                index.insert_plain_relationship(id, rel.rel_type, rel.start, rel.end)
+            } else {
+                index.insert_relationship(rel.into_relationship())
+            };
+            if !inserted {
                 return Err(Error::Format(format!(
                     "relationship {id} joins a node that does not exist"
                 )));

@@ -12,7 +12,9 @@ use super::layout::{self, TxnRecord};
 use super::{Graph, State};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result};
 use crate::graph::GraphIndex;
-use crate::model::{Direction, ElementId, Node, NodeId, Properties, RelId, Relationship, Source, Value};
+use crate::model::{
+    Direction, ElementId, Node, NodeId, Properties, RelId, RelView, Relationship, Source, Value,
+};
 use crate::schema::Schema;
 use crate::storage::WriteBatch;
 use serde::Serialize;
@@ -270,7 +272,7 @@ impl<'g> Transaction<'g> {
 
     /// Deletes a relationship.
     pub fn delete_relationship(&mut self, id: RelId) -> Result<()> {
-        let Some(rel) = self.state.index.relationship(id).cloned() else {
+        let Some(rel) = self.state.index.relationship(id).map(|r| r.to_relationship()) else {
             return Err(not_found(&format!("relationship {id}")));
         };
         self.touch_rel(id, Some(rel));
@@ -372,7 +374,7 @@ impl<'g> Transaction<'g> {
             }
             count_properties(
                 before.as_ref().map(|r| &r.properties),
-                after.map(|r| &r.properties),
+                after.map(|r| r.properties),
                 &mut stats,
             );
         }
@@ -467,19 +469,19 @@ impl<'g> Transaction<'g> {
                 continue;
             };
             schema
-                .check_required_relationship(&describe_rel(index, rel), &rel.rel_type, &rel.properties)
+                .check_required_relationship(&describe_rel(index, rel), rel.rel_type, rel.properties)
                 .map_err(|e| self.located_for(ElementId::Rel(*id), e))?;
         }
         Ok(())
     }
 
-    fn check_joins(&self, schema: &Schema, rel: &Relationship, properties: &mut Properties) -> Result<()> {
+    fn check_joins(&self, schema: &Schema, rel: RelView<'_>, properties: &mut Properties) -> Result<()> {
         let index = &self.state.index;
         let labels = |id: NodeId| index.node(id).map(|n| n.labels.clone()).unwrap_or_default();
         schema
             .check_relationship(
                 &describe_rel(index, rel),
-                &rel.rel_type,
+                rel.rel_type,
                 &labels(rel.start),
                 &labels(rel.end),
                 properties,
@@ -539,7 +541,7 @@ impl<'g> Transaction<'g> {
     }
 
     fn update_relationship(&mut self, id: RelId, change: impl FnOnce(&mut Relationship)) -> Result<()> {
-        let Some(old) = self.state.index.relationship(id).cloned() else {
+        let Some(old) = self.state.index.relationship(id).map(|r| r.to_relationship()) else {
             return Err(not_found(&format!("relationship {id}")));
         };
         let mut rel = old.clone();
@@ -583,7 +585,7 @@ impl<'g> Transaction<'g> {
             }
         }
         match &self.state.schema {
-            Some(schema) => self.check_joins(schema, &rel.clone(), &mut rel.properties),
+            Some(schema) => self.check_joins(schema, rel.clone().as_view(), &mut rel.properties),
             None => Ok(()),
         }
     }
@@ -733,8 +735,8 @@ pub(super) fn describe_id(index: &GraphIndex, id: NodeId) -> String {
     index.node(id).map_or_else(|| id.to_string(), describe_node)
 }
 
-fn describe_rel(index: &GraphIndex, rel: &Relationship) -> String {
-    let name = match &rel.key {
+fn describe_rel(index: &GraphIndex, rel: RelView<'_>) -> String {
+    let name = match rel.key {
         Some(key) => format!("relationship `{key}`"),
         None => "relationship".to_string(),
     };

@@ -25,7 +25,7 @@
 use super::{ExportReport, View, io_error};
 use crate::error::{Error, ErrorClass, Result};
 use crate::import::LIST_SEPARATOR;
-use crate::model::{Node, Properties, Relationship, Value};
+use crate::model::{Node, Properties, RelView, Value};
 use serde_json::{Map, json};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -92,7 +92,7 @@ pub(crate) fn write(view: &View<'_>, dir: &Path) -> Result<ExportReport> {
         let kind = rel_kind(rel, &labels);
         let (writer, _, path) = writers.get_mut(&kind).ok_or_else(changed)?;
         let mut record = vec![rel.start.0.to_string(), rel.end.0.to_string()];
-        record.extend(fields(&plans[&kind], &rel.properties));
+        record.extend(fields(&plans[&kind], rel.properties));
         writer.write_record(&record).map_err(|e| csv_error(path, e))?;
     }
     let mut files = Map::new();
@@ -135,9 +135,9 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
     }
 }
 
-fn rel_kind(rel: &Relationship, labels: &BTreeMap<crate::model::NodeId, String>) -> Kind {
+fn rel_kind(rel: &RelView<'_>, labels: &BTreeMap<crate::model::NodeId, String>) -> Kind {
     let end = |id| labels.get(&id).cloned().unwrap_or_default();
-    Kind::Rel(rel.rel_type.clone(), end(rel.start), end(rel.end))
+    Kind::Rel(rel.rel_type.to_string(), end(rel.start), end(rel.end))
 }
 
 /// Which files, with which columns; refuses what the layout cannot hold.
@@ -175,7 +175,7 @@ fn plan(view: &View<'_>) -> Result<BTreeMap<Kind, Plan>> {
     }
     for rel in &view.relationships {
         let what = format!("relationship {}", rel.id.0);
-        if !file_safe(&rel.rel_type) {
+        if !file_safe(rel.rel_type) {
             return refuse(
                 what,
                 &format!(
@@ -185,7 +185,7 @@ fn plan(view: &View<'_>) -> Result<BTreeMap<Kind, Plan>> {
             );
         }
         let kind = rel_kind(rel, &labels);
-        add(&mut plans, &mut types, kind, &rel.properties, &what)?;
+        add(&mut plans, &mut types, kind, rel.properties, &what)?;
     }
     // A type joining one pair of labels is `TYPE.csv`; several pairs get a
     // file each.

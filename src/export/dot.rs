@@ -59,7 +59,7 @@ pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             "  n{} -> n{} [label=\"{}\"];",
             rel.start.0,
             rel.end.0,
-            escape(&rel.rel_type)
+            escape(rel.rel_type)
         )?;
     }
     writeln!(out, "}}")
@@ -105,7 +105,7 @@ mod tests {
         };
         let view = View {
             nodes: vec![&node],
-            relationships: vec![&rel],
+            relationships: vec![rel.as_view()],
         };
         let mut out = Vec::new();
         write(&view, &mut out).unwrap();

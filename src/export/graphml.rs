@@ -15,7 +15,7 @@ use std::io::{self, Write};
 
 pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     let node_keys = keys(view.nodes.iter().map(|n| &n.properties));
-    let edge_keys = keys(view.relationships.iter().map(|r| &r.properties));
+    let edge_keys = keys(view.relationships.iter().map(|r| r.properties));
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -52,8 +52,8 @@ pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             r#"    <edge id="e{}" source="n{}" target="n{}">"#,
             rel.id.0, rel.start.0, rel.end.0
         )?;
-        writeln!(out, r#"      <data key="type">{}</data>"#, xml(&rel.rel_type))?;
-        data(out, &rel.properties, &edge_keys, "e")?;
+        writeln!(out, r#"      <data key="type">{}</data>"#, xml(rel.rel_type))?;
+        data(out, rel.properties, &edge_keys, "e")?;
         writeln!(out, "    </edge>")?;
     }
     writeln!(out, "  </graph>")?;

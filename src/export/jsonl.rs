@@ -17,7 +17,7 @@
 //! import (`import::jsonl`).
 
 use super::View;
-use crate::model::{Date, Node, NodeId, Properties, RelId, Relationship, Source, Value};
+use crate::model::{Date, Node, NodeId, Properties, RelId, RelView, Relationship, Source, Value};
 use serde_json::{Map, Value as Json, json};
 use std::io::{self, Write};
 
@@ -48,14 +48,14 @@ fn node_json(node: &Node) -> Json {
     })
 }
 
-fn relationship_json(rel: &Relationship) -> Json {
+fn relationship_json(rel: &RelView<'_>) -> Json {
     json!({
         "type": "relationship",
         "id": rel.id.0,
         "rel_type": rel.rel_type,
         "start": rel.start.0,
         "end": rel.end.0,
-        "properties": properties_json(&rel.properties),
+        "properties": properties_json(rel.properties),
         "sources": rel.sources.iter().map(source_json).collect::<Vec<_>>(),
         "key": rel.key,
     })

@@ -23,7 +23,7 @@ pub(crate) mod rdf;
 use crate::db::Graph;
 use crate::error::{Error, ErrorClass, Result};
 use crate::lang::{QueryResult, ResultValue};
-use crate::model::{Node, NodeId, RelId, Relationship};
+use crate::model::{Node, NodeId, RelId, RelView, Relationship};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write;
@@ -141,7 +141,7 @@ pub struct View<'a> {
     /// Nodes, ascending by id.
     pub nodes: Vec<&'a Node>,
     /// Relationships, ascending by id; both ends are in `nodes`.
-    pub relationships: Vec<&'a Relationship>,
+    pub relationships: Vec<RelView<'a>>,
 }
 
 impl<'a> View<'a> {
@@ -149,7 +149,7 @@ impl<'a> View<'a> {
     pub fn of_index(index: &'a crate::graph::GraphIndex) -> View<'a> {
         let mut nodes: Vec<&Node> = index.nodes().collect();
         nodes.sort_by_key(|n| n.id);
-        let mut relationships: Vec<&Relationship> = index.relationships().collect();
+        let mut relationships: Vec<RelView> = index.relationships().collect();
         relationships.sort_by_key(|r| r.id);
         View { nodes, relationships }
     }
@@ -194,7 +194,7 @@ impl Subgraph {
         let view = View::of_index(snapshot.index());
         Subgraph {
             nodes: view.nodes.into_iter().cloned().collect(),
-            relationships: view.relationships.into_iter().cloned().collect(),
+            relationships: view.relationships.iter().map(RelView::to_relationship).collect(),
         }
     }
 
@@ -233,7 +233,7 @@ impl Subgraph {
     pub fn view(&self) -> View<'_> {
         View {
             nodes: self.nodes.iter().collect(),
-            relationships: self.relationships.iter().collect(),
+            relationships: self.relationships.iter().map(Relationship::as_view).collect(),
         }
     }
 }

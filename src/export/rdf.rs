@@ -27,7 +27,7 @@
 
 use super::jsonl::value_json;
 use super::{Reification, View};
-use crate::model::{Node, Properties, Relationship, Source, Value};
+use crate::model::{Node, Properties, RelView, Source, Value};
 use oxrdf::vocab::{rdf, xsd};
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use oxttl::{NTriplesSerializer, TurtleSerializer};
@@ -210,17 +210,17 @@ fn write_node<W: Write>(out: &mut Out<W>, node: &Node) -> io::Result<()> {
         out.triple(me.clone(), rdf::TYPE.into_owned(), named(LABEL, label))?;
     }
     out.triple(me.clone(), term("id"), integer(node.id.0))?;
-    write_details(out, &me, &node.properties, &node.key, &node.sources)
+    write_details(out, &me, &node.properties, node.key.as_deref(), &node.sources)
 }
 
 fn write_relationship<W: Write>(
     out: &mut Out<W>,
-    rel: &Relationship,
+    rel: &RelView<'_>,
     reification: Reification,
 ) -> io::Result<()> {
     let (start, predicate, end) = (
         node_iri(rel.start.0),
-        named(TYPE, &rel.rel_type),
+        named(TYPE, rel.rel_type),
         node_iri(rel.end.0),
     );
     out.triple(start.clone(), predicate.clone(), end.clone())?;
@@ -242,21 +242,21 @@ fn write_relationship<W: Write>(
         }
     }
     out.triple(me.clone(), term("id"), integer(rel.id.0))?;
-    write_details(out, &me, &rel.properties, &rel.key, &rel.sources)
+    write_details(out, &me, rel.properties, rel.key, rel.sources)
 }
 
 fn write_details<W: Write>(
     out: &mut Out<W>,
     me: &NamedNode,
     properties: &Properties,
-    key: &Option<String>,
+    key: Option<&str>,
     sources: &[Source],
 ) -> io::Result<()> {
     for (name, value) in properties {
         out.triple(me.clone(), named(PROP, name), literal(value))?;
     }
     if let Some(key) = key {
-        out.triple(me.clone(), term("key"), Literal::new_simple_literal(key.as_str()))?;
+        out.triple(me.clone(), term("key"), Literal::new_simple_literal(key))?;
     }
     // The links first, so that Turtle groups them under the element.
     for i in 0..sources.len() {

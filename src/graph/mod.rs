@@ -22,9 +22,9 @@ mod table;
 pub use paths::ShortestPaths;
 
 use adjacency::{AdjEntry, Adjacency};
-use table::{NodeTable, RelTable};
+use table::{NodeTable, RelDetails, RelTable};
 
-use crate::model::{Direction, ElementId, Node, NodeId, RelId, Relationship, Value};
+use crate::model::{Direction, ElementId, Node, NodeId, RelId, RelView, Relationship, Value};
 use petgraph::Direction as PetDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
@@ -167,7 +167,8 @@ pub struct GraphIndex {
     label_ids: IdMap<String, u32>,
     /// Node records by slot, and node ids to slots.
     nodes: NodeTable,
-    /// Relationship records by edge slot, and relationship ids to slots.
+    /// Relationship ids to edge slots, and the details of the few
+    /// relationships that have properties, sources or a key.
     rels: RelTable,
     by_label: BTreeMap<String, BTreeSet<NodeId>>,
     rel_type_ids: IdMap<String, u32>,
@@ -258,8 +259,23 @@ impl GraphIndex {
     }
 
     /// The relationship with this id.
-    pub fn relationship(&self, id: RelId) -> Option<&Relationship> {
-        self.rels.get(id)
+    pub fn relationship(&self, id: RelId) -> Option<RelView<'_>> {
+        self.rel_at(EdgeIndex::new(self.rels.slot(id)?))
+    }
+
+    /// The relationship in edge slot `slot`, put together from petgraph's
+    /// edge and the details, if it has any.
+    fn rel_at(&self, slot: EdgeIndex) -> Option<RelView<'_>> {
+        let weight = self.graph.edge_weight(slot)?;
+        let (a, b) = self.graph.edge_endpoints(slot)?;
+        let rel_type = self.rel_type_names.get(weight.rel_type as usize)?;
+        let mut view = RelView::plain(weight.id, rel_type, self.graph[a].id, self.graph[b].id);
+        if let Some(details) = self.rels.details(weight.id) {
+            view.properties = &details.properties;
+            view.sources = &details.sources;
+            view.key = details.key.as_deref();
+        }
+        Some(view)
     }
 
     /// Every node, in no particular order.
@@ -275,8 +291,8 @@ impl GraphIndex {
     }
 
     /// Every relationship, in no particular order.
-    pub fn relationships(&self) -> impl Iterator<Item = &Relationship> {
-        self.rels.values()
+    pub fn relationships(&self) -> impl Iterator<Item = RelView<'_>> {
+        self.graph.edge_indices().filter_map(|slot| self.rel_at(slot))
     }
 
     /// Ids of the nodes carrying `label`, ascending.
@@ -313,7 +329,7 @@ impl GraphIndex {
     /// Property keys in use on nodes and relationships, sorted.
     pub fn property_keys(&self) -> BTreeSet<&str> {
         let node_keys = self.nodes.values().flat_map(|n| n.properties.keys());
-        let rel_keys = self.rels.values().flat_map(|r| r.properties.keys());
+        let rel_keys = self.relationships().flat_map(|r| r.properties.keys());
         node_keys.chain(rel_keys).map(String::as_str).collect()
     }
 
@@ -691,54 +707,76 @@ impl GraphIndex {
     /// Adds a relationship between two existing nodes; false if either end
     /// is missing.
     pub(crate) fn insert_relationship(&mut self, rel: Relationship) -> bool {
-        let (Some(a), Some(b)) = (
-            self.nodes.slot(rel.start).map(NodeIndex::new),
-            self.nodes.slot(rel.end).map(NodeIndex::new),
-        ) else {
+        let Some(slot) = self.add_edge(rel.as_view()) else {
             return false;
         };
-        let rel_type = self.intern_type(&rel.rel_type);
+        if let Some(key) = &rel.key {
+            self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
+        }
+        self.rels.insert(rel.id, slot, RelDetails::of(rel));
+        true
+    }
+
+    /// Adds a relationship with no properties, sources or key: what most
+    /// records of a large store are, added without an owned record (no
+    /// type name allocated per relationship while a store opens).
+    pub(crate) fn insert_plain_relationship(
+        &mut self,
+        id: RelId,
+        rel_type: &str,
+        start: NodeId,
+        end: NodeId,
+    ) -> bool {
+        let Some(slot) = self.add_edge(RelView::plain(id, rel_type, start, end)) else {
+            return false;
+        };
+        self.rels.insert(id, slot, None);
+        true
+    }
+
+    /// Puts a relationship's edge into petgraph and the adjacency; returns
+    /// its slot, or `None` if either end is missing.
+    fn add_edge(&mut self, rel: RelView<'_>) -> Option<usize> {
+        let a = NodeIndex::new(self.nodes.slot(rel.start)?);
+        let b = NodeIndex::new(self.nodes.slot(rel.end)?);
+        let rel_type = self.intern_type(rel.rel_type);
         let slot = self.graph.add_edge(a, b, EdgeSlot { id: rel.id, rel_type });
-        self.rels.set_slot(rel.id, slot.index());
         let (a, b) = (a.index(), b.index());
-        let outgoing = AdjEntry::new(rel.id, rel.end, b as u32, false, rel_type);
-        let incoming = AdjEntry::new(rel.id, rel.start, a as u32, true, rel_type);
         if !self.loading {
+            let outgoing = AdjEntry::new(rel.id, rel.end, b as u32, false, rel_type);
+            let incoming = AdjEntry::new(rel.id, rel.start, a as u32, true, rel_type);
             self.adjacency.add(a, outgoing);
             self.adjacency.add(b, incoming);
         }
         self.rel_type_counts[rel_type as usize] += 1;
-        if let Some(key) = &rel.key {
-            self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
-        }
-        self.rels.put(slot.index(), rel);
-        true
+        Some(slot.index())
     }
 
     /// Replaces a relationship's properties, sources and key (type and ends
     /// never change). Returns the previous record.
     pub(crate) fn replace_relationship(&mut self, rel: Relationship) -> Option<Relationship> {
-        let old = self.rels.get_mut(rel.id)?;
+        let old = self.relationship(rel.id)?.to_relationship();
         if let Some(key) = &old.key {
             self.by_key.remove(key);
         }
         if let Some(key) = &rel.key {
             self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
         }
-        Some(std::mem::replace(old, rel))
+        self.rels.set_details(rel.id, RelDetails::of(rel));
+        Some(old)
     }
 
     /// Removes a relationship; returns its record.
     pub(crate) fn remove_relationship(&mut self, id: RelId) -> Option<Relationship> {
         let slot = EdgeIndex::new(self.rels.slot(id)?);
+        let rel = self.rel_at(slot)?.to_relationship();
         let (a, b) = self.graph.edge_endpoints(slot)?;
         let rel_type = self.graph.remove_edge(slot)?.rel_type;
         self.adjacency
             .remove(a.index(), adjacency::group(false, rel_type), id);
         self.adjacency
             .remove(b.index(), adjacency::group(true, rel_type), id);
-        let rel = self.rels.take(id)?;
-        self.rels.forget(id);
+        self.rels.remove(id);
         if let Some(n) = self.rel_type_counts.get_mut(rel_type as usize) {
             *n -= 1;
         }
@@ -872,16 +910,14 @@ impl GraphIndex {
                 return Err(format!("label index {label} lists {id} wrongly"));
             }
         }
-        for rel in self.rels.values() {
-            let id = &rel.id;
-            let slot = &EdgeIndex::new(self.rels.slot(*id).ok_or(format!("{id} has no graph slot"))?);
-            let (a, b) = self
-                .graph
-                .edge_endpoints(*slot)
-                .ok_or(format!("{id} slot is empty"))?;
-            if self.graph[a].id != rel.start || self.graph[b].id != rel.end || self.graph[*slot].id != *id {
-                return Err(format!("{id} endpoints disagree with its record"));
+        for slot in self.graph.edge_indices() {
+            let id = self.graph[slot].id;
+            if self.rels.slot(id) != Some(slot.index()) {
+                return Err(format!("{id} is not found in its graph slot"));
             }
+        }
+        if let Some(id) = self.rels.detailed().find(|id| self.rels.slot(*id).is_none()) {
+            return Err(format!("{id} has details but is not in the graph"));
         }
         self.verify_adjacency()?;
         self.verify_keys()?;
@@ -900,8 +936,7 @@ impl GraphIndex {
         for (slot, e) in self.adjacency.entries() {
             entries += 1;
             let rel = self
-                .rels
-                .get(e.rel)
+                .relationship(e.rel)
                 .ok_or(format!("adjacency lists {}, which does not exist", e.rel))?;
             let (here, there) = if e.incoming() {
                 (rel.end, rel.start)
@@ -912,7 +947,7 @@ impl GraphIndex {
             if id_at(slot) != Some(here)
                 || e.other != there
                 || id_at(e.other_slot as usize) != Some(there)
-                || type_name != Some(&rel.rel_type)
+                || type_name.map(String::as_str) != Some(rel.rel_type)
             {
                 return Err(format!(
                     "the adjacency entry of {} disagrees with its record",
@@ -937,9 +972,8 @@ impl GraphIndex {
             .values()
             .filter_map(|n| Some((n.key.as_deref()?, ElementId::Node(n.id))));
         let rels = self
-            .rels
-            .values()
-            .filter_map(|r| Some((r.key.as_deref()?, ElementId::Rel(r.id))));
+            .relationships()
+            .filter_map(|r| Some((r.key?, ElementId::Rel(r.id))));
         nodes.chain(rels)
     }
 
@@ -992,8 +1026,8 @@ impl GraphIndex {
     /// The per-type relationship counts match the records.
     fn verify_type_counts(&self) -> Result<(), String> {
         let mut counted: BTreeMap<&str, usize> = BTreeMap::new();
-        for rel in self.rels.values() {
-            *counted.entry(rel.rel_type.as_str()).or_default() += 1;
+        for rel in self.relationships() {
+            *counted.entry(rel.rel_type).or_default() += 1;
         }
         let kept: BTreeMap<&str, usize> = self.relationship_type_counts().collect();
         if counted != kept {
@@ -1032,6 +1066,45 @@ mod tests {
             sources: vec![],
             key: None,
         }
+    }
+
+    /// Plain relationships keep no details; details come and go with
+    /// replacements, and every form reads back as the record it was given.
+    #[test]
+    fn relationships_keep_details_only_when_they_have_some() {
+        let mut g = GraphIndex::new(&[]);
+        g.insert_node(node(1, "Event", "strike"));
+        g.insert_node(node(2, "Actor", "Russia"));
+        assert!(g.insert_plain_relationship(RelId(10), "AGENT", NodeId(1), NodeId(2)));
+        assert!(!g.insert_plain_relationship(RelId(12), "AGENT", NodeId(1), NodeId(9)));
+        let mut detailed = rel(11, "TARGET", 2, 1);
+        detailed.properties.insert("w".into(), Value::Int(1));
+        detailed.key = Some("r11".into());
+        assert!(g.insert_relationship(detailed.clone()));
+        assert_eq!(g.rels.detailed().collect::<Vec<_>>(), vec![RelId(11)]);
+        assert_eq!(
+            g.relationship(RelId(10)).map(|r| r.to_relationship()),
+            Some(rel(10, "AGENT", 1, 2))
+        );
+        assert_eq!(
+            g.relationship(RelId(11)).map(|r| r.to_relationship()),
+            Some(detailed.clone())
+        );
+        assert_eq!(g.element_by_key("r11"), Some(ElementId::Rel(RelId(11))));
+
+        // Made plain: the details go, the key with them.
+        let old = g.replace_relationship(rel(11, "TARGET", 2, 1));
+        assert_eq!(old, Some(detailed.clone()));
+        assert_eq!(g.rels.detailed().count(), 0);
+        assert_eq!(g.element_by_key("r11"), None);
+        // Given details again, then removed: the record comes back whole.
+        g.replace_relationship(detailed.clone());
+        g.verify().unwrap();
+        assert_eq!(g.remove_relationship(RelId(11)), Some(detailed));
+        assert_eq!(g.rels.detailed().count(), 0);
+        assert_eq!(g.relationship_count(), 1);
+        assert_eq!(g.deleted_relationship_type(RelId(11)), Some("TARGET"));
+        g.verify().unwrap();
     }
 
     #[test]

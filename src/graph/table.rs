@@ -9,12 +9,16 @@
 //! choosing (10^9, say); the first id that would leave the vector mostly
 //! holes turns it into a hash map for good.
 //!
-//! Records sit in a vector by slot rather than in a map by id: slots follow
-//! insertion order, so a label scan in id order reads records in memory
-//! order, and no hash table surrounds them.
+//! Node records sit in a vector by slot rather than in a map by id: slots
+//! follow insertion order, so a label scan in id order reads records in
+//! memory order, and no hash table surrounds them. Relationships have no
+//! record here unless they have properties, sources or a key: their type
+//! and ends are petgraph's edge, and on a news graph nearly all of them are
+//! nothing more (a 120-byte record each had been a third of the memory of
+//! an open million-event store).
 
 use super::IdMap;
-use crate::model::{Node, NodeId, RelId, Relationship};
+use crate::model::{Node, NodeId, Properties, RelId, Relationship, Source};
 use std::hash::Hash;
 
 /// An element id: a `u64` under a name.
@@ -43,8 +47,6 @@ impl TableId for RelId {
 
 /// Node records, by petgraph node slot.
 pub(super) type NodeTable = Table<NodeId, Node>;
-/// Relationship records, by petgraph edge slot.
-pub(super) type RelTable = Table<RelId, Relationship>;
 
 /// No slot, in the dense map.
 const NONE: u32 = u32::MAX;
@@ -53,9 +55,77 @@ const NONE: u32 = u32::MAX;
 /// as sparse.
 const DENSE_SLACK: u64 = 1 << 16;
 
-enum SlotIndex<I> {
+/// Ids to slots: a vector indexed by id while ids are dense, a hash map
+/// once they are not.
+pub(super) enum SlotIndex<I> {
     Dense(Vec<u32>),
     Sparse(IdMap<I, u32>),
+}
+
+impl<I> Default for SlotIndex<I> {
+    fn default() -> SlotIndex<I> {
+        SlotIndex::Dense(Vec::new())
+    }
+}
+
+impl<I: TableId> SlotIndex<I> {
+    fn reserve(&mut self, more: usize) {
+        match self {
+            SlotIndex::Dense(v) => v.reserve(more),
+            SlotIndex::Sparse(m) => m.reserve(more),
+        }
+    }
+
+    fn get(&self, id: I) -> Option<usize> {
+        let slot = match self {
+            SlotIndex::Dense(v) => *v.get(usize::try_from(id.raw()).ok()?)?,
+            SlotIndex::Sparse(m) => *m.get(&id)?,
+        };
+        (slot != NONE).then_some(slot as usize)
+    }
+
+    /// Records `id` in `slot`, given how many ids are held (which decides
+    /// when the vector would be mostly holes).
+    fn set(&mut self, id: I, slot: usize, held: usize) {
+        if let SlotIndex::Dense(v) = self
+            && id.raw() > 2 * (held as u64) + DENSE_SLACK
+        {
+            let sparse = v
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s != NONE)
+                .map(|(i, s)| (I::from_raw(i as u64), *s))
+                .collect();
+            *self = SlotIndex::Sparse(sparse);
+        }
+        // Slots are petgraph indices, which are u32.
+        let slot = u32::try_from(slot).unwrap_or(NONE);
+        match self {
+            SlotIndex::Dense(v) => {
+                let at = id.raw() as usize;
+                if v.len() <= at {
+                    v.resize(at + 1, NONE);
+                }
+                v[at] = slot;
+            }
+            SlotIndex::Sparse(m) => {
+                m.insert(id, slot);
+            }
+        }
+    }
+
+    fn forget(&mut self, id: I) {
+        match self {
+            SlotIndex::Dense(v) => {
+                if let Some(s) = usize::try_from(id.raw()).ok().and_then(|i| v.get_mut(i)) {
+                    *s = NONE;
+                }
+            }
+            SlotIndex::Sparse(m) => {
+                m.remove(&id);
+            }
+        }
+    }
 }
 
 /// Records by slot, with the id-to-slot map.
@@ -68,7 +138,7 @@ pub(super) struct Table<I, R> {
 impl<I, R> Default for Table<I, R> {
     fn default() -> Table<I, R> {
         Table {
-            slots: SlotIndex::Dense(Vec::new()),
+            slots: SlotIndex::default(),
             records: Vec::new(),
             len: 0,
         }
@@ -79,10 +149,7 @@ impl<I: TableId, R> Table<I, R> {
     /// Makes room for about `more` more records.
     pub fn reserve(&mut self, more: usize) {
         self.records.reserve(more);
-        match &mut self.slots {
-            SlotIndex::Dense(v) => v.reserve(more),
-            SlotIndex::Sparse(m) => m.reserve(more),
-        }
+        self.slots.reserve(more);
     }
 
     /// Number of records.
@@ -92,22 +159,12 @@ impl<I: TableId, R> Table<I, R> {
 
     /// The slot of `id`.
     pub fn slot(&self, id: I) -> Option<usize> {
-        let slot = match &self.slots {
-            SlotIndex::Dense(v) => *v.get(usize::try_from(id.raw()).ok()?)?,
-            SlotIndex::Sparse(m) => *m.get(&id)?,
-        };
-        (slot != NONE).then_some(slot as usize)
+        self.slots.get(id)
     }
 
     /// The record of `id`.
     pub fn get(&self, id: I) -> Option<&R> {
         self.at(self.slot(id)?)
-    }
-
-    /// The record of `id`, to change in place.
-    pub fn get_mut(&mut self, id: I) -> Option<&mut R> {
-        let slot = self.slot(id)?;
-        self.records.get_mut(slot)?.as_mut()
     }
 
     /// The record in `slot`.
@@ -118,31 +175,7 @@ impl<I: TableId, R> Table<I, R> {
     /// Records that `id` lives in `slot` (its record comes later, with
     /// [`Table::put`]).
     pub fn set_slot(&mut self, id: I, slot: usize) {
-        if let SlotIndex::Dense(v) = &mut self.slots
-            && id.raw() > 2 * (self.len as u64) + DENSE_SLACK
-        {
-            let sparse = v
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| **s != NONE)
-                .map(|(i, s)| (I::from_raw(i as u64), *s))
-                .collect();
-            self.slots = SlotIndex::Sparse(sparse);
-        }
-        // Slots are petgraph indices, which are u32.
-        let slot = u32::try_from(slot).unwrap_or(NONE);
-        match &mut self.slots {
-            SlotIndex::Dense(v) => {
-                let at = id.raw() as usize;
-                if v.len() <= at {
-                    v.resize(at + 1, NONE);
-                }
-                v[at] = slot;
-            }
-            SlotIndex::Sparse(m) => {
-                m.insert(id, slot);
-            }
-        }
+        self.slots.set(id, slot, self.len);
     }
 
     /// Stores `record` in `slot` (new or replacing the record there).
@@ -166,16 +199,7 @@ impl<I: TableId, R> Table<I, R> {
 
     /// Forgets `id`'s slot (its record already taken).
     pub fn forget(&mut self, id: I) {
-        match &mut self.slots {
-            SlotIndex::Dense(v) => {
-                if let Some(s) = usize::try_from(id.raw()).ok().and_then(|i| v.get_mut(i)) {
-                    *s = NONE;
-                }
-            }
-            SlotIndex::Sparse(m) => {
-                m.remove(&id);
-            }
-        }
+        self.slots.forget(id);
     }
 
     /// Every record, in slot order.
@@ -184,10 +208,91 @@ impl<I: TableId, R> Table<I, R> {
     }
 }
 
+/// What a relationship records beyond its type and ends. Most have none of
+/// it, and the relationship table keeps it only for those that do.
+#[derive(Debug, Default)]
+pub(super) struct RelDetails {
+    pub properties: Properties,
+    pub sources: Vec<Source>,
+    pub key: Option<String>,
+}
+
+impl RelDetails {
+    /// The details of `rel`, or `None` when it has nothing to record.
+    pub fn of(rel: Relationship) -> Option<RelDetails> {
+        let plain = rel.properties.is_empty() && rel.sources.is_empty() && rel.key.is_none();
+        (!plain).then_some(RelDetails {
+            properties: rel.properties,
+            sources: rel.sources,
+            key: rel.key,
+        })
+    }
+}
+
+/// Relationships by petgraph edge slot: the id-to-slot map, and details for
+/// the few relationships that have any. Type and ends live in petgraph's
+/// edge, so a plain relationship costs this table four bytes (its slot).
+#[derive(Default)]
+pub(super) struct RelTable {
+    slots: SlotIndex<RelId>,
+    details: IdMap<RelId, RelDetails>,
+    len: usize,
+}
+
+impl RelTable {
+    /// Makes room for about `more` more relationships.
+    pub fn reserve(&mut self, more: usize) {
+        self.slots.reserve(more);
+    }
+
+    /// Number of relationships.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The slot of `id`.
+    pub fn slot(&self, id: RelId) -> Option<usize> {
+        self.slots.get(id)
+    }
+
+    /// The details of `id`, if it has any.
+    pub fn details(&self, id: RelId) -> Option<&RelDetails> {
+        self.details.get(&id)
+    }
+
+    /// Adds `id` in `slot` with its details.
+    pub fn insert(&mut self, id: RelId, slot: usize, details: Option<RelDetails>) {
+        self.slots.set(id, slot, self.len);
+        self.len += 1;
+        self.set_details(id, details);
+    }
+
+    /// Replaces `id`'s details; returns the previous ones.
+    pub fn set_details(&mut self, id: RelId, details: Option<RelDetails>) -> Option<RelDetails> {
+        match details {
+            Some(d) => self.details.insert(id, d),
+            None => self.details.remove(&id),
+        }
+    }
+
+    /// Ids of the relationships that have details.
+    pub fn detailed(&self) -> impl Iterator<Item = RelId> + '_ {
+        self.details.keys().copied()
+    }
+
+    /// Removes `id`; returns its details.
+    pub fn remove(&mut self, id: RelId) -> Option<RelDetails> {
+        if self.slots.get(id).is_some() {
+            self.slots.forget(id);
+            self.len -= 1;
+        }
+        self.details.remove(&id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Properties;
 
     fn node(id: u64) -> Node {
         Node {

@@ -790,7 +790,7 @@ impl Executor<'_> {
             return Ok(false);
         };
         let wanted = self.eval(p, row, index)?;
-        Ok(properties_equal(&rel.properties, &wanted))
+        Ok(properties_equal(rel.properties, &wanted))
     }
 
     // ----- projection -----
@@ -1940,7 +1940,7 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
         " properties_match" => {
             let props = match arg {
                 Value::Node(id) => index.node(*id).map(|n| &n.properties),
-                Value::Relationship(id) => index.relationship(*id).map(|r| &r.properties),
+                Value::Relationship(id) => index.relationship(*id).map(|r| r.properties),
                 _ => None,
             };
             Value::Bool(props.is_some_and(|p| properties_equal(p, args.get(1).unwrap_or(&Value::Null))))
@@ -1961,7 +1961,7 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
         },
         "type" => match arg {
             Value::Relationship(id) => match index.relationship(*id) {
-                Some(r) => Value::String(r.rel_type.clone()),
+                Some(r) => Value::String(r.rel_type.to_string()),
                 None => index
                     .deleted_relationship_type(*id)
                     .map_or(Value::Null, |t| Value::String(t.to_string())),
@@ -2180,7 +2180,7 @@ fn rel_value(id: RelId, index: &GraphIndex) -> RelValue {
     match index.relationship(id) {
         Some(r) => RelValue {
             id,
-            rel_type: r.rel_type.clone(),
+            rel_type: r.rel_type.to_string(),
             start: r.start,
             end: r.end,
             properties: r.properties.clone(),

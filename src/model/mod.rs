@@ -185,6 +185,105 @@ impl Relationship {
     }
 }
 
+/// A map with no properties, for views of records that have none.
+static NO_PROPERTIES: Properties = Properties::new();
+
+impl Relationship {
+    /// This record as a view, the form the graph index hands out.
+    pub fn as_view(&self) -> RelView<'_> {
+        RelView {
+            id: self.id,
+            rel_type: &self.rel_type,
+            start: self.start,
+            end: self.end,
+            properties: &self.properties,
+            sources: &self.sources,
+            key: self.key.as_deref(),
+        }
+    }
+}
+
+/// A relationship as the graph index holds it: borrowed parts, because most
+/// relationships (on a news graph of millions, nearly all) have no
+/// properties, sources or key, and the index keeps no record for those —
+/// their type and ends are already in its structure.
+///
+/// It serializes exactly as [`Relationship`] does, so either can be written
+/// to the store and read back as the other.
+///
+/// ```
+/// use attest::model::{NodeId, RelId, Relationship};
+///
+/// let rel = Relationship {
+///     id: RelId(7),
+///     rel_type: "AGENT".into(),
+///     start: NodeId(1),
+///     end: NodeId(2),
+///     properties: Default::default(),
+///     sources: vec![],
+///     key: None,
+/// };
+/// let view = rel.as_view();
+/// assert_eq!(view.rel_type, "AGENT");
+/// assert_eq!(view.to_relationship(), rel);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RelView<'a> {
+    /// The relationship's stable id.
+    pub id: RelId,
+    /// The relationship type.
+    pub rel_type: &'a str,
+    /// The node the relationship starts at.
+    pub start: NodeId,
+    /// The node the relationship points to.
+    pub end: NodeId,
+    /// The relationship's properties (empty for most).
+    pub properties: &'a Properties,
+    /// Citations supporting the relationship.
+    pub sources: &'a [Source],
+    /// The readable key a fact file gave it, if any.
+    pub key: Option<&'a str>,
+}
+
+impl<'a> RelView<'a> {
+    /// A view of a relationship with nothing recorded but its type and
+    /// ends.
+    pub fn plain(id: RelId, rel_type: &'a str, start: NodeId, end: NodeId) -> RelView<'a> {
+        RelView {
+            id,
+            rel_type,
+            start,
+            end,
+            properties: &NO_PROPERTIES,
+            sources: &[],
+            key: None,
+        }
+    }
+
+    /// The value of a property, null when absent.
+    pub fn property(&self, key: &str) -> &'a Value {
+        self.properties.get(key).unwrap_or(&Value::Null)
+    }
+
+    /// The node at the other end from `node` (the start for a self-loop).
+    pub fn other(&self, node: NodeId) -> NodeId {
+        if self.start == node { self.end } else { self.start }
+    }
+
+    /// An owned copy of the record.
+    pub fn to_relationship(&self) -> Relationship {
+        Relationship {
+            id: self.id,
+            rel_type: self.rel_type.to_string(),
+            start: self.start,
+            end: self.end,
+            properties: self.properties.clone(),
+            sources: self.sources.to_vec(),
+            key: self.key.map(str::to_string),
+        }
+    }
+}
+
 /// Direction of a traversal step relative to the node it starts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Direction {

@@ -40,7 +40,7 @@ pub struct Properties {
 
 impl Properties {
     /// An empty map (allocates nothing).
-    pub fn new() -> Properties {
+    pub const fn new() -> Properties {
         Properties { entries: Vec::new() }
     }
 
