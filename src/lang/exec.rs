@@ -838,25 +838,39 @@ impl Executor<'_> {
             let mut seen = HashSet::default();
             produced.retain(|item| seen.insert(GroupKey::new(Value::List(item.values.clone()))));
         }
+        // Sort keys: read in place when every ORDER BY item is a projected
+        // column (`ORDER BY n DESC, speaker`), evaluated otherwise.
+        let in_place: Option<Vec<usize>> = p.order.iter().map(|(e, _)| projected_column(p, e)).collect();
+        let evaluated = match (&in_place, p.order.is_empty()) {
+            (None, false) => Some(self.order_keys(p, &produced, index)?),
+            _ => None,
+        };
+        let skip = match &p.skip {
+            Some(skip) => Some(
+                self.count_argument(skip, "SKIP", index)
+                    .map_err(|e| locate_opt(e, p.skip_at))?,
+            ),
+            None => None,
+        };
+        let limit = match &p.limit {
+            Some(limit) => Some(
+                self.count_argument(limit, "LIMIT", index)
+                    .map_err(|e| locate_opt(e, p.limit_at))?,
+            ),
+            None => None,
+        };
         if !p.order.is_empty() {
-            let mut keyed: Vec<(Vec<Value>, Produced)> = Vec::with_capacity(produced.len());
-            for item in produced {
-                let ctx = EvalCtx {
-                    index,
-                    params: self.params,
-                    aggregates: &item.aggregates,
-                };
-                let keys = p
-                    .order
-                    .iter()
-                    .zip(&p.order_at)
-                    .map(|((e, _), at)| eval(e, &item.extended, &ctx, self).map_err(|e| locate(e, *at)))
-                    .collect::<EResult<Vec<_>>>()?;
-                keyed.push((keys, item));
-            }
-            keyed.sort_by(|(a, _), (b, _)| {
+            let key = |row: usize, i: usize| -> &Value {
+                match (&in_place, &evaluated) {
+                    (Some(columns), _) => produced[row].values.get(columns[i]).unwrap_or(&Value::Null),
+                    (None, Some(keys)) => &keys[row][i],
+                    (None, None) => &Value::Null,
+                }
+            };
+            let wanted = limit.map(|limit| limit.saturating_add(skip.unwrap_or(0)));
+            let sorted = sorted_rows(produced.len(), wanted, |a, b| {
                 for (i, (_, descending)) in p.order.iter().enumerate() {
-                    let ord = values::order_key_cmp(&a[i], &b[i]);
+                    let ord = values::order_key_cmp(key(a, i), key(b, i));
                     let ord = if *descending { ord.reverse() } else { ord };
                     if ord != std::cmp::Ordering::Equal {
                         return ord;
@@ -864,18 +878,13 @@ impl Executor<'_> {
                 }
                 std::cmp::Ordering::Equal
             });
-            produced = keyed.into_iter().map(|(_, item)| item).collect();
+            let mut taken: Vec<Option<Produced>> = produced.into_iter().map(Some).collect();
+            produced = sorted.into_iter().filter_map(|row| taken[row].take()).collect();
         }
-        if let Some(skip) = &p.skip {
-            let n = self
-                .count_argument(skip, "SKIP", index)
-                .map_err(|e| locate_opt(e, p.skip_at))?;
+        if let Some(n) = skip {
             produced.drain(..n.min(produced.len()));
         }
-        if let Some(limit) = &p.limit {
-            let n = self
-                .count_argument(limit, "LIMIT", index)
-                .map_err(|e| locate_opt(e, p.limit_at))?;
+        if let Some(n) = limit {
             produced.truncate(n);
         }
         let mut out = Vec::with_capacity(produced.len());
@@ -896,6 +905,30 @@ impl Executor<'_> {
             out.push(item.values);
         }
         Ok(out)
+    }
+
+    /// The ORDER BY values of each produced row, evaluated.
+    fn order_keys(
+        &self,
+        p: &Projection,
+        produced: &[Produced],
+        index: &GraphIndex,
+    ) -> EResult<Vec<Vec<Value>>> {
+        produced
+            .iter()
+            .map(|item| {
+                let ctx = EvalCtx {
+                    index,
+                    params: self.params,
+                    aggregates: &item.aggregates,
+                };
+                p.order
+                    .iter()
+                    .zip(&p.order_at)
+                    .map(|((e, _), at)| eval(e, &item.extended, &ctx, self).map_err(|e| locate(e, *at)))
+                    .collect()
+            })
+            .collect()
     }
 
     fn count_argument(&self, e: &CExpr, clause: &str, index: &GraphIndex) -> EResult<usize> {
@@ -1296,6 +1329,28 @@ impl<'p> Matching<'p> {
     }
 }
 
+/// The positions `0..len` in the order `cmp` gives, ties in position
+/// order (as a stable sort leaves them); only the first `wanted` when
+/// given. With `ORDER BY … LIMIT k`, the first k are selected before they
+/// are sorted, so a top 10 of thousands of groups sorts ten.
+fn sorted_rows(
+    len: usize,
+    wanted: Option<usize>,
+    cmp: impl Fn(usize, usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..len).collect();
+    let by_key_then_position = |a: &usize, b: &usize| cmp(*a, *b).then(a.cmp(b));
+    if let Some(wanted) = wanted.filter(|w| *w < len) {
+        if wanted == 0 {
+            return Vec::new();
+        }
+        rows.select_nth_unstable_by(wanted - 1, by_key_then_position);
+        rows.truncate(wanted);
+    }
+    rows.sort_unstable_by(by_key_then_position);
+    rows
+}
+
 /// Up to this many groups, a single grouping key is compared in place
 /// rather than hashed.
 const FEW_GROUPS: usize = 16;
@@ -1318,8 +1373,19 @@ fn key_in_place<'a>(e: &CExpr, row: &'a [Value], index: &'a GraphIndex) -> Optio
     }
 }
 
+/// True when ORDER BY or WHERE needs each produced row extended with the
+/// input it came from. An ORDER BY of projected columns alone
+/// (`ORDER BY n DESC, speaker`) reads them from the row's values.
 fn needs_extended(p: &Projection) -> bool {
-    !p.order.is_empty() || p.where_.is_some()
+    p.where_.is_some() || p.order.iter().any(|(e, _)| projected_column(p, e).is_none())
+}
+
+/// The projected column an ORDER BY item reads, when it is just that.
+fn projected_column(p: &Projection, e: &CExpr) -> Option<usize> {
+    match e {
+        CExpr::Slot(slot) => slot.checked_sub(p.input_width),
+        _ => None,
+    }
 }
 
 /// Receives the complete rows of a match, one at a time.
@@ -1365,15 +1431,28 @@ impl RowSink for Vec<Row> {
     }
 }
 
+/// The groups whose keys share one hash: nearly always one.
+enum SameHash {
+    One(usize),
+    Many(Vec<usize>),
+}
+
 /// The groups of an aggregating projection, filled one row at a time.
 struct Grouper<'p> {
     p: &'p Projection,
     /// Items that are grouping keys.
     grouping: Vec<usize>,
-    groups: HashMap<GroupKey, usize>,
+    /// Groups by the hash of their key values ([`values::hash_key`]); the
+    /// values themselves are kept once, in `order`, and compared there.
+    groups: HashMap<u64, SameHash>,
     /// Per group, in order of first appearance: its key values, its first
-    /// row, its accumulators.
+    /// row (empty when nothing after grouping reads the input), its
+    /// accumulators.
     order: Vec<(Vec<Value>, Row, Vec<Aggregator>)>,
+    /// True when the projection reads input variables after grouping (an
+    /// aggregating item such as `n.x + count(*)`, or ORDER BY / WHERE over
+    /// them), so each group keeps the first row it saw.
+    keeps_first_row: bool,
     /// Input slots the projection reads, when every aggregate is
     /// `count(*)` (then rows differing elsewhere only add to counts).
     reads: Option<BTreeSet<usize>>,
@@ -1394,11 +1473,19 @@ impl<'p> Grouper<'p> {
             p.where_.iter().for_each(|e| e.slots(&mut reads));
             reads
         });
+        let mut read_after = BTreeSet::new();
+        p.items
+            .iter()
+            .filter(|item| item.aggregating)
+            .for_each(|item| item.expr.slots(&mut read_after));
+        p.order.iter().for_each(|(e, _)| e.slots(&mut read_after));
+        p.where_.iter().for_each(|e| e.slots(&mut read_after));
         Grouper {
             p,
             grouping: (0..p.items.len()).filter(|i| !p.items[*i].aggregating).collect(),
             groups: HashMap::default(),
             order: Vec::new(),
+            keeps_first_row: read_after.iter().any(|slot| *slot < p.input_width),
             reads,
             rows: 0,
         }
@@ -1431,7 +1518,18 @@ impl<'p> Grouper<'p> {
         {
             return Ok(group);
         }
-        let key_values = self
+        // One key stored where the row holds it (`sp.name`) is hashed and
+        // compared there: a row of an existing group copies nothing.
+        if let [item] = self.grouping[..]
+            && let Some(value) = key_in_place(&self.p.items[item].expr, row, index)
+        {
+            let key = std::slice::from_ref(value);
+            return Ok(match self.find_group(key) {
+                Some(group) => group,
+                None => self.new_group(key.to_vec(), row),
+            });
+        }
+        let key = self
             .grouping
             .iter()
             .map(|i| {
@@ -1439,20 +1537,52 @@ impl<'p> Grouper<'p> {
                 exec.eval(&item.expr, row, index).map_err(|e| locate(e, item.at))
             })
             .collect::<EResult<Vec<_>>>()?;
-        // The key's values are copied only when a group is new: most rows
-        // land in an existing group.
-        let key = GroupKey::new(Value::List(key_values));
-        if let Some(slot) = self.groups.get(&key) {
-            return Ok(*slot);
+        Ok(match self.find_group(&key) {
+            Some(group) => group,
+            None => self.new_group(key, row),
+        })
+    }
+
+    /// The group whose key values equal `key`.
+    fn find_group(&self, key: &[Value]) -> Option<usize> {
+        let same = |group: &usize| {
+            let stored = &self.order[*group].0;
+            stored.len() == key.len()
+                && stored
+                    .iter()
+                    .zip(key)
+                    .all(|(a, b)| values::order_key_cmp(a, b) == std::cmp::Ordering::Equal)
+        };
+        match self.groups.get(&values::hash_key(key))? {
+            SameHash::One(group) => Some(*group).filter(same),
+            SameHash::Many(groups) => groups.iter().copied().find(same),
         }
-        let key_values = match &key.0 {
-            Value::List(values) => values.clone(),
-            _ => Vec::new(),
+    }
+
+    /// Adds a group for `key`, first seen in `row`.
+    fn new_group(&mut self, key: Vec<Value>, row: &[Value]) -> usize {
+        let group = self.order.len();
+        match self.groups.entry(values::hash_key(&key)) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(SameHash::One(group));
+            }
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                let others = slot.get_mut();
+                let earlier = match others {
+                    SameHash::One(earlier) => vec![*earlier],
+                    SameHash::Many(earlier) => std::mem::take(earlier),
+                };
+                *others = SameHash::Many(earlier.into_iter().chain([group]).collect());
+            }
+        }
+        let first_row = if self.keeps_first_row {
+            row.to_vec()
+        } else {
+            Vec::new()
         };
         let fresh = self.fresh();
-        self.groups.insert(key, self.order.len());
-        self.order.push((key_values, row.to_vec(), fresh));
-        Ok(self.order.len() - 1)
+        self.order.push((key, first_row, fresh));
+        group
     }
 
     /// Counts rows against `max_rows` (streamed rows count as produced,
@@ -2192,5 +2322,29 @@ fn rel_value(id: RelId, index: &GraphIndex) -> RelValue {
             end: NodeId(0),
             properties: Properties::new(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sorted_rows;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Selecting the first k and sorting them gives what a stable sort
+        /// of all rows, cut to k, gives: ties stay in their order.
+        #[test]
+        fn sorted_rows_are_a_stable_sort_cut_short(
+            keys in proptest::collection::vec(0u8..6, 0..60),
+            wanted in proptest::option::of(0usize..70),
+        ) {
+            let mut expected: Vec<usize> = (0..keys.len()).collect();
+            expected.sort_by_key(|row| keys[*row]);
+            if let Some(wanted) = wanted {
+                expected.truncate(wanted);
+            }
+            let got = sorted_rows(keys.len(), wanted, |a, b| keys[a].cmp(&keys[b]));
+            prop_assert_eq!(got, expected);
+        }
     }
 }

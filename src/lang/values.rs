@@ -457,6 +457,16 @@ impl Hash for GroupKey {
     }
 }
 
+/// A hash of grouping key values, consistent with [`order_key_cmp`]
+/// equality of each value: keys equal value by value hash alike.
+pub fn hash_key<'a>(values: impl IntoIterator<Item = &'a Value>) -> u64 {
+    let mut state = rustc_hash::FxHasher::default();
+    for value in values {
+        hash_value(value, &mut state);
+    }
+    state.finish()
+}
+
 /// Hashes a value consistently with [`order_key_cmp`] equality: every value
 /// equal under it hashes alike. Numbers share one tag, and a float holding
 /// an integer hashes as that integer.
@@ -1100,19 +1110,28 @@ enum AggState {
     Collect(Vec<Value>),
 }
 
-/// A set of element ids for DISTINCT: a hash set while small, then, when
-/// the ids are not too large, a bit per id (the store's ids are dense, so
-/// a million distinct nodes take a few hundred kilobytes and an insert is
-/// a bit test).
+/// A set of element ids for DISTINCT: the first few held in place, then a
+/// hash set, then, when the ids are not too large, a bit per id (the
+/// store's ids are dense, so a million distinct nodes take a few hundred
+/// kilobytes and an insert is a bit test). Most groups of a grouped
+/// DISTINCT count see a handful of ids (Q4 of the benchmark: 2,386 groups
+/// for 5,357 rows), and for those the set allocates nothing.
 #[derive(Clone, Debug)]
 enum IdSet {
+    Few { ids: [u64; FEW_IDS], len: usize },
     Hashed(HashSet<u64>),
     Bits(Vec<u64>),
 }
 
+/// Ids an [`IdSet`] holds in place before it hashes.
+const FEW_IDS: usize = 4;
+
 impl Default for IdSet {
     fn default() -> IdSet {
-        IdSet::Hashed(HashSet::default())
+        IdSet::Few {
+            ids: [0; FEW_IDS],
+            len: 0,
+        }
     }
 }
 
@@ -1126,6 +1145,20 @@ impl IdSet {
     /// Adds `id`; true when it was not there.
     fn insert(&mut self, id: u64) -> bool {
         match self {
+            IdSet::Few { ids, len } => {
+                if ids[..*len].contains(&id) {
+                    return false;
+                }
+                if *len < FEW_IDS {
+                    ids[*len] = id;
+                    *len += 1;
+                } else {
+                    let mut set: HashSet<u64> = ids.iter().copied().collect();
+                    set.insert(id);
+                    *self = IdSet::Hashed(set);
+                }
+                true
+            }
             IdSet::Hashed(set) => {
                 let new = set.insert(id);
                 // Bits pay once the set is not tiny and the words they
@@ -1390,6 +1423,21 @@ mod tests {
             assert!(!set.insert(id * 3));
         }
         assert!(matches!(set, IdSet::Bits(_)));
+    }
+
+    #[test]
+    fn a_few_ids_stay_in_place_until_one_more_comes() {
+        let mut set = IdSet::default();
+        for id in [9, 4, 9, 7, 4, 2] {
+            set.insert(id);
+        }
+        assert!(matches!(set, IdSet::Few { len: 4, .. }));
+        assert!(!set.insert(2));
+        assert!(set.insert(3));
+        assert!(matches!(set, IdSet::Hashed(_)));
+        for id in [9, 4, 7, 2, 3] {
+            assert!(!set.insert(id), "{id} was held before the move");
+        }
     }
 
     #[test]
