@@ -219,3 +219,39 @@ fn a_nan_property_is_the_same_in_memory_and_on_disk() {
     let report = graph.check_integrity().unwrap();
     assert!(report.is_ok(), "{report}");
 }
+
+/// Damage to a node page or a relationship page, or a relationship left
+/// without its node, ends the open with an error that names it.
+#[test]
+fn opening_refuses_a_damaged_page_on_either_side() {
+    for (space, expected) in [(b'N', "node page"), (b'R', "relationship page")] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        healthy(&path);
+        {
+            let engine = SledEngine::open(&path).unwrap();
+            let key = first_key(&engine, space);
+            apply(&engine, |b| b.put(key, vec![0xff; 9]));
+            engine.flush().unwrap();
+        }
+        let err = Graph::open(&path).err().expect("a damaged page is refused");
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    // A relationship whose end node's page is gone.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    healthy(&path);
+    {
+        let engine = SledEngine::open(&path).unwrap();
+        let key = first_key(&engine, b'N');
+        apply(&engine, |b| b.delete(key));
+        engine.flush().unwrap();
+    }
+    let err = Graph::open(&path)
+        .err()
+        .expect("a dangling relationship is refused");
+    assert!(
+        err.to_string().contains("joins a node that does not exist"),
+        "{err}"
+    );
+}

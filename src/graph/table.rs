@@ -264,7 +264,11 @@ impl RelTable {
     pub fn insert(&mut self, id: RelId, slot: usize, details: Option<RelDetails>) {
         self.slots.set(id, slot, self.len);
         self.len += 1;
-        self.set_details(id, details);
+        // A new id has no details to replace: plain relationships (nearly
+        // all of a large store) skip the map.
+        if let Some(details) = details {
+            self.details.insert(id, details);
+        }
     }
 
     /// Replaces `id`'s details; returns the previous ones.
