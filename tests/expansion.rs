@@ -264,3 +264,43 @@ fn few_groups_compared_in_place_group_as_hashing_does() {
     assert_eq!(many.len(), 30);
     assert!(many.iter().all(|row| row.ends_with("Int(2)")), "{many:?}");
 }
+
+/// Keys read in place (a node's property) and keys evaluated (a map's
+/// entry, `1.0` beside `1`) in one grouping make the same groups, below
+/// and beyond the number compared in place.
+#[test]
+fn keys_read_in_place_and_evaluated_keys_make_the_same_groups() {
+    let graph = Graph::in_memory();
+    graph
+        .query("UNWIND range(0, 39) AS i CREATE (:N {k: i % 20, m: i % 5})")
+        .unwrap();
+    let counts = |key: &str| -> Vec<(String, i64)> {
+        let text = format!(
+            "MATCH (n:N) WITH collect(n) + [{{{key}: 1.0}}, {{{key}: 2}}, {{{key}: 40}}, {{{key}: null}}] AS items \
+             UNWIND items AS v RETURN v.{key} AS k, count(*) AS c ORDER BY k"
+        );
+        let result = graph.query(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        result
+            .rows
+            .iter()
+            .map(|row| (format!("{:?}", row[0]), row[1].as_int().unwrap()))
+            .collect()
+    };
+    let expected = |groups: i64, each: i64| -> Vec<(String, i64)> {
+        let mut rows: Vec<(String, i64)> = (0..groups)
+            .map(|k| {
+                (
+                    format!("{:?}", ResultValue::Int(k)),
+                    each + i64::from(k == 1 || k == 2),
+                )
+            })
+            .collect();
+        rows.push((format!("{:?}", ResultValue::Int(40)), 1));
+        rows.push((format!("{:?}", ResultValue::Null), 1));
+        rows
+    };
+    // 20 groups: more than are compared in place.
+    assert_eq!(counts("k"), expected(20, 2));
+    // 5 groups: all compared in place, then looked up by hash.
+    assert_eq!(counts("m"), expected(5, 8));
+}

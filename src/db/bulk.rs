@@ -259,6 +259,7 @@ impl Graph {
             .state
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.version.bump();
         let mut checked = Checked {
             pass: BulkPass::Check,
             unique: state.schema.as_ref().map(Schema::unique_keys).unwrap_or_default(),

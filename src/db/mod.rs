@@ -23,6 +23,7 @@ mod bulk;
 mod check;
 mod layout;
 mod txn;
+mod version;
 
 pub use bulk::{BulkElement, BulkField, BulkInfo, BulkPass, BulkRejection, BulkSource, RecoveredImport};
 pub use check::IntegrityReport;
@@ -96,6 +97,9 @@ pub struct Graph {
     broken: OnceLock<String>,
     /// Opened by [`Graph::open_read_only`]: every write is refused.
     read_only: bool,
+    /// Names the current state, for caches of query plans
+    /// ([`Snapshot::version`]).
+    version: version::StateVersion,
 }
 
 impl Graph {
@@ -208,6 +212,7 @@ impl Graph {
             recovered: None,
             broken: OnceLock::new(),
             read_only: false,
+            version: version::StateVersion::new(),
         })
     }
 
@@ -230,6 +235,7 @@ impl Graph {
             recovered,
             broken: OnceLock::new(),
             read_only: false,
+            version: version::StateVersion::new(),
         })
     }
 
@@ -277,6 +283,7 @@ impl Graph {
             .state
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.version.bump();
         Transaction::new(self, state)
     }
 
@@ -321,9 +328,10 @@ impl Graph {
 
     /// Shared read access to the graph and schema.
     pub fn read(&self) -> Snapshot<'_> {
-        Snapshot {
-            state: self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner()),
-        }
+        let state = self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Read under the lock: no writer can change it until it is released.
+        let version = self.version.get();
+        Snapshot { state, version }
     }
 
     /// Makes every committed transaction durable.
@@ -450,9 +458,18 @@ impl Graph {
 /// Read access to the graph; holds the read lock until dropped.
 pub struct Snapshot<'g> {
     state: RwLockReadGuard<'g, State>,
+    version: u64,
 }
 
 impl Snapshot<'_> {
+    /// A number naming the state this snapshot reads: another snapshot
+    /// with the same number reads the same graph (not a copy) in the same
+    /// state, with the same schema. Any write — even one rolled back —
+    /// and any other graph give other numbers.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     /// The in-memory graph.
     pub fn index(&self) -> &GraphIndex {
         &self.state.index

@@ -1355,9 +1355,9 @@ fn sorted_rows(
 /// rather than hashed.
 const FEW_GROUPS: usize = 16;
 
-/// A grouping key's value read where it is stored, when the key is a
-/// variable or a property of one: `None` when it has to be evaluated (or
-/// reading it fails, which evaluating then reports).
+/// The value of a variable or a property of one (a grouping key, an
+/// operand) read where it is stored: `None` when it has to be evaluated
+/// (or reading it fails, which evaluating then reports).
 fn key_in_place<'a>(e: &CExpr, row: &'a [Value], index: &'a GraphIndex) -> Option<&'a Value> {
     match e {
         CExpr::Slot(slot) => row.get(*slot),
@@ -1996,37 +1996,74 @@ fn binary(
     ctx: &EvalCtx<'_>,
     exec: &Executor<'_>,
 ) -> EResult<Value> {
-    use values::CompareOp;
+    // Both operands already stored (`e.date >= $d1`): read in place. Either
+    // one to evaluate (`id(o) <> id(x)`): both evaluated, as before, which
+    // also reports what reading in place could not (a missing parameter,
+    // a deleted element).
+    if let Some(left) = stored(a, row, ctx)
+        && let Some(right) = stored(b, row, ctx)
+    {
+        return match short_circuit(op, left) {
+            Some(decided) => Ok(decided),
+            None => apply(op, left, right),
+        };
+    }
     let left = eval(a, row, ctx, exec)?;
-    // AND / OR short-circuit on a decisive left operand, as openCypher allows.
-    match (op, &left) {
-        (BinaryOp::And, Value::Bool(false)) => return Ok(Value::Bool(false)),
-        (BinaryOp::Or, Value::Bool(true)) => return Ok(Value::Bool(true)),
-        _ => {}
+    if let Some(decided) = short_circuit(op, &left) {
+        return Ok(decided);
     }
     let right = eval(b, row, ctx, exec)?;
+    apply(op, &left, &right)
+}
+
+/// AND / OR decided by the left operand alone, as openCypher allows: the
+/// right one is then not evaluated.
+fn short_circuit(op: BinaryOp, left: &Value) -> Option<Value> {
+    match (op, left) {
+        (BinaryOp::And, Value::Bool(false)) => Some(Value::Bool(false)),
+        (BinaryOp::Or, Value::Bool(true)) => Some(Value::Bool(true)),
+        _ => None,
+    }
+}
+
+fn apply(op: BinaryOp, left: &Value, right: &Value) -> EResult<Value> {
+    use values::CompareOp;
     Ok(match op {
-        BinaryOp::Or => values::or(&left, &right)?,
-        BinaryOp::Xor => values::xor(&left, &right)?,
-        BinaryOp::And => values::and(&left, &right)?,
-        BinaryOp::Eq => values::comparison(CompareOp::Eq, &left, &right),
-        BinaryOp::Ne => values::comparison(CompareOp::Ne, &left, &right),
-        BinaryOp::Lt => values::comparison(CompareOp::Lt, &left, &right),
-        BinaryOp::Gt => values::comparison(CompareOp::Gt, &left, &right),
-        BinaryOp::Le => values::comparison(CompareOp::Le, &left, &right),
-        BinaryOp::Ge => values::comparison(CompareOp::Ge, &left, &right),
-        BinaryOp::RegexMatch => values::regex_match(&left, &right)?,
-        BinaryOp::StartsWith => values::starts_with(&left, &right),
-        BinaryOp::EndsWith => values::ends_with(&left, &right),
-        BinaryOp::Contains => values::contains(&left, &right),
-        BinaryOp::In => values::in_list(&left, &right)?,
-        BinaryOp::Add => values::add(&left, &right)?,
-        BinaryOp::Sub => values::subtract(&left, &right)?,
-        BinaryOp::Mul => values::multiply(&left, &right)?,
-        BinaryOp::Div => values::divide(&left, &right)?,
-        BinaryOp::Mod => values::modulo(&left, &right)?,
-        BinaryOp::Pow => values::power(&left, &right)?,
+        BinaryOp::Or => values::or(left, right)?,
+        BinaryOp::Xor => values::xor(left, right)?,
+        BinaryOp::And => values::and(left, right)?,
+        BinaryOp::Eq => values::comparison(CompareOp::Eq, left, right),
+        BinaryOp::Ne => values::comparison(CompareOp::Ne, left, right),
+        BinaryOp::Lt => values::comparison(CompareOp::Lt, left, right),
+        BinaryOp::Gt => values::comparison(CompareOp::Gt, left, right),
+        BinaryOp::Le => values::comparison(CompareOp::Le, left, right),
+        BinaryOp::Ge => values::comparison(CompareOp::Ge, left, right),
+        BinaryOp::RegexMatch => values::regex_match(left, right)?,
+        BinaryOp::StartsWith => values::starts_with(left, right),
+        BinaryOp::EndsWith => values::ends_with(left, right),
+        BinaryOp::Contains => values::contains(left, right),
+        BinaryOp::In => values::in_list(left, right)?,
+        BinaryOp::Add => values::add(left, right)?,
+        BinaryOp::Sub => values::subtract(left, right)?,
+        BinaryOp::Mul => values::multiply(left, right)?,
+        BinaryOp::Div => values::divide(left, right)?,
+        BinaryOp::Mod => values::modulo(left, right)?,
+        BinaryOp::Pow => values::power(left, right)?,
     })
+}
+
+/// An operand's value where it is already stored, when it is a literal, a
+/// parameter, a variable or a property of one: `None` when it has to be
+/// evaluated. A `WHERE` comparison such as `e.date >= $d1` runs once per
+/// candidate row: copying both sides to compare them (a string property
+/// is a heap copy) used to cost more than the comparison.
+fn stored<'v>(e: &'v CExpr, row: &'v [Value], ctx: &EvalCtx<'v>) -> Option<&'v Value> {
+    match e {
+        CExpr::Lit(v) => Some(v),
+        CExpr::Param(name) => ctx.params.get(name),
+        CExpr::Slot(_) | CExpr::Prop(..) => key_in_place(e, row, ctx.index),
+        _ => None,
+    }
 }
 
 /// `x.key` for graph elements, maps and dates.

@@ -4,8 +4,9 @@
 //! run on, and executes it: reading statements under a shared snapshot,
 //! writing ones in a transaction that commits when the statement succeeds
 //! and rolls back when it fails, so every statement is atomic. Prepared
-//! statements skip the parse. `EXPLAIN`, `PROFILE` and `SHOW` are handled
-//! here too.
+//! statements skip the parse, and a reading one keeps its plan while the
+//! graph stays in the state it was planned for (`PlanCache`). `EXPLAIN`,
+//! `PROFILE` and `SHOW` are handled here too.
 
 use super::ast::{ShowKind, Statement};
 use super::exec::{Access, Executor, Limits, Profile, to_result};
@@ -18,8 +19,8 @@ use crate::graph::GraphIndex;
 use crate::model::Value;
 use crate::schema::Schema;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Query parameters: `$name` → value.
@@ -102,6 +103,59 @@ pub struct PreparedQuery {
     /// The text the statement's spans point into; shared, because every
     /// statement of a script points into the same script.
     text: Arc<str>,
+    /// The plan of the last read-only run, for the next ones.
+    plans: PlanCache,
+}
+
+/// The plan a reading statement got, with the graph state it was made for
+/// ([`Snapshot::version`](crate::db::Snapshot::version)).
+///
+/// A plan depends on the statement, the schema (names, unique keys) and
+/// the graph (label counts choose where matching starts; an open store's
+/// warnings name what exists), never on parameter values. A state's number
+/// changes with every write and differs between graphs, so a plan is reused
+/// exactly while all of that is as it was. One entry: a prepared statement
+/// usually runs against one graph.
+#[derive(Default)]
+struct PlanCache(Mutex<Option<(u64, Arc<Plan>)>>);
+
+impl PlanCache {
+    /// The plan for the state numbered `version`: the kept one when it was
+    /// made for that state, else a new one from `make`, kept for next time.
+    fn plan_for(&self, version: u64, make: impl FnOnce() -> Result<Plan>) -> Result<Arc<Plan>> {
+        if let Some(plan) = self.kept(version) {
+            return Ok(plan);
+        }
+        let plan = Arc::new(make()?);
+        // A poisoned lock only means another thread panicked while holding
+        // it; the slot is overwritten whole, so it is still sound to use.
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((version, plan.clone()));
+        Ok(plan)
+    }
+
+    fn kept(&self, version: u64) -> Option<Arc<Plan>> {
+        let slot = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match slot.as_ref() {
+            Some((kept, plan)) if *kept == version => Some(plan.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl Clone for PlanCache {
+    fn clone(&self) -> PlanCache {
+        let slot = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        PlanCache(Mutex::new(slot.clone()))
+    }
+}
+
+impl std::fmt::Debug for PlanCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let slot = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f.debug_struct("PlanCache")
+            .field("version", &slot.as_ref().map(|(version, _)| *version))
+            .finish()
+    }
 }
 
 impl PreparedQuery {
@@ -110,13 +164,18 @@ impl PreparedQuery {
         Ok(PreparedQuery {
             statement: parse(text)?,
             text: text.into(),
+            plans: PlanCache::default(),
         })
     }
 
     /// A statement already parsed out of `text` (e.g. one statement of a
     /// script; its spans are offsets into `text`).
     pub fn from_parsed(statement: Statement, text: Arc<str>) -> PreparedQuery {
-        PreparedQuery { statement, text }
+        PreparedQuery {
+            statement,
+            text,
+            plans: PlanCache::default(),
+        }
     }
 
     /// The parsed statement.
@@ -131,18 +190,19 @@ impl PreparedQuery {
 
     /// Runs the statement on `graph`.
     pub fn run(&self, graph: &Graph, params: &Params) -> Result<QueryResult> {
-        execute(
-            graph,
-            &self.statement,
-            &self.text,
-            params,
-            &QueryOptions::default(),
-        )
+        self.run_with(graph, params, &QueryOptions::default())
     }
 
     /// Runs the statement with limits and a cancel handle.
     pub fn run_with(&self, graph: &Graph, params: &Params, options: &QueryOptions) -> Result<QueryResult> {
-        execute(graph, &self.statement, &self.text, params, options)
+        execute_planned(
+            graph,
+            &self.statement,
+            &self.text,
+            params,
+            options,
+            Some(&self.plans),
+        )
     }
 
     /// Runs the statement inside an open transaction (the REPL's
@@ -192,6 +252,19 @@ pub fn execute(
     params: &Params,
     options: &QueryOptions,
 ) -> Result<QueryResult> {
+    execute_planned(graph, statement, text, params, options, None)
+}
+
+/// [`execute`], reusing the plan in `plans` for a reading query when it
+/// was made for the state the snapshot reads.
+fn execute_planned(
+    graph: &Graph,
+    statement: &Statement,
+    text: &str,
+    params: &Params,
+    options: &QueryOptions,
+    plans: Option<&PlanCache>,
+) -> Result<QueryResult> {
     let started = Instant::now();
     let mut result = if writes(statement) {
         graph.check_writable()?;
@@ -204,14 +277,16 @@ pub fn execute(
         }
     } else {
         let snapshot = graph.read();
-        run_statement(
-            statement,
-            text,
-            params,
-            options,
-            &mut Access::Read(snapshot.index()),
-            snapshot.schema(),
-        )?
+        let (index, schema) = (snapshot.index(), snapshot.schema());
+        match (statement, plans) {
+            (Statement::Query(query), Some(plans)) => {
+                let plan = plans.plan_for(snapshot.version(), || {
+                    plan::plan_query(query, text, index, schema).map_err(Error::from)
+                })?;
+                run_plan(&plan, params, options, &mut Access::Read(index), None)?
+            }
+            _ => run_statement(statement, text, params, options, &mut Access::Read(index), schema)?,
+        }
     };
     result.elapsed = started.elapsed();
     Ok(result)
@@ -485,4 +560,66 @@ fn schema_rows(schema: &Schema) -> Vec<Vec<ResultValue>> {
         element("relationship", name, joins.join(", "), &def.properties);
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn empty_plan() -> Plan {
+        Plan {
+            parts: Vec::new(),
+            union_all: false,
+            columns: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_plan_is_kept_for_its_state_only() {
+        let cache = PlanCache::default();
+        let made = Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            Ok(empty_plan())
+        };
+        let first = cache.plan_for(7, make).unwrap();
+        let again = cache.plan_for(7, make).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(made.get(), 1);
+        let other = cache.plan_for(8, make).unwrap();
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(made.get(), 2);
+        // A failed plan is not kept, and leaves no stale one behind.
+        let failed = cache.plan_for(9, || Err(Error::Format("no plan".into())));
+        assert!(failed.is_err());
+        assert!(cache.kept(9).is_none());
+    }
+
+    #[test]
+    fn runs_reuse_the_plan_until_a_write() {
+        let graph = Graph::in_memory();
+        graph.query("CREATE (:A {x: 1})").unwrap();
+        let query = graph.prepare("MATCH (a:A) RETURN a.x").unwrap();
+        query.run(&graph, &Params::new()).unwrap();
+        let kept = query
+            .plans
+            .kept(graph.read().version())
+            .expect("kept after a run");
+        query.run(&graph, &Params::new()).unwrap();
+        let still = query.plans.kept(graph.read().version()).expect("still kept");
+        assert!(Arc::ptr_eq(&kept, &still), "planned again without a write");
+        graph.query("CREATE (:A {x: 2})").unwrap();
+        assert!(query.plans.kept(graph.read().version()).is_none());
+        assert_eq!(query.run(&graph, &Params::new()).unwrap().rows.len(), 2);
+    }
+
+    #[test]
+    fn writing_statements_keep_no_plan() {
+        let graph = Graph::in_memory();
+        let create = graph.prepare("CREATE (:A)").unwrap();
+        create.run(&graph, &Params::new()).unwrap();
+        assert!(create.plans.0.lock().unwrap().is_none());
+    }
 }
