@@ -1437,6 +1437,15 @@ enum SameHash {
     Many(Vec<usize>),
 }
 
+impl SameHash {
+    fn add(&mut self, group: usize) {
+        match self {
+            SameHash::One(earlier) => *self = SameHash::Many(vec![*earlier, group]),
+            SameHash::Many(groups) => groups.push(group),
+        }
+    }
+}
+
 /// The groups of an aggregating projection, filled one row at a time.
 struct Grouper<'p> {
     p: &'p Projection,
@@ -1505,29 +1514,24 @@ impl<'p> Grouper<'p> {
             // Nothing groups: every row is in the one group.
             return Ok(0);
         }
-        // One key and few groups (`RETURN a.kind, count(*)`): compare the
-        // key where it is stored with each group's, copying and hashing
-        // nothing.
-        if let [item] = self.grouping[..]
-            && self.order.len() <= FEW_GROUPS
-            && let Some(value) = key_in_place(&self.p.items[item].expr, row, index)
-            && let Some(group) = self
-                .order
-                .iter()
-                .position(|(key, _, _)| values::order_key_cmp(&key[0], value) == std::cmp::Ordering::Equal)
-        {
-            return Ok(group);
-        }
-        // One key stored where the row holds it (`sp.name`) is hashed and
-        // compared there: a row of an existing group copies nothing.
+        // One key stored where the row holds it (`sp.name`) is compared
+        // there, copied only for a new group: with few groups
+        // (`RETURN a.kind, count(*)`) against each group's key, else by hash.
         if let [item] = self.grouping[..]
             && let Some(value) = key_in_place(&self.p.items[item].expr, row, index)
         {
+            if self.order.len() <= FEW_GROUPS
+                && let Some(group) = self.order.iter().position(|(key, _, _)| {
+                    values::order_key_cmp(&key[0], value) == std::cmp::Ordering::Equal
+                })
+            {
+                return Ok(group);
+            }
             let key = std::slice::from_ref(value);
-            return Ok(match self.find_group(key) {
-                Some(group) => group,
-                None => self.new_group(key.to_vec(), row),
-            });
+            let hash = values::hash_key(key);
+            return Ok(self
+                .find_group(key, hash)
+                .unwrap_or_else(|| self.new_group(key.to_vec(), hash, row)));
         }
         let key = self
             .grouping
@@ -1537,14 +1541,14 @@ impl<'p> Grouper<'p> {
                 exec.eval(&item.expr, row, index).map_err(|e| locate(e, item.at))
             })
             .collect::<EResult<Vec<_>>>()?;
-        Ok(match self.find_group(&key) {
-            Some(group) => group,
-            None => self.new_group(key, row),
-        })
+        let hash = values::hash_key(&key);
+        Ok(self
+            .find_group(&key, hash)
+            .unwrap_or_else(|| self.new_group(key, hash, row)))
     }
 
-    /// The group whose key values equal `key`.
-    fn find_group(&self, key: &[Value]) -> Option<usize> {
+    /// The group whose key values equal `key` (which hashes to `hash`).
+    fn find_group(&self, key: &[Value], hash: u64) -> Option<usize> {
         let same = |group: &usize| {
             let stored = &self.order[*group].0;
             stored.len() == key.len()
@@ -1553,28 +1557,19 @@ impl<'p> Grouper<'p> {
                     .zip(key)
                     .all(|(a, b)| values::order_key_cmp(a, b) == std::cmp::Ordering::Equal)
         };
-        match self.groups.get(&values::hash_key(key))? {
+        match self.groups.get(&hash)? {
             SameHash::One(group) => Some(*group).filter(same),
             SameHash::Many(groups) => groups.iter().copied().find(same),
         }
     }
 
-    /// Adds a group for `key`, first seen in `row`.
-    fn new_group(&mut self, key: Vec<Value>, row: &[Value]) -> usize {
+    /// Adds a group for `key` (which hashes to `hash`), first seen in `row`.
+    fn new_group(&mut self, key: Vec<Value>, hash: u64, row: &[Value]) -> usize {
         let group = self.order.len();
-        match self.groups.entry(values::hash_key(&key)) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(SameHash::One(group));
-            }
-            std::collections::hash_map::Entry::Occupied(mut slot) => {
-                let others = slot.get_mut();
-                let earlier = match others {
-                    SameHash::One(earlier) => vec![*earlier],
-                    SameHash::Many(earlier) => std::mem::take(earlier),
-                };
-                *others = SameHash::Many(earlier.into_iter().chain([group]).collect());
-            }
-        }
+        self.groups
+            .entry(hash)
+            .and_modify(|same| same.add(group))
+            .or_insert(SameHash::One(group));
         let first_row = if self.keeps_first_row {
             row.to_vec()
         } else {
@@ -2364,8 +2359,17 @@ fn rel_value(id: RelId, index: &GraphIndex) -> RelValue {
 
 #[cfg(test)]
 mod tests {
-    use super::sorted_rows;
+    use super::{SameHash, sorted_rows};
     use proptest::prelude::*;
+
+    /// Keys that collide in their hash each keep their group.
+    #[test]
+    fn groups_sharing_a_hash_are_all_kept() {
+        let mut same = SameHash::One(3);
+        same.add(7);
+        same.add(9);
+        assert!(matches!(same, SameHash::Many(ref groups) if groups == &[3, 7, 9]));
+    }
 
     proptest! {
         /// Selecting the first k and sorting them gives what a stable sort
