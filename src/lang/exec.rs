@@ -1431,6 +1431,19 @@ impl RowSink for Vec<Row> {
     }
 }
 
+/// Slots the projection reads in the items `which` selects, its ORDER BY
+/// and its WHERE.
+fn slots_read(p: &Projection, which: impl Fn(&ProjectItem) -> bool) -> BTreeSet<usize> {
+    let mut reads = BTreeSet::new();
+    p.items
+        .iter()
+        .filter(|item| which(item))
+        .for_each(|item| item.expr.slots(&mut reads));
+    p.order.iter().for_each(|(e, _)| e.slots(&mut reads));
+    p.where_.iter().for_each(|e| e.slots(&mut reads));
+    reads
+}
+
 /// The groups whose keys share one hash: nearly always one.
 enum SameHash {
     One(usize),
@@ -1475,20 +1488,10 @@ impl<'p> Grouper<'p> {
             .aggregates
             .iter()
             .all(|(kind, _, _, _)| *kind == super::values::AggregateKind::CountStar);
-        let reads = counts_only.then(|| {
-            let mut reads = BTreeSet::new();
-            p.items.iter().for_each(|item| item.expr.slots(&mut reads));
-            p.order.iter().for_each(|(e, _)| e.slots(&mut reads));
-            p.where_.iter().for_each(|e| e.slots(&mut reads));
-            reads
-        });
-        let mut read_after = BTreeSet::new();
-        p.items
-            .iter()
-            .filter(|item| item.aggregating)
-            .for_each(|item| item.expr.slots(&mut read_after));
-        p.order.iter().for_each(|(e, _)| e.slots(&mut read_after));
-        p.where_.iter().for_each(|e| e.slots(&mut read_after));
+        let reads = counts_only.then(|| slots_read(p, |_| true));
+        // What the finished groups still read: aggregating items, ORDER
+        // BY and WHERE (the grouping keys are kept as values).
+        let read_after = slots_read(p, |item| item.aggregating);
         Grouper {
             p,
             grouping: (0..p.items.len()).filter(|i| !p.items[*i].aggregating).collect(),
