@@ -585,7 +585,14 @@ impl<'g> Transaction<'g> {
             }
         }
         match &self.state.schema {
-            Some(schema) => self.check_joins(schema, rel.clone().as_view(), &mut rel.properties),
+            Some(schema) => {
+                // The check may change the properties; the other fields,
+                // borrowed beside them (no copy of the record), name the
+                // relationship in its errors.
+                let mut described = RelView::plain(rel.id, &rel.rel_type, rel.start, rel.end);
+                described.key = rel.key.as_deref();
+                self.check_joins(schema, described, &mut rel.properties)
+            }
             None => Ok(()),
         }
     }

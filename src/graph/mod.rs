@@ -1,9 +1,11 @@
 //! The in-memory graph index: every node and relationship, held for traversal.
 //!
-//! This layer owns the structures queries walk: the records themselves (in
-//! tables by slot, `table.rs`), a petgraph [`StableDiGraph`] for the graph's
+//! This layer owns the structures queries walk: the node records (in a
+//! table by slot, `table.rs`), a petgraph [`StableDiGraph`] for the graph's
 //! structure and graph algorithms (its node weights carry each node's
-//! labels as bits), the typed adjacency expansions read (`adjacency.rs`),
+//! labels as bits, its edge weights each relationship's id and type, so a
+//! relationship has a record only for properties, sources or a key), the
+//! typed adjacency expansions read (`adjacency.rs`),
 //! and the lookup indexes (by label, by unique key, by fact key). These are
 //! all of Attest's indexes: the store keeps only records. It is rebuilt
 //! from the store when a store is opened and kept in step by the

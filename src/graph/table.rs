@@ -1,5 +1,5 @@
-//! Record tables: node and relationship records by petgraph slot, and the
-//! way from an id to its slot.
+//! Record tables: node records by petgraph slot, the details of the
+//! relationships that have any, and the way from an id to its slot.
 //!
 //! Ids the store hands out are dense (1, 2, 3, …), so the id-to-slot map is
 //! a vector indexed by id: one read, where a hash map costs a probe into a
@@ -271,12 +271,12 @@ impl RelTable {
         }
     }
 
-    /// Replaces `id`'s details; returns the previous ones.
-    pub fn set_details(&mut self, id: RelId, details: Option<RelDetails>) -> Option<RelDetails> {
+    /// Replaces `id`'s details (none: it has become plain).
+    pub fn set_details(&mut self, id: RelId, details: Option<RelDetails>) {
         match details {
             Some(d) => self.details.insert(id, d),
             None => self.details.remove(&id),
-        }
+        };
     }
 
     /// Ids of the relationships that have details.
@@ -284,13 +284,13 @@ impl RelTable {
         self.details.keys().copied()
     }
 
-    /// Removes `id`; returns its details.
-    pub fn remove(&mut self, id: RelId) -> Option<RelDetails> {
+    /// Removes `id` and its details.
+    pub fn remove(&mut self, id: RelId) {
         if self.slots.get(id).is_some() {
             self.slots.forget(id);
             self.len -= 1;
         }
-        self.details.remove(&id)
+        self.details.remove(&id);
     }
 }
 

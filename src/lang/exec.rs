@@ -1457,6 +1457,14 @@ impl SameHash {
             SameHash::Many(groups) => groups.push(group),
         }
     }
+
+    /// The first of these groups that `same` accepts.
+    fn find(&self, same: impl Fn(usize) -> bool) -> Option<usize> {
+        match self {
+            SameHash::One(group) => Some(*group).filter(|g| same(*g)),
+            SameHash::Many(groups) => groups.iter().copied().find(|g| same(*g)),
+        }
+    }
 }
 
 /// The groups of an aggregating projection, filled one row at a time.
@@ -1552,18 +1560,15 @@ impl<'p> Grouper<'p> {
 
     /// The group whose key values equal `key` (which hashes to `hash`).
     fn find_group(&self, key: &[Value], hash: u64) -> Option<usize> {
-        let same = |group: &usize| {
-            let stored = &self.order[*group].0;
+        let same = |group: usize| {
+            let stored = &self.order[group].0;
             stored.len() == key.len()
                 && stored
                     .iter()
                     .zip(key)
                     .all(|(a, b)| values::order_key_cmp(a, b) == std::cmp::Ordering::Equal)
         };
-        match self.groups.get(&hash)? {
-            SameHash::One(group) => Some(*group).filter(same),
-            SameHash::Many(groups) => groups.iter().copied().find(same),
-        }
+        self.groups.get(&hash)?.find(same)
     }
 
     /// Adds a group for `key` (which hashes to `hash`), first seen in `row`.
@@ -2365,13 +2370,20 @@ mod tests {
     use super::{SameHash, sorted_rows};
     use proptest::prelude::*;
 
-    /// Keys that collide in their hash each keep their group.
+    /// Keys that collide in their hash each keep their group, and each is
+    /// found by its own key.
     #[test]
-    fn groups_sharing_a_hash_are_all_kept() {
+    fn groups_sharing_a_hash_are_all_kept_and_found() {
         let mut same = SameHash::One(3);
+        assert_eq!(same.find(|g| g == 3), Some(3));
+        assert_eq!(same.find(|g| g == 7), None);
         same.add(7);
         same.add(9);
         assert!(matches!(same, SameHash::Many(ref groups) if groups == &[3, 7, 9]));
+        for group in [3, 7, 9] {
+            assert_eq!(same.find(|g| g == group), Some(group));
+        }
+        assert_eq!(same.find(|g| g == 4), None);
     }
 
     proptest! {
