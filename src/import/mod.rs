@@ -315,12 +315,13 @@ impl BulkSource for CsvSource<'_> {
 impl CsvSource<'_> {
     /// The current row as an element.
     fn element(&mut self, reader: &RowReader<'_>, file: &CsvFile, pass: BulkPass) -> Result<BulkElement> {
-        let mut properties = Properties::new();
+        let mut entries = Vec::with_capacity(file.columns.len());
         for column in &file.columns {
             if let Some(value) = reader.value(column)? {
-                properties.insert(column.name.clone(), value);
+                entries.push((column.name.as_str(), value));
             }
         }
+        let properties = Properties::from_entries(entries);
         Ok(match &file.kind {
             files::FileKind::Node(label) => BulkElement::Node {
                 id: self.node_id(reader, pass)?,

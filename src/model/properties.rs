@@ -1,20 +1,39 @@
 //! [`Properties`]: the property map of a node or relationship.
 //!
-//! A record has a handful of properties, read far more often than written.
-//! A `BTreeMap` spends a whole B-tree leaf (room for eleven keys and eleven
-//! values, about 900 bytes with Attest's `Value`) on every non-empty map;
-//! on a store of two million nodes that was the largest single cost of
-//! holding the graph in memory. A vector of entries kept sorted by key holds
-//! the same map in the bytes of its entries, looks a key up by binary search,
-//! and iterates in the same key order, so the map's behaviour (and its
-//! encoding: serde sees a map) is unchanged.
+//! A record has a handful of properties, read far more often than written,
+//! and records of one kind carry the same keys: every one of a million
+//! events has `date`, `kind` and `summary`. So a map is split in two: its
+//! sorted key list, its *shape*, interned and shared by every map with the
+//! same keys; and its values, in key order, in one boxed slice of its own.
+//!
+//! A vector of `(String, Value)` entries, the layout before this one, cost
+//! an event 168 bytes of entries plus a heap string per key, about 270 bytes
+//! for three properties; the shaped map costs the 96 bytes of its values.
+//! On the million-event store that was about 350 MB of a 2.3 GB open store,
+//! and three allocations per node when the store is opened (see
+//! `docs/performance.md`). Lookups binary-search the shared key list, which
+//! stays in the caches, then read the value at the same position.
+//!
+//! Shapes are interned in a process-wide table behind a lock, with a small
+//! per-thread cache of recently used shapes in front of it: loading a store
+//! meets the same few shapes millions of times in a row and takes the lock
+//! only for a new one. The table holds shapes weakly, so the shape of keys
+//! nobody uses any more is freed with its last map.
+//!
+//! The map's behaviour and its encoding (serde sees a map in key order) are
+//! those of the `BTreeMap<String, Value>` it replaced.
 
 use super::Value;
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 
 /// Properties of a node or relationship, in key order. A missing key and a
 /// null value mean the same thing; null is never stored.
@@ -32,33 +51,60 @@ use std::fmt;
 /// assert_eq!(props.remove("kind"), Some(Value::from("country")));
 /// assert_eq!(props.len(), 1);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Properties {
-    /// Sorted by key; no key twice.
-    entries: Vec<(String, Value)>,
+    /// `None` for the empty map, which allocates nothing.
+    filled: Option<Filled>,
+}
+
+/// A non-empty map: its shape, and one value per key of the shape.
+#[derive(Clone, PartialEq)]
+struct Filled {
+    shape: Arc<Shape>,
+    /// `values[i]` belongs to `shape.keys[i]`; never empty.
+    values: Box<[Value]>,
+}
+
+/// A sorted list of distinct keys, shared by every map holding exactly
+/// these keys.
+#[derive(Debug, PartialEq, Eq)]
+struct Shape {
+    keys: Box<[String]>,
+}
+
+impl Shape {
+    fn has_keys<K: AsRef<str>>(&self, keys: &[K]) -> bool {
+        self.keys.len() == keys.len() && self.keys.iter().zip(keys).all(|(a, b)| a == b.as_ref())
+    }
 }
 
 impl Properties {
     /// An empty map (allocates nothing).
     pub const fn new() -> Properties {
-        Properties { entries: Vec::new() }
+        Properties { filled: None }
+    }
+
+    fn keys_slice(&self) -> &[String] {
+        self.filled.as_ref().map_or(&[], |f| &f.shape.keys)
+    }
+
+    fn values_slice(&self) -> &[Value] {
+        self.filled.as_ref().map_or(&[], |f| &f.values)
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.entries.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.keys_slice().binary_search_by(|k| k.as_str().cmp(key))
     }
 
     /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.position(key).ok().map(|i| &self.entries[i].1)
+        self.position(key).ok().map(|i| &self.values_slice()[i])
     }
 
     /// The value under `key`, to change in place.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        match self.position(key) {
-            Ok(i) => Some(&mut self.entries[i].1),
-            Err(_) => None,
-        }
+        let i = self.position(key).ok()?;
+        self.filled.as_mut().map(|f| &mut f.values[i])
     }
 
     /// True when `key` has a value.
@@ -69,103 +115,239 @@ impl Properties {
     /// Sets `key` to `value`; returns the value it replaced.
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         match self.position(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Ok(i) => self.get_mut_at(i).map(|old| std::mem::replace(old, value)),
             Err(i) => {
-                self.entries.insert(i, (key, value));
+                let (mut keys, mut values) = self.take_parts();
+                keys.insert(i, key);
+                values.insert(i, value);
+                *self = Properties::from_sorted(&keys, values);
                 None
             }
         }
     }
 
+    fn get_mut_at(&mut self, i: usize) -> Option<&mut Value> {
+        self.filled.as_mut().and_then(|f| f.values.get_mut(i))
+    }
+
     /// Removes `key`; returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        match self.position(key) {
-            Ok(i) => Some(self.entries.remove(i).1),
-            Err(_) => None,
-        }
+        let i = self.position(key).ok()?;
+        let (mut keys, mut values) = self.take_parts();
+        keys.remove(i);
+        let removed = values.remove(i);
+        *self = Properties::from_sorted(&keys, values);
+        Some(removed)
     }
 
     /// Keeps only the entries `keep` says yes to.
     pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
-        self.entries.retain_mut(|(k, v)| keep(k, v));
+        let Some(filled) = self.filled.as_mut() else {
+            return;
+        };
+        let kept: Vec<bool> = filled
+            .shape
+            .keys
+            .iter()
+            .zip(filled.values.iter_mut())
+            .map(|(k, v)| keep(k, v))
+            .collect();
+        if kept.iter().all(|k| *k) {
+            return;
+        }
+        let (keys, values) = self.take_parts();
+        let (keys, values): (Vec<String>, Vec<Value>) = keys
+            .into_iter()
+            .zip(values)
+            .zip(kept)
+            .filter_map(|(entry, keep)| keep.then_some(entry))
+            .unzip();
+        *self = Properties::from_sorted(&keys, values);
     }
 
     /// Removes every entry.
     pub fn clear(&mut self) {
-        self.entries.clear();
+        self.filled = None;
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.values_slice().len()
     }
 
     /// True when there is no entry.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.filled.is_none()
     }
 
     /// The entries in key order.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
-            inner: self.entries.iter(),
+            inner: self.keys_slice().iter().zip(self.values_slice()),
         }
     }
 
     /// The entries in key order, values changeable.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Value)> {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+        self.filled
+            .iter_mut()
+            .flat_map(|f| f.shape.keys.iter().zip(f.values.iter_mut()))
     }
 
     /// The keys in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.entries.iter().map(|(k, _)| k)
+        self.keys_slice().iter()
     }
 
     /// The values in key order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
-        self.entries.iter().map(|(_, v)| v)
+        self.values_slice().iter()
     }
 
-    /// Frees the room a map built by insertion keeps for growth: stored
-    /// records are many and rarely grow.
-    pub fn shrink_to_fit(&mut self) {
-        self.entries.shrink_to_fit();
+    /// Kept for callers that trimmed the entry vector this map once was:
+    /// a shaped map never holds room to grow, so there is nothing to free.
+    pub fn shrink_to_fit(&mut self) {}
+
+    /// Takes the map apart into owned keys and values, leaving it empty.
+    fn take_parts(&mut self) -> (Vec<String>, Vec<Value>) {
+        match self.filled.take() {
+            None => (Vec::new(), Vec::new()),
+            Some(f) => (f.shape.keys.to_vec(), f.values.into_vec()),
+        }
+    }
+
+    /// The map of `keys` (sorted, distinct) to `values`, the same length.
+    fn from_sorted<K: AsRef<str>>(keys: &[K], values: Vec<Value>) -> Properties {
+        debug_assert_eq!(keys.len(), values.len());
+        debug_assert!(keys.windows(2).all(|w| w[0].as_ref() < w[1].as_ref()));
+        if values.is_empty() {
+            return Properties::new();
+        }
+        Properties {
+            filled: Some(Filled {
+                shape: shape_of(keys),
+                values: values.into_boxed_slice(),
+            }),
+        }
     }
 
     /// Builds the map from entries that may be in any order; a later entry
-    /// for the same key wins, as with repeated inserts.
-    fn from_entries(mut entries: Vec<(String, Value)>) -> Properties {
-        let sorted = entries.windows(2).all(|w| w[0].0 < w[1].0);
+    /// for the same key wins, as with repeated inserts. Keys may be
+    /// borrowed: a key already in a shape is not copied.
+    pub(crate) fn from_entries<K: AsRef<str>>(mut entries: Vec<(K, Value)>) -> Properties {
+        let sorted = entries.windows(2).all(|w| w[0].0.as_ref() < w[1].0.as_ref());
         if !sorted {
             // A stable sort keeps equal keys in arrival order; the dedup
             // below then keeps the last of each run.
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut deduped: Vec<(String, Value)> = Vec::with_capacity(entries.len());
+            entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+            let mut deduped: Vec<(K, Value)> = Vec::with_capacity(entries.len());
             for entry in entries {
                 match deduped.last_mut() {
-                    Some(last) if last.0 == entry.0 => *last = entry,
+                    Some(last) if last.0.as_ref() == entry.0.as_ref() => *last = entry,
                     _ => deduped.push(entry),
                 }
             }
             entries = deduped;
         }
-        entries.shrink_to_fit();
-        Properties { entries }
+        let (keys, values): (Vec<K>, Vec<Value>) = entries.into_iter().unzip();
+        Properties::from_sorted(&keys, values)
     }
+}
+
+impl fmt::Debug for Properties {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// How many recently used shapes each thread remembers.
+const RECENT_SHAPES: usize = 8;
+
+thread_local! {
+    /// Shapes this thread used last, tried before the shared table.
+    static RECENT: RefCell<Recent> = const { RefCell::new(Recent { shapes: Vec::new(), next: 0 }) };
+}
+
+struct Recent {
+    shapes: Vec<Arc<Shape>>,
+    /// The entry the next new shape replaces once the cache is full.
+    next: usize,
+}
+
+/// Every shape alive, by the hash of its keys, held weakly.
+struct ShapeTable {
+    by_hash: HashMap<u64, Vec<Weak<Shape>>>,
+    /// Sweep out dead entries once the table holds this many hashes.
+    sweep_at: usize,
+}
+
+static SHAPES: LazyLock<Mutex<ShapeTable>> = LazyLock::new(|| {
+    Mutex::new(ShapeTable {
+        by_hash: HashMap::new(),
+        sweep_at: 1024,
+    })
+});
+
+/// The one shape with exactly `keys` (sorted, distinct, at least one).
+fn shape_of<K: AsRef<str>>(keys: &[K]) -> Arc<Shape> {
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some(shape) = recent.shapes.iter().find(|s| s.has_keys(keys)) {
+            return Arc::clone(shape);
+        }
+        let shape = shared_shape(keys);
+        if recent.shapes.len() < RECENT_SHAPES {
+            recent.shapes.push(Arc::clone(&shape));
+        } else {
+            let at = recent.next;
+            recent.shapes[at] = Arc::clone(&shape);
+            recent.next = (at + 1) % RECENT_SHAPES;
+        }
+        shape
+    })
+}
+
+/// `keys`' shape from the process-wide table, added if new.
+fn shared_shape<K: AsRef<str>>(keys: &[K]) -> Arc<Shape> {
+    let mut hasher = DefaultHasher::new();
+    for key in keys {
+        key.as_ref().hash(&mut hasher);
+    }
+    let hash = hasher.finish();
+    // A panic elsewhere while the lock was held cannot leave the table
+    // inconsistent (every change is one push or one retain), so a poisoned
+    // lock is used as it is.
+    let mut table = SHAPES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let bucket = table.by_hash.entry(hash).or_default();
+    bucket.retain(|weak| weak.strong_count() > 0);
+    if let Some(shape) = bucket.iter().filter_map(Weak::upgrade).find(|s| s.has_keys(keys)) {
+        return shape;
+    }
+    let shape = Arc::new(Shape {
+        keys: keys.iter().map(|k| k.as_ref().to_owned()).collect(),
+    });
+    bucket.push(Arc::downgrade(&shape));
+    if table.by_hash.len() >= table.sweep_at {
+        table.by_hash.retain(|_, bucket| {
+            bucket.retain(|weak| weak.strong_count() > 0);
+            !bucket.is_empty()
+        });
+        table.sweep_at = (2 * table.by_hash.len()).max(1024);
+    }
+    shape
 }
 
 /// Iterator over `(&key, &value)` in key order.
 #[derive(Clone, Debug)]
 pub struct Iter<'a> {
-    inner: std::slice::Iter<'a, (String, Value)>,
+    inner: std::iter::Zip<std::slice::Iter<'a, String>, std::slice::Iter<'a, Value>>,
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a String, &'a Value);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|(k, v)| (k, v))
+        self.inner.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -175,7 +357,7 @@ impl<'a> Iterator for Iter<'a> {
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back().map(|(k, v)| (k, v))
+        self.inner.next_back()
     }
 }
 
@@ -192,10 +374,11 @@ impl<'a> IntoIterator for &'a Properties {
 
 impl IntoIterator for Properties {
     type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type IntoIter = std::iter::Zip<std::vec::IntoIter<String>, std::vec::IntoIter<Value>>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    fn into_iter(mut self) -> Self::IntoIter {
+        let (keys, values) = self.take_parts();
+        keys.into_iter().zip(values)
     }
 }
 
@@ -207,9 +390,10 @@ impl FromIterator<(String, Value)> for Properties {
 
 impl Extend<(String, Value)> for Properties {
     fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
-        for (key, value) in iter {
-            self.insert(key, value);
-        }
+        let (keys, values) = self.take_parts();
+        let mut entries: Vec<(String, Value)> = keys.into_iter().zip(values).collect();
+        entries.extend(iter);
+        *self = Properties::from_entries(entries);
     }
 }
 
@@ -222,15 +406,14 @@ impl<const N: usize> From<[(String, Value); N]> for Properties {
 impl From<BTreeMap<String, Value>> for Properties {
     fn from(map: BTreeMap<String, Value>) -> Properties {
         // Already in key order and unique.
-        let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-        entries.shrink_to_fit();
-        Properties { entries }
+        let (keys, values): (Vec<String>, Vec<Value>) = map.into_iter().unzip();
+        Properties::from_sorted(&keys, values)
     }
 }
 
 impl From<Properties> for BTreeMap<String, Value> {
     fn from(props: Properties) -> BTreeMap<String, Value> {
-        props.entries.into_iter().collect()
+        props.into_iter().collect()
     }
 }
 
@@ -238,11 +421,50 @@ impl Serialize for Properties {
     /// Encoded as a map, exactly as the `BTreeMap` it replaced, so stores
     /// written before read the same.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
-        for (key, value) in &self.entries {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (key, value) in self {
             map.serialize_entry(key, value)?;
         }
         map.end()
+    }
+}
+
+/// A key read by the decoder: borrowed from the input where the format
+/// allows (postcard does), so a key already in a shape costs no
+/// allocation.
+struct DecodedKey<'de>(Cow<'de, str>);
+
+impl AsRef<str> for DecodedKey<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for DecodedKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<DecodedKey<'de>, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = DecodedKey<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<DecodedKey<'de>, E> {
+                Ok(DecodedKey(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E>(self, key: &str) -> Result<DecodedKey<'de>, E> {
+                Ok(DecodedKey(Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E>(self, key: String) -> Result<DecodedKey<'de>, E> {
+                Ok(DecodedKey(Cow::Owned(key)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 
@@ -262,7 +484,7 @@ impl<'de> Deserialize<'de> for Properties {
                 // damaged length cannot ask for a huge allocation.
                 let hint = access.size_hint().unwrap_or(0).min(64);
                 let mut entries = Vec::with_capacity(hint);
-                while let Some((key, value)) = access.next_entry::<String, Value>()? {
+                while let Some((key, value)) = access.next_entry::<DecodedKey<'de>, Value>()? {
                     entries.push((key, value));
                 }
                 Ok(Properties::from_entries(entries))
@@ -312,6 +534,97 @@ mod tests {
         }
         assert_eq!(BTreeMap::from(ours.clone()), theirs);
         assert_eq!(Properties::from(theirs), ours);
+    }
+
+    fn shape(p: &Properties) -> &Arc<Shape> {
+        &p.filled.as_ref().expect("a non-empty map").shape
+    }
+
+    #[test]
+    fn maps_with_the_same_keys_share_one_shape() {
+        let a = props(&[("kind", 1), ("date", 2)]);
+        let b = props(&[("date", 3), ("kind", 4)]);
+        assert!(Arc::ptr_eq(shape(&a), shape(&b)));
+        // Decoded maps find the shape too, here by way of the shared table
+        // from a thread whose recent shapes are empty.
+        let bytes = postcard::to_allocvec(&a).expect("encode");
+        let decoded = std::thread::spawn(move || postcard::from_bytes::<Properties>(&bytes).expect("decode"))
+            .join()
+            .expect("decoding thread");
+        assert!(Arc::ptr_eq(shape(&a), shape(&decoded)));
+        assert_eq!(decoded, a);
+        // Another key set is another shape, and changing a map moves it.
+        let mut c = props(&[("kind", 1)]);
+        assert!(!Arc::ptr_eq(shape(&a), shape(&c)));
+        c.insert("date".into(), Value::Int(9));
+        assert!(Arc::ptr_eq(shape(&a), shape(&c)));
+        assert_eq!(c.get("date"), Some(&Value::Int(9)));
+    }
+
+    #[test]
+    fn emptied_maps_hold_no_shape_and_equal_the_empty_map() {
+        let mut p = props(&[("a", 1), ("b", 2)]);
+        p.retain(|k, _| k == "b");
+        assert_eq!(p.keys().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(p.remove("b"), Some(Value::Int(2)));
+        assert!(p.is_empty());
+        assert_eq!(p, Properties::new());
+        assert_eq!(p.get("b"), None);
+        assert_eq!(p.iter().count(), 0);
+    }
+
+    #[test]
+    fn a_shape_nobody_uses_is_freed() {
+        // A key set no other test uses; the thread's recent shapes keep a
+        // strong reference, so look at the table from a thread that ends.
+        let weak = std::thread::spawn(|| {
+            let p = props(&[("shape-freed-test-key", 1)]);
+            Arc::downgrade(shape(&p))
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(weak.strong_count(), 0);
+    }
+
+    #[test]
+    fn values_change_in_place_and_extend_keeps_the_last_duplicate() {
+        let mut p = props(&[("a", 1), ("b", 2)]);
+        for (_, v) in p.iter_mut() {
+            if let Value::Int(n) = v {
+                *n *= 10;
+            }
+        }
+        p.extend([("c".to_string(), Value::Int(3)), ("a".to_string(), Value::Int(4))]);
+        let got: Vec<(String, Value)> = p.into_iter().collect();
+        let want = [("a", 4), ("b", 20), ("c", 3)].map(|(k, v)| (k.to_string(), Value::Int(v)));
+        assert_eq!(got, want);
+    }
+
+    proptest::proptest! {
+        /// Any sequence of inserts, removals and retains leaves the shaped
+        /// map equal to a `BTreeMap` given the same sequence, and encoded
+        /// the same.
+        #[test]
+        fn any_edit_sequence_matches_a_btreemap(ops in proptest::collection::vec((0u8..3, 0u8..6, -3i64..3), 0..40)) {
+            let mut ours = Properties::new();
+            let mut theirs = BTreeMap::new();
+            for (op, key, n) in ops {
+                let key = format!("k{key}");
+                match op {
+                    0 => proptest::prop_assert_eq!(ours.insert(key.clone(), Value::Int(n)), theirs.insert(key, Value::Int(n))),
+                    1 => proptest::prop_assert_eq!(ours.remove(&key), theirs.remove(&key)),
+                    _ => {
+                        ours.retain(|_, v| v != &Value::Int(n));
+                        theirs.retain(|_, v| v != &Value::Int(n));
+                    }
+                }
+                proptest::prop_assert_eq!(ours.iter().collect::<Vec<_>>(), theirs.iter().collect::<Vec<_>>());
+                proptest::prop_assert_eq!(ours.is_empty(), theirs.is_empty());
+            }
+            let a = postcard::to_allocvec(&ours).expect("encode");
+            proptest::prop_assert_eq!(&a, &postcard::to_allocvec(&theirs).expect("encode"));
+            proptest::prop_assert_eq!(postcard::from_bytes::<Properties>(&a).expect("decode"), ours);
+        }
     }
 
     #[test]
