@@ -31,13 +31,35 @@ use petgraph::Direction as PetDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::num::NonZeroU32;
 
 /// Edge weight inside petgraph: the relationship's id and its interned type,
 /// so traversals filter by type without touching the record.
+///
+/// The type is kept as its id plus one in a `NonZeroU32`: petgraph's stable
+/// graph wraps every weight in an `Option`, and the zero the type can never
+/// be lets that `Option` cost nothing. An edge is then 32 bytes instead of
+/// 40, 58 MB on the million-event store's 7.2M relationships.
 #[derive(Clone, Copy, Debug)]
 struct EdgeSlot {
     id: RelId,
-    rel_type: u32,
+    type_plus_one: NonZeroU32,
+}
+
+impl EdgeSlot {
+    fn new(id: RelId, rel_type: u32) -> EdgeSlot {
+        // Interned type ids index a vector of names, so they are far below
+        // u32::MAX; saturating keeps even an impossible one non-zero.
+        EdgeSlot {
+            id,
+            type_plus_one: NonZeroU32::MIN.saturating_add(rel_type),
+        }
+    }
+
+    /// The interned type id.
+    fn rel_type(&self) -> u32 {
+        self.type_plus_one.get() - 1
+    }
 }
 
 /// Node weight inside petgraph: the node's id and its labels as bits of
@@ -238,8 +260,8 @@ impl GraphIndex {
             for e in graph.edge_references() {
                 let (a, b) = (e.source(), e.target());
                 let weight = e.weight();
-                let out = AdjEntry::new(weight.id, graph[b].id, b.index() as u32, false, weight.rel_type);
-                let inc = AdjEntry::new(weight.id, graph[a].id, a.index() as u32, true, weight.rel_type);
+                let out = AdjEntry::new(weight.id, graph[b].id, b.index() as u32, false, weight.rel_type());
+                let inc = AdjEntry::new(weight.id, graph[a].id, a.index() as u32, true, weight.rel_type());
                 add(a.index(), b.index(), out, inc);
             }
         });
@@ -270,7 +292,7 @@ impl GraphIndex {
     fn rel_at(&self, slot: EdgeIndex) -> Option<RelView<'_>> {
         let weight = self.graph.edge_weight(slot)?;
         let (a, b) = self.graph.edge_endpoints(slot)?;
-        let rel_type = self.rel_type_names.get(weight.rel_type as usize)?;
+        let rel_type = self.rel_type_names.get(weight.rel_type() as usize)?;
         let mut view = RelView::plain(weight.id, rel_type, self.graph[a].id, self.graph[b].id);
         if let Some(details) = self.rels.details(weight.id) {
             view.properties = &details.properties;
@@ -742,7 +764,7 @@ impl GraphIndex {
         let a = NodeIndex::new(self.nodes.slot(rel.start)?);
         let b = NodeIndex::new(self.nodes.slot(rel.end)?);
         let rel_type = self.intern_type(rel.rel_type);
-        let slot = self.graph.add_edge(a, b, EdgeSlot { id: rel.id, rel_type });
+        let slot = self.graph.add_edge(a, b, EdgeSlot::new(rel.id, rel_type));
         let (a, b) = (a.index(), b.index());
         if !self.loading {
             let outgoing = AdjEntry::new(rel.id, rel.end, b as u32, false, rel_type);
@@ -773,7 +795,7 @@ impl GraphIndex {
         let slot = EdgeIndex::new(self.rels.slot(id)?);
         let rel = self.rel_at(slot)?.to_relationship();
         let (a, b) = self.graph.edge_endpoints(slot)?;
-        let rel_type = self.graph.remove_edge(slot)?.rel_type;
+        let rel_type = self.graph.remove_edge(slot)?.rel_type();
         self.adjacency
             .remove(a.index(), adjacency::group(false, rel_type), id);
         self.adjacency
@@ -1044,6 +1066,16 @@ impl GraphIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edge_weight_costs_petgraph_no_option_tag() {
+        // petgraph's stable graph stores `Option<EdgeSlot>`; the non-zero
+        // type keeps that at the weight's own 16 bytes.
+        assert_eq!(std::mem::size_of::<Option<EdgeSlot>>(), 16);
+        for rel_type in [0, 1, 7, u32::MAX - 1] {
+            assert_eq!(EdgeSlot::new(RelId(3), rel_type).rel_type(), rel_type);
+        }
+    }
     use crate::model::Properties;
 
     fn node(id: u64, label: &str, name: &str) -> Node {
