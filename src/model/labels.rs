@@ -402,6 +402,37 @@ mod tests {
         assert!(serde_json::from_str::<Labels>(r#"["A", "B", 1]"#).is_err());
     }
 
+    /// A node record as format 2 wrote it, labels a plain vector.
+    #[derive(Serialize, Deserialize)]
+    struct VecNode {
+        id: crate::model::NodeId,
+        labels: Vec<String>,
+        properties: crate::model::Properties,
+        sources: Vec<crate::model::Source>,
+        key: Option<String>,
+    }
+
+    #[test]
+    fn nodes_encode_as_they_did_with_a_vector() {
+        let old = VecNode {
+            id: crate::model::NodeId(9),
+            labels: names(&["Event", "Protest"]),
+            properties: [("kind".to_string(), crate::model::Value::from("march"))]
+                .into_iter()
+                .collect(),
+            sources: vec![crate::model::Source::sentence("doc", 1)],
+            key: Some("k".into()),
+        };
+        let bytes = postcard::to_allocvec(&vec![&old, &old]).unwrap();
+        let nodes: Vec<crate::model::Node> = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(nodes[0].labels, old.labels);
+        assert!(nodes[0].labels.ptr_eq(&nodes[1].labels));
+        assert_eq!(
+            postcard::to_allocvec(&nodes.iter().collect::<Vec<_>>()).unwrap(),
+            bytes
+        );
+    }
+
     #[test]
     fn equal_lists_share_one_allocation() {
         let a = Labels::from(names(&["Shared", "Twice"]));

@@ -128,7 +128,8 @@ pub struct Node {
     /// The node's stable id.
     pub id: NodeId,
     /// Labels in the order they were added; never empty in a typed store.
-    pub labels: Vec<String>,
+    /// Shared with every node that has the same labels (see [`Labels`]).
+    pub labels: Labels,
     /// The node's properties; never holds null.
     pub properties: Properties,
     /// Citations supporting this node, in the order they were added; empty
