@@ -32,7 +32,7 @@ use super::layout::{self, ImportMarker, TxnRecord};
 use super::txn::{check_name, check_property, dedup, describe_node, without_nulls};
 use super::{Graph, State};
 use crate::error::{Error, ErrorClass, QueryError, Result};
-use crate::model::{Node, NodeId, Properties, RelId, Relationship, Source};
+use crate::model::{Labels, Node, NodeId, Properties, RelId, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{Engine, WriteBatch};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -230,8 +230,8 @@ struct Checked {
     unique: Vec<(String, String)>,
     /// Each new node's label set, as an index into `label_sets`.
     nodes: NewNodes,
-    label_sets: Vec<Vec<String>>,
-    label_set_ids: HashMap<Vec<String>, u32>,
+    label_sets: Vec<Labels>,
+    label_set_ids: HashMap<Labels, u32>,
     /// New values of unique `(label, property)` pairs, as index keys.
     unique_seen: HashMap<(String, String), HashSet<Vec<u8>>>,
     relationships: u64,
@@ -524,7 +524,7 @@ impl Checked {
             } => {
                 let mut node = Node {
                     id,
-                    labels: dedup(labels),
+                    labels: dedup(labels).into(),
                     properties: without_nulls(properties),
                     sources,
                     key,

@@ -243,7 +243,7 @@ mod tests {
         properties.insert("n".into(), Value::Int(id as i64));
         Node {
             id: NodeId(id),
-            labels: vec!["L".into()],
+            labels: ["L"].into(),
             properties,
             sources: Vec::new(),
             key: None,

@@ -161,7 +161,7 @@ impl<'g> Transaction<'g> {
         let id = NodeId(self.state.next_node);
         let mut node = Node {
             id,
-            labels: dedup(labels),
+            labels: dedup(labels).into(),
             properties: without_nulls(properties),
             sources,
             key: None,

@@ -89,7 +89,7 @@ mod tests {
     fn quotes_and_backslashes_are_escaped() {
         let node = Node {
             id: NodeId(1),
-            labels: vec!["Quote".into()],
+            labels: ["Quote"].into(),
             properties: [("text".to_string(), Value::from(r#"He said "no" \ twice"#))].into(),
             sources: vec![],
             key: None,

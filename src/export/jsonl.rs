@@ -315,7 +315,7 @@ mod tests {
     fn a_node_line_decodes_to_the_node() {
         let node = Node {
             id: NodeId(7),
-            labels: vec!["Actor".into()],
+            labels: ["Actor"].into(),
             properties: [("name".to_string(), Value::from("Ash Carter"))].into(),
             sources: vec![
                 Source::Sentence {

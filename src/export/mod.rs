@@ -216,7 +216,7 @@ impl Subgraph {
             for end in [rel.start, rel.end] {
                 nodes.entry(end).or_insert_with(|| Node {
                     id: end,
-                    labels: Vec::new(),
+                    labels: Default::default(),
                     properties: Default::default(),
                     sources: Vec::new(),
                     key: None,
@@ -247,7 +247,7 @@ fn collect(
         // A node the statement deleted shows no labels; still draw it.
         nodes.entry(n.id).or_insert_with(|| Node {
             id: n.id,
-            labels: n.labels.clone(),
+            labels: n.labels.as_slice().into(),
             properties: n.properties.clone(),
             sources: Vec::new(),
             key: None,

@@ -1083,7 +1083,7 @@ mod tests {
         properties.insert("name".into(), name.into());
         Node {
             id: NodeId(id),
-            labels: vec![label.into()],
+            labels: [label].into(),
             properties,
             sources: vec![],
             key: None,

@@ -218,7 +218,7 @@ mod tests {
         for id in ids {
             let node = Node {
                 id: NodeId(id),
-                labels: vec!["N".into()],
+                labels: ["N"].into(),
                 properties: Properties::new(),
                 sources: vec![],
                 key: None,

@@ -301,7 +301,7 @@ mod tests {
     fn node(id: u64) -> Node {
         Node {
             id: NodeId(id),
-            labels: vec!["A".into()],
+            labels: ["A"].into(),
             properties: Properties::new(),
             sources: Vec::new(),
             key: None,

@@ -148,7 +148,7 @@ impl BulkSource for JsonlSource<'_> {
                 }
                 Ok(Line::Node(node)) => BulkElement::Node {
                     id: node.id,
-                    labels: node.labels,
+                    labels: node.labels.into(),
                     properties: node.properties,
                     sources: node.sources,
                     key: node.key,

@@ -2335,7 +2335,7 @@ fn node_value(id: NodeId, index: &GraphIndex) -> NodeValue {
     match index.node(id) {
         Some(n) => NodeValue {
             id,
-            labels: n.labels.clone(),
+            labels: n.labels.to_vec(),
             properties: n.properties.clone(),
         },
         None => NodeValue {

@@ -2,15 +2,17 @@
 //!
 //! This layer owns the plain data types every other layer speaks: [`Value`],
 //! [`Date`], the stable identifiers [`NodeId`] and [`RelId`], the stored
-//! records [`Node`] and [`Relationship`], and [`Source`], the citation that
-//! backs a fact. It calls nothing else in the crate: it is the leaf every
-//! other layer may depend on.
+//! records [`Node`] and [`Relationship`], a node's interned [`Labels`], and
+//! [`Source`], the citation that backs a fact. It calls nothing else in the
+//! crate: it is the leaf every other layer may depend on.
 
 mod date;
+mod labels;
 mod properties;
 mod value;
 
 pub use date::Date;
+pub use labels::Labels;
 pub use properties::Properties;
 pub use value::{Path, Value, fmt_float as value_fmt_float, write_list, write_map};
 
@@ -126,7 +128,8 @@ pub struct Node {
     /// The node's stable id.
     pub id: NodeId,
     /// Labels in the order they were added; never empty in a typed store.
-    pub labels: Vec<String>,
+    /// Shared with every node that has the same labels (see [`Labels`]).
+    pub labels: Labels,
     /// The node's properties; never holds null.
     pub properties: Properties,
     /// Citations supporting this node, in the order they were added; empty
