@@ -236,6 +236,56 @@ fn sled_dump(path: &Path) -> Vec<KeyValue> {
 }
 
 #[test]
+fn node_files_with_high_ids_before_low_ones_import_and_link() {
+    // Files import in name order, so the high ids of Late.csv come before
+    // the low ids of Main.csv (as the benchmark's Assertion.csv comes
+    // before Event.csv): the import sizes its id map up front.
+    let dir = tempfile::tempdir().unwrap();
+    let mut late = String::from("id,name\n");
+    for id in 70_001..=70_003 {
+        late.push_str(&format!("{id},late {id}\n"));
+    }
+    let mut main = String::from("id,name\n");
+    for id in 1..=70_000 {
+        main.push_str(&format!("{id},main {id}\n"));
+    }
+    std::fs::write(dir.path().join("Late.csv"), late).unwrap();
+    std::fs::write(dir.path().join("Main.csv"), main).unwrap();
+    std::fs::write(
+        dir.path().join("LINK.csv"),
+        "from,to\n70001,1\n2,70002\n70000,70003\n",
+    )
+    .unwrap();
+    let store = dir.path().join("store");
+    let shown = {
+        let graph = Graph::open_with(&store, schemaless()).unwrap();
+        let report = import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap();
+        assert_eq!((report.nodes, report.relationships), (70_003, 3));
+        graph.verify().unwrap();
+        let ends = graph
+            .query("MATCH (a)-[:LINK]->(b) RETURN id(a), b.name ORDER BY id(a)")
+            .unwrap();
+        let ends: Vec<(Option<i64>, Option<&str>)> =
+            ends.rows.iter().map(|r| (r[0].as_int(), r[1].as_str())).collect();
+        assert_eq!(
+            ends,
+            [
+                (Some(2), Some("late 70002")),
+                (Some(70_000), Some("late 70003")),
+                (Some(70_001), Some("main 1")),
+            ]
+        );
+        assert_eq!(
+            int(&graph, "MATCH (n:Main {name: 'main 69999'}) RETURN id(n)"),
+            Some(69_999)
+        );
+        contents(&graph)
+    };
+    let graph = Graph::open(&store).unwrap();
+    assert_eq!(contents(&graph), shown);
+}
+
+#[test]
 fn importing_the_same_ids_again_fails_and_leaves_the_store_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     write_dir(dir.path(), &[]);

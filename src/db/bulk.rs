@@ -291,6 +291,11 @@ impl Graph {
         // entry (random writes); a small one into a big store does not
         // pay for rebuilding everything.
         let deferred = checked.relationships as usize >= state.index.relationship_count() / 4;
+        state.index.reserve_import(
+            checked.nodes.len(),
+            checked.max_node,
+            usize::try_from(checked.relationships).unwrap_or(0),
+        );
         if deferred {
             state.index.begin_load();
         }

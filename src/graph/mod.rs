@@ -244,6 +244,18 @@ impl GraphIndex {
         self.adjacency.reserve(nodes);
     }
 
+    /// Makes room for a bulk import of `nodes` new nodes with ids up to
+    /// `max_node` and `rels` new relationships, known from its check pass:
+    /// no vector grows step by step (copying petgraph's edges each time),
+    /// and node ids that arrive out of order stay in the dense id map.
+    pub(crate) fn reserve_import(&mut self, nodes: usize, max_node: u64, rels: usize) {
+        self.nodes.reserve_ids(nodes, max_node);
+        self.rels.reserve(rels);
+        self.graph.reserve_nodes(nodes);
+        self.graph.reserve_edges(rels);
+        self.adjacency.reserve(nodes);
+    }
+
     /// Starts loading a store: relationships inserted until
     /// [`GraphIndex::finish_load`] are not yet in the adjacency.
     pub(crate) fn begin_load(&mut self) {

@@ -7,7 +7,9 @@
 //! was most of the cost of starting an expansion, and filling the maps most
 //! of the cost of opening the store). An import may keep ids of its own
 //! choosing (10^9, say); the first id that would leave the vector mostly
-//! holes turns it into a hash map for good.
+//! holes turns it into a hash map for good. A bulk import sizes the vector
+//! for its largest id before it starts (when the ids are dense overall), so
+//! that node files arriving high ids first do not count as sparse.
 //!
 //! Node records sit in a vector by slot rather than in a map by id: slots
 //! follow insertion order, so a label scan in id order reads records in
@@ -76,6 +78,21 @@ impl<I: TableId> SlotIndex<I> {
         }
     }
 
+    /// Sizes the dense vector for ids up to `max_id` at once, when that
+    /// many ids would still count as dense with `held` of them held: an
+    /// import that names its ids out of order (a node file of high ids
+    /// before one of low ids) then keeps the vector rather than turning it
+    /// into a hash map at its first jump.
+    fn reserve_ids(&mut self, max_id: u64, held: usize) {
+        if let SlotIndex::Dense(v) = self
+            && max_id <= 2 * (held as u64) + DENSE_SLACK
+            && let Ok(len) = usize::try_from(max_id + 1)
+            && len > v.len()
+        {
+            v.resize(len, NONE);
+        }
+    }
+
     fn get(&self, id: I) -> Option<usize> {
         let slot = match self {
             SlotIndex::Dense(v) => *v.get(usize::try_from(id.raw()).ok()?)?,
@@ -87,7 +104,9 @@ impl<I: TableId> SlotIndex<I> {
     /// Records `id` in `slot`, given how many ids are held (which decides
     /// when the vector would be mostly holes).
     fn set(&mut self, id: I, slot: usize, held: usize) {
+        // An id the vector already covers costs no memory, however sparse.
         if let SlotIndex::Dense(v) = self
+            && id.raw() >= v.len() as u64
             && id.raw() > 2 * (held as u64) + DENSE_SLACK
         {
             let sparse = v
@@ -150,6 +169,13 @@ impl<I: TableId, R> Table<I, R> {
     pub fn reserve(&mut self, more: usize) {
         self.records.reserve(more);
         self.slots.reserve(more);
+    }
+
+    /// Makes room for `more` more records whose ids go up to `max_id`
+    /// (see [`SlotIndex::reserve_ids`]).
+    pub fn reserve_ids(&mut self, more: usize, max_id: u64) {
+        self.records.reserve(more);
+        self.slots.reserve_ids(max_id, self.len + more);
     }
 
     /// Number of records.
@@ -326,6 +352,38 @@ mod tests {
         assert_eq!(table.slot(NodeId(2)), None);
         assert_eq!(table.len(), 4);
         assert_eq!(table.values().count(), 4);
+    }
+
+    #[test]
+    fn ids_reserved_ahead_stay_in_the_vector_in_any_order() {
+        // An import's node files in name order: high ids (Assertion)
+        // before low ones (Event), the way the million-event set comes.
+        let mut table = NodeTable::default();
+        table.reserve_ids(300_000, 300_000);
+        let ids = (1..=1000u64).chain(200_001..=300_000).chain(1001..=200_000);
+        for (slot, id) in ids.enumerate() {
+            table.set_slot(NodeId(id), slot);
+            table.put(slot, node(id));
+        }
+        assert!(matches!(table.slots, SlotIndex::Dense(_)));
+        assert_eq!(table.len(), 300_000);
+        for id in [1u64, 1000, 1001, 200_000, 200_001, 300_000] {
+            assert_eq!(table.get(NodeId(id)).map(|n| n.id), Some(NodeId(id)));
+        }
+        assert_eq!(table.get(NodeId(300_001)), None);
+        // A reservation that would be mostly holes is not made: the jump
+        // still turns the map sparse.
+        let mut table = NodeTable::default();
+        table.reserve_ids(10, 1_000_000_000);
+        for (slot, id) in [1u64, 1_000_000_000].into_iter().enumerate() {
+            table.set_slot(NodeId(id), slot);
+            table.put(slot, node(id));
+        }
+        assert!(matches!(table.slots, SlotIndex::Sparse(_)));
+        assert_eq!(
+            table.get(NodeId(1_000_000_000)).map(|n| n.id),
+            Some(NodeId(1_000_000_000))
+        );
     }
 
     #[test]
