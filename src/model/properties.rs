@@ -73,8 +73,8 @@ struct Shape {
 }
 
 impl Shape {
-    fn has_keys<K: AsRef<str>>(&self, keys: &[K]) -> bool {
-        self.keys.len() == keys.len() && self.keys.iter().zip(keys).all(|(a, b)| a == b.as_ref())
+    fn has_keys<'k>(&self, keys: impl ExactSizeIterator<Item = &'k str>) -> bool {
+        self.keys.len() == keys.len() && self.keys.iter().zip(keys).all(|(a, b)| a == b)
     }
 }
 
@@ -140,29 +140,31 @@ impl Properties {
         Some(removed)
     }
 
-    /// Keeps only the entries `keep` says yes to.
+    /// Keeps only the entries `keep` says yes to. A map that keeps every
+    /// entry (the usual case: imports drop nulls, and rows rarely have
+    /// any) is left as it is, with no allocation.
     pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
         let Some(filled) = self.filled.as_mut() else {
             return;
         };
-        let kept: Vec<bool> = filled
-            .shape
-            .keys
-            .iter()
-            .zip(filled.values.iter_mut())
-            .map(|(k, v)| keep(k, v))
-            .collect();
-        if kept.iter().all(|k| *k) {
+        let keys = &filled.shape.keys;
+        let Some(first_dropped) = (0..keys.len()).find(|&i| !keep(&keys[i], &mut filled.values[i])) else {
             return;
+        };
+        // `keep` was asked about every entry up to the first it dropped;
+        // ask it about the rest once each.
+        let shape = Arc::clone(&filled.shape);
+        let values = std::mem::take(&mut filled.values).into_vec();
+        let mut kept_keys: Vec<&str> = Vec::with_capacity(values.len() - 1);
+        let mut kept_values = Vec::with_capacity(values.len() - 1);
+        for (i, mut value) in values.into_iter().enumerate() {
+            let key = &shape.keys[i];
+            if i < first_dropped || (i > first_dropped && keep(key, &mut value)) {
+                kept_keys.push(key);
+                kept_values.push(value);
+            }
         }
-        let (keys, values) = self.take_parts();
-        let (keys, values): (Vec<String>, Vec<Value>) = keys
-            .into_iter()
-            .zip(values)
-            .zip(kept)
-            .filter_map(|(entry, keep)| keep.then_some(entry))
-            .unzip();
-        *self = Properties::from_sorted(&keys, values);
+        *self = Properties::from_sorted(&kept_keys, kept_values);
     }
 
     /// Removes every entry.
@@ -225,7 +227,7 @@ impl Properties {
         }
         Properties {
             filled: Some(Filled {
-                shape: shape_of(keys),
+                shape: shape_of(keys.iter().map(AsRef::as_ref)),
                 values: values.into_boxed_slice(),
             }),
         }
@@ -233,24 +235,27 @@ impl Properties {
 
     /// Builds the map from entries that may be in any order; a later entry
     /// for the same key wins, as with repeated inserts. Keys may be
-    /// borrowed: a key already in a shape is not copied.
+    /// borrowed: a key already in a shape is not copied, and entries that
+    /// arrive sorted (a stored page's, an import whose columns are sorted)
+    /// cost one allocation, the values'.
     pub(crate) fn from_entries<K: AsRef<str>>(mut entries: Vec<(K, Value)>) -> Properties {
         let sorted = entries.windows(2).all(|w| w[0].0.as_ref() < w[1].0.as_ref());
         if !sorted {
-            // A stable sort keeps equal keys in arrival order; the dedup
-            // below then keeps the last of each run.
+            // A stable sort keeps equal keys in arrival order; reversed, the
+            // last of each run comes first, which is the one dedup keeps.
             entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
-            let mut deduped: Vec<(K, Value)> = Vec::with_capacity(entries.len());
-            for entry in entries {
-                match deduped.last_mut() {
-                    Some(last) if last.0.as_ref() == entry.0.as_ref() => *last = entry,
-                    _ => deduped.push(entry),
-                }
-            }
-            entries = deduped;
+            entries.reverse();
+            entries.dedup_by(|later, kept| later.0.as_ref() == kept.0.as_ref());
+            entries.reverse();
         }
-        let (keys, values): (Vec<K>, Vec<Value>) = entries.into_iter().unzip();
-        Properties::from_sorted(&keys, values)
+        if entries.is_empty() {
+            return Properties::new();
+        }
+        let shape = shape_of(entries.iter().map(|(k, _)| k.as_ref()));
+        let values: Box<[Value]> = entries.into_iter().map(|(_, v)| v).collect();
+        Properties {
+            filled: Some(Filled { shape, values }),
+        }
     }
 }
 
@@ -289,10 +294,13 @@ static SHAPES: LazyLock<Mutex<ShapeTable>> = LazyLock::new(|| {
 });
 
 /// The one shape with exactly `keys` (sorted, distinct, at least one).
-fn shape_of<K: AsRef<str>>(keys: &[K]) -> Arc<Shape> {
+fn shape_of<'k, I>(keys: I) -> Arc<Shape>
+where
+    I: ExactSizeIterator<Item = &'k str> + Clone,
+{
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
-        if let Some(shape) = recent.shapes.iter().find(|s| s.has_keys(keys)) {
+        if let Some(shape) = recent.shapes.iter().find(|s| s.has_keys(keys.clone())) {
             return Arc::clone(shape);
         }
         let shape = shared_shape(keys);
@@ -308,10 +316,13 @@ fn shape_of<K: AsRef<str>>(keys: &[K]) -> Arc<Shape> {
 }
 
 /// `keys`' shape from the process-wide table, added if new.
-fn shared_shape<K: AsRef<str>>(keys: &[K]) -> Arc<Shape> {
+fn shared_shape<'k, I>(keys: I) -> Arc<Shape>
+where
+    I: ExactSizeIterator<Item = &'k str> + Clone,
+{
     let mut hasher = DefaultHasher::new();
-    for key in keys {
-        key.as_ref().hash(&mut hasher);
+    for key in keys.clone() {
+        key.hash(&mut hasher);
     }
     let hash = hasher.finish();
     // A panic elsewhere while the lock was held cannot leave the table
@@ -320,11 +331,15 @@ fn shared_shape<K: AsRef<str>>(keys: &[K]) -> Arc<Shape> {
     let mut table = SHAPES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let bucket = table.by_hash.entry(hash).or_default();
     bucket.retain(|weak| weak.strong_count() > 0);
-    if let Some(shape) = bucket.iter().filter_map(Weak::upgrade).find(|s| s.has_keys(keys)) {
+    if let Some(shape) = bucket
+        .iter()
+        .filter_map(Weak::upgrade)
+        .find(|s| s.has_keys(keys.clone()))
+    {
         return shape;
     }
     let shape = Arc::new(Shape {
-        keys: keys.iter().map(|k| k.as_ref().to_owned()).collect(),
+        keys: keys.map(str::to_owned).collect(),
     });
     bucket.push(Arc::downgrade(&shape));
     if table.by_hash.len() >= table.sweep_at {
@@ -571,6 +586,21 @@ mod tests {
         assert_eq!(p, Properties::new());
         assert_eq!(p.get("b"), None);
         assert_eq!(p.iter().count(), 0);
+    }
+
+    #[test]
+    fn retain_asks_once_per_entry() {
+        for drop_at in 0..4 {
+            let mut p = props(&[("a", 0), ("b", 1), ("c", 2), ("d", 3)]);
+            let mut asked = Vec::new();
+            p.retain(|k, v| {
+                asked.push(k.clone());
+                *v != Value::Int(drop_at)
+            });
+            assert_eq!(asked, ["a", "b", "c", "d"]);
+            assert_eq!(p.len(), 3);
+            assert_eq!(p.get(["a", "b", "c", "d"][drop_at as usize]), None);
+        }
     }
 
     #[test]
