@@ -148,16 +148,6 @@ pub struct Neighbour {
     slot: u32,
 }
 
-impl From<&AdjEntry> for Neighbour {
-    fn from(e: &AdjEntry) -> Neighbour {
-        Neighbour {
-            rel: e.rel,
-            node: e.other,
-            slot: e.other_slot,
-        }
-    }
-}
-
 /// Maps keyed by element id (and by label or type name). Ids are small
 /// integers the store hands out, not attacker-chosen keys, so the fast Fx
 /// hash replaces SipHash here: id lookups are most of the work of matching
@@ -517,7 +507,7 @@ impl GraphIndex {
         };
         if matches!(direction, Direction::Outgoing | Direction::Both) {
             self.for_each_run(slot, false, types, &mut |run| {
-                run.iter().try_for_each(|e| f(Neighbour::from(e)))
+                run.iter().try_for_each(|e| f(self.neighbour(e)))
             })?;
         }
         if matches!(direction, Direction::Incoming | Direction::Both) {
@@ -526,8 +516,8 @@ impl GraphIndex {
             let skip_loops = direction == Direction::Both;
             self.for_each_run(slot, true, types, &mut |run| {
                 run.iter()
-                    .filter(|e| !(skip_loops && e.other == node))
-                    .try_for_each(|e| f(Neighbour::from(e)))
+                    .filter(|e| !(skip_loops && e.other_slot as usize == slot))
+                    .try_for_each(|e| f(self.neighbour(e)))
             })?;
         }
         Ok(())
@@ -550,7 +540,7 @@ impl GraphIndex {
             let skip_loops = direction == Direction::Both;
             let _ = self.for_each_run(slot, true, types, &mut |run| {
                 count += if skip_loops {
-                    run.iter().filter(|e| e.other != node).count()
+                    run.iter().filter(|e| e.other_slot as usize != slot).count()
                 } else {
                     run.len()
                 };
@@ -605,6 +595,24 @@ impl GraphIndex {
         self.graph
             .node_weight(NodeIndex::new(neighbour.slot as usize))
             .map_or(0, |slot| slot.labels)
+    }
+
+    /// The relationship of an adjacency entry and the node at its other
+    /// end.
+    #[inline]
+    fn neighbour(&self, e: &AdjEntry) -> Neighbour {
+        Neighbour {
+            rel: e.rel(),
+            node: e.other_id().unwrap_or_else(|| self.id_at_slot(e.other_slot)),
+            slot: e.other_slot,
+        }
+    }
+
+    /// The id of the node in `slot`, which holds one: adjacency entries
+    /// name only live nodes' slots (see `adjacency.rs`).
+    #[cold]
+    fn id_at_slot(&self, slot: u32) -> NodeId {
+        self.graph[NodeIndex::new(slot as usize)].id
     }
 
     /// Label bits that every node met by expanding in `direction` over
@@ -972,8 +980,8 @@ impl GraphIndex {
         for (slot, e) in self.adjacency.entries() {
             entries += 1;
             let rel = self
-                .relationship(e.rel)
-                .ok_or(format!("adjacency lists {}, which does not exist", e.rel))?;
+                .relationship(e.rel())
+                .ok_or(format!("adjacency lists {}, which does not exist", e.rel()))?;
             let (here, there) = if e.incoming() {
                 (rel.end, rel.start)
             } else {
@@ -981,13 +989,14 @@ impl GraphIndex {
             };
             let type_name = self.rel_type_names.get(e.rel_type() as usize);
             if id_at(slot) != Some(here)
-                || e.other != there
+                || *e != AdjEntry::new(e.rel(), there, e.other_slot, e.incoming(), e.rel_type())
+                || self.neighbour(e).node != there
                 || id_at(e.other_slot as usize) != Some(there)
                 || type_name.map(String::as_str) != Some(rel.rel_type)
             {
                 return Err(format!(
                     "the adjacency entry of {} disagrees with its record",
-                    e.rel
+                    e.rel()
                 ));
             }
         }
@@ -1203,6 +1212,68 @@ mod tests {
         );
         assert_eq!(g.label_count("A"), 2);
         g.verify().unwrap();
+    }
+
+    /// Node ids too wide for an adjacency entry are read through the other
+    /// end's slot, built at load or added later, and stay right when a
+    /// removed node's slot is taken by another node.
+    #[test]
+    fn wide_node_ids_are_read_through_their_slot_despite_reuse() {
+        let wide = 1u64 << 40;
+        // The first id that does not fit: u32::MAX marks a wide id.
+        let edge = u32::MAX as u64;
+        for built in [false, true] {
+            let mut g = GraphIndex::new(&[]);
+            if built {
+                g.begin_load();
+            }
+            g.insert_node(node(1, "A", "x"));
+            g.insert_node(node(wide, "B", "y"));
+            g.insert_node(node(edge, "C", "z"));
+            assert!(g.insert_relationship(rel(10, "R", 1, wide)));
+            assert!(g.insert_relationship(rel(11, "R", edge, 1)));
+            if built {
+                g.finish_load();
+            }
+            g.verify().unwrap();
+            assert_eq!(
+                g.relationships_of(NodeId(1), Direction::Both, &[]),
+                vec![(RelId(10), NodeId(wide)), (RelId(11), NodeId(edge))]
+            );
+            g.remove_relationship(RelId(10)).unwrap();
+            let freed = g.nodes.slot(NodeId(wide));
+            g.remove_node(NodeId(wide)).unwrap();
+            g.insert_node(node(wide + 1, "D", "w"));
+            assert_eq!(
+                g.nodes.slot(NodeId(wide + 1)),
+                freed,
+                "petgraph reuses the freed slot"
+            );
+            assert!(g.insert_relationship(rel(12, "S", wide + 1, 1)));
+            g.verify().unwrap();
+            let types = g.type_set::<&str>(&[]).unwrap();
+            let mut met = Vec::new();
+            g.try_for_each_neighbour(NodeId(1), Direction::Incoming, &types, |n| {
+                met.push((n.rel, n.node, g.neighbour_labels(&n)));
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            let bits = |label: &str| match g.label_test(&[label.to_string()]) {
+                LabelTest::Bits(bits) => bits,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(
+                met,
+                vec![
+                    (RelId(11), NodeId(edge), bits("C")),
+                    (RelId(12), NodeId(wide + 1), bits("D"))
+                ]
+            );
+            assert_eq!(
+                g.relationships_of(NodeId(wide + 1), Direction::Outgoing, &[]),
+                vec![(RelId(12), NodeId(1))]
+            );
+        }
     }
 
     #[test]
