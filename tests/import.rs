@@ -858,3 +858,51 @@ fn a_crash_in_the_middle_of_an_import_is_undone_when_the_store_is_reopened() {
     assert_eq!(info.nodes, 100);
     graph.verify().unwrap();
 }
+
+/// An actor file of `rows` good rows (ids from 100), with `bad` put in as
+/// row `at` (1-based, so on line `at + 1`).
+fn long_actor_file(rows: usize, at: usize, bad: &str) -> String {
+    let mut text = String::from("id,name,kind\n");
+    for row in 1..=rows {
+        if row == at {
+            text.push_str(bad);
+        } else {
+            text.push_str(&format!("{},Actor {row},person", 99 + row));
+        }
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn errors_far_into_a_file_name_their_line_and_stop_the_import_whole() {
+    // Thousands of good rows before the bad one: the check pass has
+    // counted them and the error must still name the bad row (a
+    // vocabulary the schema enforces), a broken record must fail the
+    // import, and nothing may be left behind.
+    let actor = long_actor_file(9000, 7001, "7100,Actor 7001,persn");
+    rejects(
+        &[("Actor.csv", Some(actor.as_bytes()))],
+        "Actor.csv:7002:17",
+        "is not in vocabulary",
+    );
+    let actor = long_actor_file(9000, 2500, "2599,\"unclosed,person");
+    let err_dir = tempfile::tempdir().unwrap();
+    write_dir(err_dir.path(), &[("Actor.csv", Some(actor.as_bytes()))]);
+    let (graph, engine) = base_store();
+    let before = engine.dump();
+    assert!(import_csv(&graph, err_dir.path(), &ImportOptions::default()).is_err());
+    assert_eq!(engine.dump(), before);
+    // A dangling end far into a relationship file, after whole batches of
+    // good rows have been checked (and, in the write pass, written).
+    let mut agent = String::from(AGENT);
+    for _ in 0..5000 {
+        agent.push_str("30,10\n");
+    }
+    agent.push_str("31,99\n");
+    rejects(
+        &[("AGENT.csv", Some(agent.as_bytes()))],
+        "AGENT.csv:5005:4",
+        "column `to`: node 99 does not exist",
+    );
+}
