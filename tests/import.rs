@@ -6,7 +6,7 @@
 use attest::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph, OpenOptions, SchemaChoice};
 use attest::error::{Error, Result};
 use attest::import::{IdMode, ImportOptions, import_csv};
-use attest::model::{NodeId, Properties, Value};
+use attest::model::{Labels, NodeId, Properties, Value};
 use attest::storage::{Engine, KeyValue, MemoryEngine, SledEngine, WriteBatch};
 use std::path::Path;
 use std::sync::Arc;
@@ -707,7 +707,7 @@ fn numbered_node(id: u64) -> BulkElement {
     let properties = Properties::from([("blob".to_string(), Value::String(format!("node {id}")))]);
     BulkElement::Node {
         id: NodeId(id),
-        labels: vec!["Blob".into()],
+        labels: Labels::from(["Blob"]),
         properties,
         sources: vec![],
         key: None,
@@ -904,5 +904,23 @@ fn errors_far_into_a_file_name_their_line_and_stop_the_import_whole() {
         &[("AGENT.csv", Some(agent.as_bytes()))],
         "AGENT.csv:5005:4",
         "column `to`: node 99 does not exist",
+    );
+}
+
+#[test]
+fn a_join_the_schema_refuses_is_found_after_many_it_accepts() {
+    // The check remembers the last accepted (type, start labels, end
+    // labels) of relationships without properties; a row with other ends
+    // must still be asked about. Node 10 is an Actor: AGENT must start at
+    // an Event.
+    let mut agent = String::from(AGENT);
+    for _ in 0..100 {
+        agent.push_str("30,10\n");
+    }
+    agent.push_str("10,11\n");
+    rejects(
+        &[("AGENT.csv", Some(agent.as_bytes()))],
+        "AGENT.csv:105:1",
+        "`AGENT` may not join (:Actor)->(:Actor)",
     );
 }

@@ -258,7 +258,7 @@ impl BulkSource for Actors {
             ]);
             sink(BulkElement::Node {
                 id: NodeId(self.first + i),
-                labels: vec!["Actor".into()],
+                labels: attest::model::Labels::from(["Actor"]),
                 properties,
                 sources: Vec::new(),
                 key: None,

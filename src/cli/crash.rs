@@ -22,7 +22,7 @@
 use crate::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph};
 use crate::error::{Error, Result};
 use crate::facts;
-use crate::model::{NodeId, Properties, Value};
+use crate::model::{Labels, NodeId, Properties, Value};
 use std::io::Write;
 
 /// Commits groups until killed (or until a write fails, which ends the
@@ -106,7 +106,7 @@ impl BulkSource for Chain {
             ]);
             sink(BulkElement::Node {
                 id: NodeId(self.first + i),
-                labels: vec!["Item".into()],
+                labels: Labels::from(["Item"]),
                 properties,
                 sources: Vec::new(),
                 key: None,

@@ -32,10 +32,12 @@ use super::layout::{self, ImportMarker, TxnRecord};
 use super::txn::{check_name, check_property, dedup, describe_node, without_nulls};
 use super::{Graph, State};
 use crate::error::{Error, ErrorClass, QueryError, Result};
+use crate::graph::GraphIndex;
 use crate::model::{Labels, Node, NodeId, Properties, RelId, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{Engine, WriteBatch};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Pages per storage batch in the write pass and when a partial import is
@@ -53,8 +55,9 @@ pub enum BulkElement {
     Node {
         /// The node's id.
         id: NodeId,
-        /// Its labels.
-        labels: Vec<String>,
+        /// Its labels, interned: a source yielding a million nodes of one
+        /// label clones one shared list instead of allocating a million.
+        labels: Labels,
         /// Its properties (checked against the schema like any write).
         properties: Properties,
         /// Its citations (an import of plain rows has none).
@@ -69,8 +72,10 @@ pub enum BulkElement {
         /// its next free relationship id) and not yielded before; `None`
         /// gives it a fresh id, after every id given here.
         id: Option<RelId>,
-        /// The relationship type.
-        rel_type: String,
+        /// The relationship type, shared: a source yielding a million
+        /// relationships of one type clones one name instead of allocating
+        /// a million.
+        rel_type: Arc<str>,
         /// The start node's id.
         start: NodeId,
         /// The end node's id.
@@ -145,7 +150,7 @@ impl From<Error> for BulkRejection {
 ///
 /// ```
 /// use attest::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph};
-/// use attest::model::{NodeId, Properties};
+/// use attest::model::{Labels, NodeId, Properties};
 ///
 /// struct Two;
 /// impl BulkSource for Two {
@@ -157,7 +162,7 @@ impl From<Error> for BulkRejection {
 ///         for id in [10, 11] {
 ///             let node = BulkElement::Node {
 ///                 id: NodeId(id),
-///                 labels: vec!["Actor".into()],
+///                 labels: Labels::from(["Actor"]),
 ///                 properties: Properties::new(),
 ///                 sources: vec![],
 ///                 key: None,
@@ -241,6 +246,9 @@ struct Checked {
     max_rel: u64,
     /// Fact keys of this write, checked against each other and the store.
     keys: HashSet<String>,
+    /// The last relationship without properties the schema accepted: its
+    /// type and its ends' label sets.
+    last_plain_join: Option<(Arc<str>, u32, u32)>,
 }
 
 impl Graph {
@@ -272,6 +280,7 @@ impl Graph {
             rel_ids: HashSet::new(),
             max_rel: 0,
             keys: HashSet::new(),
+            last_plain_join: None,
         };
         source.begin(NodeId(state.next_node));
         source.elements(BulkPass::Check, &mut |element| {
@@ -363,8 +372,8 @@ impl Graph {
                     node_page = Some(page);
                     state.index.insert_node(node);
                 }
-                Record::Relationship(mut rel, chosen) => {
-                    rel.id = match chosen {
+                Record::Relationship(rel, chosen) => {
+                    let id = match chosen {
                         Some(id) => id,
                         None => {
                             next_rel += 1;
@@ -372,10 +381,10 @@ impl Graph {
                         }
                     };
                     relationships += 1;
-                    let page = layout::page_of(rel.id.0);
+                    let page = layout::page_of(id.0);
                     rel_pages.insert(page);
                     rel_page = Some(page);
-                    if !state.index.insert_relationship(rel) {
+                    if !rel.insert_into(&mut state.index, id) {
                         return Err(changed_source().into());
                     }
                 }
@@ -504,12 +513,56 @@ impl NewNodes {
     }
 }
 
+/// `labels` without repeats, first occurrence kept; the same shared list
+/// when there are none (always, from a CSV file).
+fn dedup_labels(labels: Labels) -> Labels {
+    let repeats = labels.iter().enumerate().any(|(i, l)| labels[..i].contains(l));
+    if repeats {
+        Labels::from(dedup(labels.to_vec()))
+    } else {
+        labels
+    }
+}
+
 /// A checked element, ready to write.
 enum Record {
     Node(Node),
     /// With the id the source chose; otherwise one is assigned when it is
     /// written.
-    Relationship(Relationship, Option<RelId>),
+    Relationship(NewRel, Option<RelId>),
+}
+
+/// A relationship of a bulk write before it has its id. Most have no
+/// properties, sources or key, and are written without an owned record.
+struct NewRel {
+    rel_type: Arc<str>,
+    start: NodeId,
+    end: NodeId,
+    properties: Properties,
+    sources: Vec<Source>,
+    key: Option<String>,
+}
+
+impl NewRel {
+    fn is_plain(&self) -> bool {
+        self.properties.is_empty() && self.sources.is_empty() && self.key.is_none()
+    }
+
+    /// Adds it to the index with the id `id`; false if an end is missing.
+    fn insert_into(self, index: &mut GraphIndex, id: RelId) -> bool {
+        if self.is_plain() {
+            return index.insert_plain_relationship(id, &self.rel_type, self.start, self.end);
+        }
+        index.insert_relationship(Relationship {
+            id,
+            rel_type: self.rel_type.to_string(),
+            start: self.start,
+            end: self.end,
+            properties: self.properties,
+            sources: self.sources,
+            key: self.key,
+        })
+    }
 }
 
 impl Checked {
@@ -529,7 +582,7 @@ impl Checked {
             } => {
                 let mut node = Node {
                     id,
-                    labels: dedup(labels).into(),
+                    labels: dedup_labels(labels),
                     properties: without_nulls(properties),
                     sources,
                     key,
@@ -547,8 +600,7 @@ impl Checked {
                 sources,
                 key,
             } => {
-                let mut rel = Relationship {
-                    id: RelId(0),
+                let mut rel = NewRel {
                     rel_type,
                     start,
                     end,
@@ -640,24 +692,47 @@ impl Checked {
         Ok(())
     }
 
-    fn check_relationship(&mut self, state: &State, rel: &mut Relationship) -> Result<(), BulkRejection> {
+    fn check_relationship(&mut self, state: &State, rel: &mut NewRel) -> Result<(), BulkRejection> {
         check_name("relationship type", &rel.rel_type).map_err(|e| BulkRejection::at(BulkField::Type, e))?;
         for (key, value) in &rel.properties {
             check_property(key, value).map_err(|e| BulkRejection::at(BulkField::Property(key.clone()), e))?;
         }
         let start = self.labels_of(state, rel.start, BulkField::Start)?;
         let end = self.labels_of(state, rel.end, BulkField::End)?;
+        // Without properties, the schema's verdict depends only on the type
+        // and the ends' labels, and a file of one type between nodes of one
+        // label asks the same question millions of times: remember the last
+        // answer.
+        let asked = (rel.properties.is_empty())
+            .then(|| {
+                Some((
+                    rel.rel_type.clone(),
+                    self.set_of(rel.start)?,
+                    self.set_of(rel.end)?,
+                ))
+            })
+            .flatten();
+        let answered = matches!((&asked, &self.last_plain_join), (Some(a), Some(b)) if a == b);
         if let Some(schema) = &state.schema
-            && schema
+            && !answered
+        {
+            if schema
                 .check_relationship("", &rel.rel_type, start, end, &mut rel.properties)
                 .is_err()
-        {
-            return Err(relationship_rejection(schema, rel, start, end));
+            {
+                return Err(relationship_rejection(schema, rel, start, end));
+            }
+            self.last_plain_join = asked;
         }
         if self.pass == BulkPass::Check {
             self.relationships += 1;
         }
         Ok(())
+    }
+
+    /// The label set of a node new in this write.
+    fn set_of(&self, id: NodeId) -> Option<u32> {
+        self.nodes.get(id).copied()
     }
 
     /// A relationship id the source chose must never have been handed out
@@ -801,12 +876,7 @@ fn node_rejection(schema: &Schema, node: &Node) -> BulkRejection {
 }
 
 /// The slow path of [`Checked::check_relationship`]: which part is at fault.
-fn relationship_rejection(
-    schema: &Schema,
-    rel: &Relationship,
-    start: &[String],
-    end: &[String],
-) -> BulkRejection {
+fn relationship_rejection(schema: &Schema, rel: &NewRel, start: &[String], end: &[String]) -> BulkRejection {
     let what = format!(
         "relationship ({})-[:{}]->({})",
         rel.start.0, rel.rel_type, rel.end.0

@@ -148,14 +148,14 @@ impl BulkSource for JsonlSource<'_> {
                 }
                 Ok(Line::Node(node)) => BulkElement::Node {
                     id: node.id,
-                    labels: node.labels.into(),
+                    labels: node.labels,
                     properties: node.properties,
                     sources: node.sources,
                     key: node.key,
                 },
                 Ok(Line::Relationship(rel)) => BulkElement::Relationship {
                     id: Some(rel.id),
-                    rel_type: rel.rel_type,
+                    rel_type: rel.rel_type.into(),
                     start: rel.start,
                     end: rel.end,
                     properties: rel.properties,

@@ -26,7 +26,7 @@ pub use rdf::import_rdf;
 
 use crate::db::{BulkElement, BulkField, BulkPass, BulkRejection, BulkSource, Graph};
 use crate::error::{Error, ErrorClass, QueryError, Result};
-use crate::model::{NodeId, Properties};
+use crate::model::{Labels, NodeId, Properties};
 use files::CsvFile;
 use rows::RowReader;
 use std::collections::HashMap;
@@ -183,6 +183,7 @@ pub fn import_csv(graph: &Graph, dir: &Path, options: &ImportOptions) -> Result<
         ids: HashMap::new(),
         next_id: 0,
         rows: vec![0; files.len()],
+        names: files.iter().map(|f| SharedName::of(&f.kind)).collect(),
         total_bytes: files.iter().map(|f| f.bytes).sum(),
         check_started: None,
         write_started: None,
@@ -252,6 +253,22 @@ fn field_name(field: &BulkField) -> String {
 /// Rows between two progress reports.
 const PROGRESS_EVERY: u64 = 4096;
 
+/// A file's label or relationship type, made once and shared by its rows
+/// (cloning either is a reference count, not an allocation per row).
+enum SharedName {
+    Label(Labels),
+    Type(Arc<str>),
+}
+
+impl SharedName {
+    fn of(kind: &files::FileKind) -> SharedName {
+        match kind {
+            files::FileKind::Node(label) => SharedName::Label(Labels::from([label.as_str()])),
+            files::FileKind::Relationship(rel_type) => SharedName::Type(Arc::from(rel_type.as_str())),
+        }
+    }
+}
+
 /// The CSV files as a [`BulkSource`]: node files, then relationship files.
 struct CsvSource<'a> {
     files: &'a [CsvFile],
@@ -263,6 +280,8 @@ struct CsvSource<'a> {
     next_id: u64,
     /// Data rows per file, counted in the check pass.
     rows: Vec<u64>,
+    /// Per file, its label or type as every row shares it.
+    names: Vec<SharedName>,
     total_bytes: u64,
     check_started: Option<Instant>,
     write_started: Option<Instant>,
@@ -287,7 +306,7 @@ impl BulkSource for CsvSource<'_> {
         for (index, file) in self.files.iter().enumerate() {
             let mut reader = RowReader::open(file)?;
             while reader.next()? {
-                let element = self.element(&reader, file, pass)?;
+                let element = self.element(&reader, index, pass)?;
                 if let Err(rejection) = sink(element) {
                     return Err(locate(&reader, file, rejection));
                 }
@@ -314,7 +333,8 @@ impl BulkSource for CsvSource<'_> {
 
 impl CsvSource<'_> {
     /// The current row as an element.
-    fn element(&mut self, reader: &RowReader<'_>, file: &CsvFile, pass: BulkPass) -> Result<BulkElement> {
+    fn element(&mut self, reader: &RowReader<'_>, index: usize, pass: BulkPass) -> Result<BulkElement> {
+        let file = &self.files[index];
         let mut entries = Vec::with_capacity(file.columns.len());
         for column in &file.columns {
             if let Some(value) = reader.value(column)? {
@@ -322,17 +342,17 @@ impl CsvSource<'_> {
             }
         }
         let properties = Properties::from_entries(entries);
-        Ok(match &file.kind {
-            files::FileKind::Node(label) => BulkElement::Node {
+        Ok(match &self.names[index] {
+            SharedName::Label(labels) => BulkElement::Node {
+                labels: labels.clone(),
                 id: self.node_id(reader, pass)?,
-                labels: vec![label.clone()],
                 properties,
                 sources: Vec::new(),
                 key: None,
             },
-            files::FileKind::Relationship(rel_type) => BulkElement::Relationship {
+            SharedName::Type(rel_type) => BulkElement::Relationship {
                 id: None,
-                rel_type: rel_type.clone(),
+                rel_type: Arc::clone(rel_type),
                 start: self.end_id(reader, 0, "from")?,
                 end: self.end_id(reader, 1, "to")?,
                 properties,

@@ -248,7 +248,7 @@ fn elements(triples: &[Triple]) -> std::result::Result<Vec<BulkElement>, String>
         check_id(&node, id, "node")?;
         out.push(BulkElement::Node {
             id: NodeId(id),
-            labels: node.labels,
+            labels: node.labels.into(),
             properties: node.properties,
             sources: assemble(&node.sources, &mut sources, &format!("node:{id}"))?,
             key: node.key,
@@ -282,7 +282,7 @@ fn elements(triples: &[Triple]) -> std::result::Result<Vec<BulkElement>, String>
         reified.insert((start, rel_type.clone(), end));
         out.push(BulkElement::Relationship {
             id: Some(RelId(id)),
-            rel_type,
+            rel_type: rel_type.into(),
             start: NodeId(start),
             end: NodeId(end),
             properties: rel.properties,
@@ -294,7 +294,7 @@ fn elements(triples: &[Triple]) -> std::result::Result<Vec<BulkElement>, String>
         if reified.insert((start, rel_type.clone(), end)) {
             out.push(BulkElement::Relationship {
                 id: None,
-                rel_type,
+                rel_type: rel_type.into(),
                 start: NodeId(start),
                 end: NodeId(end),
                 properties: Properties::new(),
@@ -496,7 +496,7 @@ mod tests {
         .unwrap();
         assert_eq!(found.len(), 3);
         assert!(
-            matches!(&found[2], BulkElement::Relationship { id: None, rel_type, .. } if rel_type == "KNOWS")
+            matches!(&found[2], BulkElement::Relationship { id: None, rel_type, .. } if &**rel_type == "KNOWS")
         );
     }
 
