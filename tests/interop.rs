@@ -226,7 +226,7 @@ fn the_article_exports_as_csv_with_its_lists_and_reimports() {
     let bare = |g: &Graph| {
         let mut s = Subgraph::of(g);
         for n in &mut s.nodes {
-            n.sources.clear();
+            n.sources = Default::default();
             n.key = None;
         }
         s.nodes
@@ -438,11 +438,11 @@ fn turtle_into_pyoxigraph_counts_what_attest_counts() {
     let details = ours
         .nodes
         .iter()
-        .map(|n| (&n.properties, &n.key, &n.sources))
+        .map(|n| (&n.properties, &n.key, &n.sources[..]))
         .chain(
             ours.relationships
                 .iter()
-                .map(|r| (&r.properties, &r.key, &r.sources)),
+                .map(|r| (&r.properties, &r.key, &r.sources[..])),
         );
     for (properties, key, sources) in details {
         add("https://attest.example.org/ns#id".into());

@@ -584,7 +584,7 @@ impl Checked {
                     id,
                     labels: dedup_labels(labels),
                     properties: without_nulls(properties),
-                    sources,
+                    sources: sources.into(),
                     key,
                 };
                 self.check_node(state, &mut node)?;

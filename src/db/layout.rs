@@ -245,7 +245,7 @@ mod tests {
             id: NodeId(id),
             labels: ["L"].into(),
             properties,
-            sources: Vec::new(),
+            sources: Default::default(),
             key: None,
         }
     }

@@ -508,7 +508,7 @@ pub fn sentence_key(document: &str, index: u32) -> String {
 /// Evidence lookup over any view of the graph (a snapshot or a transaction).
 pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
     let sources = match id {
-        ElementId::Node(n) => index.node(n).map(|n| n.sources.clone()),
+        ElementId::Node(n) => index.node(n).map(|n| n.sources.to_vec()),
         ElementId::Rel(r) => index.relationship(r).map(|r| r.sources.to_vec()),
     };
     let sources =

@@ -163,7 +163,7 @@ impl<'g> Transaction<'g> {
             id,
             labels: dedup(labels).into(),
             properties: without_nulls(properties),
-            sources,
+            sources: sources.into(),
             key: None,
         };
         self.check_node(&mut node)?;
@@ -247,7 +247,7 @@ impl<'g> Transaction<'g> {
             }
         };
         match id {
-            ElementId::Node(n) => self.update_node(n, |node| add(&mut node.sources)),
+            ElementId::Node(n) => self.update_node(n, |node| add(node.sources.as_mut_vec())),
             ElementId::Rel(r) => self.update_relationship(r, |rel| add(&mut rel.sources)),
         }
     }

@@ -91,7 +91,7 @@ mod tests {
             id: NodeId(1),
             labels: ["Quote"].into(),
             properties: [("text".to_string(), Value::from(r#"He said "no" \ twice"#))].into(),
-            sources: vec![],
+            sources: Default::default(),
             key: None,
         };
         let rel = Relationship {

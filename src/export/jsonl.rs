@@ -191,7 +191,7 @@ pub(crate) fn parse_line(line: &Json) -> Result<Line, String> {
                 id: NodeId(id("id")?),
                 labels,
                 properties,
-                sources,
+                sources: sources.into(),
                 key,
             }))
         }
@@ -326,7 +326,8 @@ mod tests {
                 Source::External {
                     note: "archive".into(),
                 },
-            ],
+            ]
+            .into(),
             key: Some("carter".into()),
         };
         assert_eq!(parse_line(&node_json(&node)), Ok(Line::Node(node)));

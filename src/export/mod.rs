@@ -218,7 +218,7 @@ impl Subgraph {
                     id: end,
                     labels: Default::default(),
                     properties: Default::default(),
-                    sources: Vec::new(),
+                    sources: Default::default(),
                     key: None,
                 });
             }
@@ -249,7 +249,7 @@ fn collect(
             id: n.id,
             labels: n.labels.as_slice().into(),
             properties: n.properties.clone(),
-            sources: Vec::new(),
+            sources: Default::default(),
             key: None,
         });
     };

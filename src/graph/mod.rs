@@ -1106,7 +1106,7 @@ mod tests {
             id: NodeId(id),
             labels: [label].into(),
             properties,
-            sources: vec![],
+            sources: Default::default(),
             key: None,
         }
     }

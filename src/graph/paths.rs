@@ -220,7 +220,7 @@ mod tests {
                 id: NodeId(id),
                 labels: ["N"].into(),
                 properties: Properties::new(),
-                sources: vec![],
+                sources: Default::default(),
                 key: None,
             };
             g.insert_node(node);

@@ -329,7 +329,7 @@ mod tests {
             id: NodeId(id),
             labels: ["A"].into(),
             properties: Properties::new(),
-            sources: Vec::new(),
+            sources: Default::default(),
             key: None,
         }
     }

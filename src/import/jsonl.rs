@@ -150,7 +150,7 @@ impl BulkSource for JsonlSource<'_> {
                     id: node.id,
                     labels: node.labels,
                     properties: node.properties,
-                    sources: node.sources,
+                    sources: node.sources.into_vec(),
                     key: node.key,
                 },
                 Ok(Line::Relationship(rel)) => BulkElement::Relationship {
