@@ -189,6 +189,8 @@ pub struct GraphIndex {
     rel_type_names: Vec<String>,
     /// Relationships per interned type id.
     rel_type_counts: Vec<usize>,
+    /// The type [`GraphIndex::intern_type`] returned last.
+    last_type: u32,
     unique: BTreeMap<(String, String), UniqueIndex>,
     by_key: HashMap<String, ElementId>,
     /// Types of relationships deleted by the open transaction: openCypher
@@ -852,7 +854,14 @@ impl GraphIndex {
     }
 
     fn intern_type(&mut self, rel_type: &str) -> u32 {
+        // Relationships come in runs of one type (a store's pages, an
+        // import's files): try the last type interned before hashing.
+        let last = self.last_type as usize;
+        if self.rel_type_names.get(last).is_some_and(|name| name == rel_type) {
+            return self.last_type;
+        }
         if let Some(&id) = self.rel_type_ids.get(rel_type) {
+            self.last_type = id;
             return id;
         }
         let id = self.rel_type_names.len() as u32;
