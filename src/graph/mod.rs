@@ -26,7 +26,7 @@ pub use paths::ShortestPaths;
 use adjacency::{AdjEntry, Adjacency};
 use table::{NodeTable, RelDetails, RelTable};
 
-use crate::model::{Direction, ElementId, Node, NodeId, RelId, RelView, Relationship, Value};
+use crate::model::{Direction, ElementId, Labels, Node, NodeId, RelId, RelView, Relationship, Value};
 use petgraph::Direction as PetDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
@@ -191,6 +191,9 @@ pub struct GraphIndex {
     rel_type_counts: Vec<usize>,
     /// The type [`GraphIndex::intern_type`] returned last.
     last_type: u32,
+    /// The label list [`GraphIndex::label_facts`] answered last, and its
+    /// answer.
+    last_label_facts: Option<(Labels, (LabelBits, u64))>,
     unique: BTreeMap<(String, String), UniqueIndex>,
     by_key: HashMap<String, ElementId>,
     /// Types of relationships deleted by the open transaction: openCypher
@@ -874,7 +877,6 @@ impl GraphIndex {
     }
 
     fn index_node(&mut self, node: &Node) {
-        let mut bits = 0;
         for label in &node.labels {
             // get_mut first: `entry` would copy the label name per node.
             match self.by_label.get_mut(label) {
@@ -885,19 +887,50 @@ impl GraphIndex {
                     self.by_label.insert(label.clone(), BTreeSet::from([node.id]));
                 }
             }
-            bits |= 1 << self.intern_label(label).min(OVERFLOW_LABEL);
         }
+        let (bits, unique_keys) = self.label_facts(&node.labels);
         if let Some(slot) = self.nodes.slot(node.id).map(NodeIndex::new) {
             self.graph[slot].labels = bits;
         }
-        for ((label, prop), index) in self.unique.iter_mut() {
-            if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
+        for (i, ((label, prop), index)) in self.unique.iter_mut().enumerate() {
+            let applies = if i < 63 {
+                unique_keys & (1 << i) != 0
+            } else {
+                node.has_label(label)
+            };
+            if applies && let Some(value) = node.properties.get(prop) {
                 index.entry(value.index_key()).or_default().insert(node.id);
             }
         }
         if let Some(key) = &node.key {
             self.by_key.insert(key.clone(), ElementId::Node(node.id));
         }
+    }
+
+    /// A label list's bits, and which unique-key indexes (by position in
+    /// `unique`) apply to its nodes. Nodes come in runs of one label list
+    /// (a store's pages, an import's files), which is interned: the answer
+    /// for the last list is kept and reused while the same list comes back.
+    fn label_facts(&mut self, labels: &Labels) -> (LabelBits, u64) {
+        if let Some((last, facts)) = &self.last_label_facts
+            && last.ptr_eq(labels)
+        {
+            return *facts;
+        }
+        let mut bits = 0;
+        for label in labels.iter() {
+            bits |= 1 << self.intern_label(label).min(OVERFLOW_LABEL);
+        }
+        // Bit i: the i-th index applies. Indexes past the 63rd (a schema
+        // with that many unique keys) are tested per node instead.
+        let mut unique_keys = 0u64;
+        for (i, (label, _)) in self.unique.keys().enumerate().take(63) {
+            if labels.iter().any(|l| l == label) {
+                unique_keys |= 1 << i;
+            }
+        }
+        self.last_label_facts = Some((labels.clone(), (bits, unique_keys)));
+        (bits, unique_keys)
     }
 
     fn unindex_node(&mut self, node: &Node) {
@@ -1096,6 +1129,35 @@ impl GraphIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unique_indexes_follow_each_nodes_labels_across_runs_and_past_63_indexes() {
+        // 70 labels, each with a unique `name`: indexes past the 63rd are
+        // tested per node, the others through the remembered label list.
+        let keys: Vec<(String, String)> = (0..70)
+            .map(|i| (format!("L{i:02}"), "name".to_string()))
+            .collect();
+        let mut index = GraphIndex::new(&keys);
+        let labels_of = |id: u64| format!("L{:02}", [3, 3, 65, 65, 3, 69][id as usize - 1]);
+        for id in 1..=6 {
+            index.insert_node(node(id, &labels_of(id), &format!("n{id}")));
+        }
+        for id in 1..=6 {
+            let name = Value::from(format!("n{id}"));
+            for label in ["L03", "L65", "L69"] {
+                let found = index.find_unique(label, "name", &name).expect("indexed pair");
+                let expected = if label == labels_of(id) {
+                    vec![NodeId(id)]
+                } else {
+                    vec![]
+                };
+                assert_eq!(found, expected, "node {id} under {label}");
+            }
+        }
+        let bits = |id: u64| index.graph[NodeIndex::new(index.nodes.slot(NodeId(id)).unwrap())].labels;
+        assert_eq!(bits(1), bits(5));
+        assert_ne!(bits(1), bits(3));
+    }
 
     #[test]
     fn an_edge_weight_costs_petgraph_no_option_tag() {
