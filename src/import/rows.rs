@@ -146,6 +146,13 @@ impl<'f> RowReader<'f> {
 
     /// Field `field` as a node id (`id`, `from`, `to`): a positive integer.
     pub fn id(&self, field: usize, name: &str) -> Result<u64> {
+        // Nearly every id is a short run of ASCII digits: read those straight
+        // from the bytes (no UTF-8 check, no general parser), 3.3M times per
+        // pass at 1M events. Anything else takes the checked path below.
+        let bytes = self.record.get(field).unwrap_or_default();
+        if let Some(id) = plain_digits(bytes).filter(|id| *id > 0) {
+            return Ok(id);
+        }
         let text = self.text(field, name)?;
         match text.parse::<u64>() {
             Ok(id) if id > 0 => Ok(id),
@@ -208,6 +215,17 @@ impl<'f> RowReader<'f> {
             other => other,
         }
     }
+}
+
+/// The number a field of 1 to 19 ASCII digits spells (at most 19, so it
+/// cannot overflow); `None` for any other field.
+fn plain_digits(bytes: &[u8]) -> Option<u64> {
+    if bytes.is_empty() || bytes.len() > 19 {
+        return None;
+    }
+    bytes.iter().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
 }
 
 /// The line and column (in characters) where field `field` of the record
@@ -325,7 +343,21 @@ fn expected(t: ColumnType) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::field_start;
+    use super::{field_start, plain_digits};
+
+    proptest::proptest! {
+        /// The fast path agrees with `str::parse` wherever it answers, and
+        /// answers for every plain run of up to 19 digits.
+        #[test]
+        fn plain_digits_agree_with_the_parser(text in "[0-9+ -]{0,21}|[0-9]{1,19}") {
+            let fast = plain_digits(text.as_bytes());
+            if let Some(n) = fast {
+                proptest::prop_assert_eq!(text.parse::<u64>().ok(), Some(n));
+            }
+            let plain = !text.is_empty() && text.len() <= 19 && text.bytes().all(|b| b.is_ascii_digit());
+            proptest::prop_assert_eq!(fast.is_some(), plain);
+        }
+    }
 
     #[test]
     fn finds_fields_in_plain_and_quoted_records() {
