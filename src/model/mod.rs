@@ -413,8 +413,15 @@ mod tests {
             let bytes = postcard::to_allocvec(&ours).expect("encode");
             assert_eq!(bytes, postcard::to_allocvec(&list).expect("encode"));
             assert_eq!(postcard::from_bytes::<Sources>(&bytes).expect("decode"), ours);
-            assert_eq!(serde_json::to_string(&ours).ok(), serde_json::to_string(&list).ok());
-            assert_eq!(ours.is_empty(), ours.0.is_none(), "an empty list allocates nothing");
+            assert_eq!(
+                serde_json::to_string(&ours).ok(),
+                serde_json::to_string(&list).ok()
+            );
+            assert_eq!(
+                ours.is_empty(),
+                ours.0.is_none(),
+                "an empty list allocates nothing"
+            );
         }
         assert_eq!(std::mem::size_of::<Node>(), 72);
     }
