@@ -924,3 +924,57 @@ fn a_join_the_schema_refuses_is_found_after_many_it_accepts() {
         "`AGENT` may not join (:Actor)->(:Actor)",
     );
 }
+
+/// Imports the hand-written directory into the base store, rewriting
+/// `file` with `replacement` as soon as the write pass reports progress
+/// (after its first file, before `file` when that comes later). Returns the
+/// import's result and whether the store (raw contents and graph) is as it
+/// was before.
+fn import_changing_between_passes(
+    file: &str,
+    replacement: &str,
+) -> (Result<attest::import::ImportReport>, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), &[]);
+    let (graph, engine) = base_store();
+    let before = (engine.dump(), contents(&graph));
+    let target = dir.path().join(file);
+    let replacement = replacement.to_string();
+    let changed = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&changed);
+    let options = ImportOptions {
+        progress: Some(Arc::new(move |p: &attest::import::ImportProgress| {
+            if p.pass == BulkPass::Write && !seen.swap(true, Ordering::SeqCst) {
+                std::fs::write(&target, &replacement).unwrap();
+            }
+        })),
+        ..ImportOptions::default()
+    };
+    let result = import_csv(&graph, dir.path(), &options);
+    assert!(changed.load(Ordering::SeqCst), "the write pass reported progress");
+    graph.verify().unwrap();
+    let unchanged = (engine.dump(), contents(&graph)) == before;
+    (result, unchanged)
+}
+
+#[test]
+fn a_file_changed_between_the_passes_fails_the_import_and_leaves_the_store_as_it_was() {
+    // The write pass does not repeat the schema's checks: it relies on
+    // reading exactly the bytes the check pass read. An edit between the
+    // passes that the schema would refuse (TARGET must end at an Actor,
+    // node 20 is a Place)...
+    let (result, unchanged) = import_changing_between_passes("TARGET.csv", "from,to\n30,12\n30,20\n");
+    let err = result.unwrap_err().to_string();
+    assert!(err.contains("changed between checking and writing"), "{err}");
+    assert!(err.contains("TARGET.csv"), "{err}");
+    assert!(unchanged);
+    // ...and one it would accept, of the same length, are both refused.
+    let (result, unchanged) = import_changing_between_passes("AT.csv", "from,to\n30,20\n32,20\n");
+    assert!(
+        result
+            .unwrap_err()
+            .to_string()
+            .contains("changed between checking and writing")
+    );
+    assert!(unchanged);
+}

@@ -30,6 +30,7 @@ use crate::model::{Labels, NodeId, Properties};
 use files::CsvFile;
 use rows::RowReader;
 use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -183,6 +184,8 @@ pub fn import_csv(graph: &Graph, dir: &Path, options: &ImportOptions) -> Result<
         ids: HashMap::new(),
         next_id: 0,
         rows: vec![0; files.len()],
+        checksums: vec![None; files.len()],
+        checksum_key: RandomState::new(),
         names: files.iter().map(|f| SharedName::of(&f.kind)).collect(),
         total_bytes: files.iter().map(|f| f.bytes).sum(),
         check_started: None,
@@ -280,6 +283,11 @@ struct CsvSource<'a> {
     next_id: u64,
     /// Data rows per file, counted in the check pass.
     rows: Vec<u64>,
+    /// Per file, the keyed hash of its bytes as the check pass read them,
+    /// which the write pass must read again (see
+    /// [`BulkSource::write_pass_repeats_check_pass`]).
+    checksums: Vec<Option<u64>>,
+    checksum_key: RandomState,
     /// Per file, its label or type as every row shares it.
     names: Vec<SharedName>,
     total_bytes: u64,
@@ -290,6 +298,14 @@ struct CsvSource<'a> {
 impl BulkSource for CsvSource<'_> {
     fn begin(&mut self, first_free_node: NodeId) {
         self.next_id = first_free_node.0;
+    }
+
+    /// Yes: the write pass reads the same files, and fails at the end of
+    /// each unless its bytes hash as they did in the check pass; and every
+    /// column's type is the schema's (the plan refuses others), so no value
+    /// needs converting.
+    fn write_pass_repeats_check_pass(&self) -> bool {
+        true
     }
 
     fn elements(
@@ -304,7 +320,7 @@ impl BulkSource for CsvSource<'_> {
         }
         let (mut rows_before, mut bytes_before) = (0, 0);
         for (index, file) in self.files.iter().enumerate() {
-            let mut reader = RowReader::open(file)?;
+            let mut reader = RowReader::open(file, &self.checksum_key)?;
             while reader.next()? {
                 let element = self.element(&reader, index, pass)?;
                 if let Err(rejection) = sink(element) {
@@ -319,9 +335,21 @@ impl BulkSource for CsvSource<'_> {
                     );
                 }
             }
-            if pass == BulkPass::Check {
-                check_count(&reader, file)?;
-                self.rows[index] = reader.rows;
+            match pass {
+                BulkPass::Check => {
+                    check_count(&reader, file)?;
+                    self.rows[index] = reader.rows;
+                    self.checksums[index] = Some(reader.checksum());
+                }
+                // Before the write pass ends, so that its commit never
+                // happens for rows the check pass did not see.
+                BulkPass::Write if self.checksums[index] != Some(reader.checksum()) => {
+                    let message = "the file changed between checking and writing it; nothing was imported";
+                    let e = QueryError::new(ErrorClass::ConstraintVerificationFailed, message)
+                        .in_file(&file.name);
+                    return Err(e.into());
+                }
+                BulkPass::Write => {}
             }
             rows_before += reader.rows;
             bytes_before += file.bytes;
