@@ -286,6 +286,9 @@ impl<'de> Deserialize<'de> for Labels {
     }
 }
 
+/// The most room a decoded list reserves ahead on the word of its input.
+const MAX_LABELS_HINT: usize = 16;
+
 struct LabelsVisitor;
 
 impl<'de> Visitor<'de> for LabelsVisitor {
@@ -309,7 +312,10 @@ impl<'de> Visitor<'de> for LabelsVisitor {
                     None => break,
                     Some(NameRead::Same) => matched += 1,
                     Some(NameRead::New(name)) => {
-                        let mut v = Vec::with_capacity(matched + 1 + seq.size_hint().unwrap_or(0));
+                        // The hint comes from the input: capped, so that a damaged
+                        // length cannot ask for a huge allocation.
+                        let more = seq.size_hint().unwrap_or(0).min(MAX_LABELS_HINT);
+                        let mut v = Vec::with_capacity(matched + 1 + more);
                         v.extend_from_slice(&expected[..matched]);
                         v.push(name);
                         names = Some(v);
@@ -380,6 +386,30 @@ mod tests {
 
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Yields one name but claims, as a damaged length would, to hold
+    /// half the address space.
+    struct Claims(Option<&'static str>);
+
+    impl Iterator for Claims {
+        type Item = &'static str;
+        fn next(&mut self) -> Option<&'static str> {
+            self.0.take()
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (usize::MAX / 2, Some(usize::MAX / 2))
+        }
+    }
+
+    #[test]
+    fn a_claimed_length_does_not_size_the_allocation() {
+        use serde::de::value::{Error, SeqDeserializer};
+        let input = SeqDeserializer::<_, Error>::new(Claims(Some("Zzz-not-the-last-list")));
+        // The iterator ends early, which the deserializer reports; what
+        // matters is that no allocation of the claimed size was tried.
+        let read = Labels::deserialize(input);
+        assert!(read.is_err() || read.is_ok_and(|l| l == ["Zzz-not-the-last-list"]));
     }
 
     #[test]
