@@ -1,6 +1,6 @@
 //! A node's labels as one shared, interned list.
 
-use rustc_hash::FxHashSet;
+use super::intern::{Names, intern_names};
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Borrow;
@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A node's labels, in the order they were added: an immutable list that
 /// every node with the same labels shares.
@@ -19,9 +19,10 @@ use std::sync::{Arc, Mutex};
 /// vector plus two heap blocks (the vector's buffer and the label's string,
 /// about 64 bytes with the allocator's overhead), and opening the store
 /// made those two allocations per node. Here a node holds one pointer (8
-/// bytes; `Node` went from 104 to 88 bytes) to a list interned once per
-/// process, and decoding a node compares its labels with the last list read
-/// instead of allocating. Opening the store (`attest stats`, peak RSS):
+/// bytes; `Node` went from 104 to 88 bytes) to a list interned by
+/// `model::intern` (shared with every equal list, freed with the last node
+/// holding it), and decoding a node compares its labels with the last list
+/// read instead of allocating. Opening the store (`attest stats`, peak RSS):
 /// 2362 → 2198 MB at a million events, 245 → 229 MB at 100k; the 100k open
 /// runs 2.54G → 2.34G instructions.
 ///
@@ -44,16 +45,7 @@ use std::sync::{Arc, Mutex};
 /// assert_eq!(b.len(), 1);
 /// ```
 #[derive(Clone, Default)]
-pub struct Labels(Option<Arc<LabelList>>);
-
-/// The interned list itself: boxed, so that [`Labels`] is one thin pointer.
-struct LabelList {
-    names: Box<[String]>,
-}
-
-/// Every non-empty label list made in this process, once each. Lists are
-/// never dropped from it: a store has few distinct ones.
-static INTERNED: Mutex<Option<FxHashSet<Labels>>> = Mutex::new(None);
+pub struct Labels(Option<Arc<Names>>);
 
 thread_local! {
     /// The list this thread made or read last: consecutive nodes nearly
@@ -71,7 +63,7 @@ impl Labels {
     /// The labels as a slice.
     pub fn as_slice(&self) -> &[String] {
         match &self.0 {
-            Some(list) => &list.names,
+            Some(list) => list,
             None => &[],
         }
     }
@@ -134,30 +126,17 @@ impl Labels {
     }
 
     /// The interned list equal to `names`: the last one this thread used
-    /// if it matches, else the process-wide one, made if new.
-    fn intern(names: Vec<String>) -> Labels {
+    /// if it matches, else the one `model::intern` keeps, made if new.
+    fn intern<S: AsRef<str>>(names: &[S]) -> Labels {
         if names.is_empty() {
             return Labels::new();
         }
-        if let Some(last) =
-            LAST.with_borrow(|last| (last.as_slice() == names.as_slice()).then(|| last.clone()))
-        {
+        let same =
+            |last: &Labels| last.len() == names.len() && last.iter().zip(names).all(|(a, b)| a == b.as_ref());
+        if let Some(last) = LAST.with_borrow(|last| same(last).then(|| last.clone())) {
             return last;
         }
-        let labels = {
-            let mut interned = INTERNED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let interned = interned.get_or_insert_with(FxHashSet::default);
-            match interned.get(names.as_slice()) {
-                Some(labels) => labels.clone(),
-                None => {
-                    let labels = Labels(Some(Arc::new(LabelList {
-                        names: names.into_boxed_slice(),
-                    })));
-                    interned.insert(labels.clone());
-                    labels
-                }
-            }
-        };
+        let labels = Labels(Some(intern_names(names.iter().map(AsRef::as_ref))));
         LAST.set(labels.clone());
         labels
     }
@@ -194,19 +173,19 @@ impl<'a> IntoIterator for &'a Labels {
 
 impl From<Vec<String>> for Labels {
     fn from(names: Vec<String>) -> Labels {
-        Labels::intern(names)
+        Labels::intern(&names)
     }
 }
 
 impl From<&[String]> for Labels {
     fn from(names: &[String]) -> Labels {
-        Labels::intern(names.to_vec())
+        Labels::intern(names)
     }
 }
 
 impl<const N: usize> From<[&str; N]> for Labels {
     fn from(names: [&str; N]) -> Labels {
-        Labels::intern(names.iter().map(|name| name.to_string()).collect())
+        Labels::intern(&names)
     }
 }
 
@@ -218,7 +197,7 @@ impl From<Labels> for Vec<String> {
 
 impl FromIterator<String> for Labels {
     fn from_iter<I: IntoIterator<Item = String>>(names: I) -> Labels {
-        Labels::intern(names.into_iter().collect())
+        Labels::intern(&names.into_iter().collect::<Vec<_>>())
     }
 }
 
@@ -237,7 +216,8 @@ impl PartialEq for Labels {
 impl Eq for Labels {}
 
 impl Hash for Labels {
-    /// Hashes as the slice does, so the interner can be asked by slice.
+    /// Hashes as the slice does, so that maps keyed by labels can be asked
+    /// by slice (see the `Borrow<[String]>` impl).
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.as_slice().hash(state);
     }
@@ -328,9 +308,9 @@ impl<'de> Visitor<'de> for LabelsVisitor {
             }
         }
         Ok(match names {
-            Some(names) => Labels::intern(names),
+            Some(names) => Labels::intern(&names),
             None if matched == expected.len() => last,
-            None => Labels::intern(expected[..matched].to_vec()),
+            None => Labels::intern(&expected[..matched]),
         })
     }
 }
@@ -466,7 +446,7 @@ mod tests {
     #[test]
     fn equal_lists_share_one_allocation() {
         let a = Labels::from(names(&["Shared", "Twice"]));
-        // From another thread, past its empty cache, straight to the interner.
+        // From another thread, past its empty caches, from the shared table.
         let b = std::thread::spawn(|| Labels::from(names(&["Shared", "Twice"])))
             .join()
             .unwrap();

@@ -7,6 +7,7 @@
 //! crate: it is the leaf every other layer may depend on.
 
 mod date;
+mod intern;
 mod labels;
 mod properties;
 mod value;

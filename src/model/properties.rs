@@ -14,26 +14,23 @@
 //! `docs/performance.md`). Lookups binary-search the shared key list, which
 //! stays in the caches, then read the value at the same position.
 //!
-//! Shapes are interned in a process-wide table behind a lock, with a small
-//! per-thread cache of recently used shapes in front of it: loading a store
-//! meets the same few shapes millions of times in a row and takes the lock
-//! only for a new one. The table holds shapes weakly, so the shape of keys
-//! nobody uses any more is freed with its last map.
+//! Shapes are interned by `model::intern`, as label lists are: a small
+//! per-thread cache of recent lists in front of a process-wide table that
+//! holds them weakly, so the shape of keys nobody uses any more is freed
+//! with its last map.
 //!
 //! The map's behaviour and its encoding (serde sees a map in key order) are
 //! those of the `BTreeMap<String, Value>` it replaced.
 
 use super::Value;
+use super::intern::{Names, intern_names};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::sync::{Arc, LazyLock, Mutex, Weak};
+use std::sync::Arc;
 
 /// Properties of a node or relationship, in key order. A missing key and a
 /// null value mean the same thing; null is never stored.
@@ -60,22 +57,11 @@ pub struct Properties {
 /// A non-empty map: its shape, and one value per key of the shape.
 #[derive(Clone, PartialEq)]
 struct Filled {
-    shape: Arc<Shape>,
-    /// `values[i]` belongs to `shape.keys[i]`; never empty.
+    /// The sorted, distinct keys, interned: shared by every map holding
+    /// exactly these keys.
+    shape: Arc<Names>,
+    /// `values[i]` belongs to `shape[i]`; never empty.
     values: Box<[Value]>,
-}
-
-/// A sorted list of distinct keys, shared by every map holding exactly
-/// these keys.
-#[derive(Debug, PartialEq, Eq)]
-struct Shape {
-    keys: Box<[String]>,
-}
-
-impl Shape {
-    fn has_keys<'k>(&self, keys: impl ExactSizeIterator<Item = &'k str>) -> bool {
-        self.keys.len() == keys.len() && self.keys.iter().zip(keys).all(|(a, b)| a == b)
-    }
 }
 
 impl Properties {
@@ -85,7 +71,7 @@ impl Properties {
     }
 
     fn keys_slice(&self) -> &[String] {
-        self.filled.as_ref().map_or(&[], |f| &f.shape.keys)
+        self.filled.as_ref().map_or(&[], |f| &f.shape)
     }
 
     fn values_slice(&self) -> &[Value] {
@@ -147,7 +133,7 @@ impl Properties {
         let Some(filled) = self.filled.as_mut() else {
             return;
         };
-        let keys = &filled.shape.keys;
+        let keys = &filled.shape;
         let Some(first_dropped) = (0..keys.len()).find(|&i| !keep(&keys[i], &mut filled.values[i])) else {
             return;
         };
@@ -158,7 +144,7 @@ impl Properties {
         let mut kept_keys: Vec<&str> = Vec::with_capacity(values.len() - 1);
         let mut kept_values = Vec::with_capacity(values.len() - 1);
         for (i, mut value) in values.into_iter().enumerate() {
-            let key = &shape.keys[i];
+            let key = &shape[i];
             if i < first_dropped || (i > first_dropped && keep(key, &mut value)) {
                 kept_keys.push(key);
                 kept_values.push(value);
@@ -193,7 +179,7 @@ impl Properties {
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Value)> {
         self.filled
             .iter_mut()
-            .flat_map(|f| f.shape.keys.iter().zip(f.values.iter_mut()))
+            .flat_map(|f| f.shape.iter().zip(f.values.iter_mut()))
     }
 
     /// The keys in order.
@@ -214,7 +200,7 @@ impl Properties {
     fn take_parts(&mut self) -> (Vec<String>, Vec<Value>) {
         match self.filled.take() {
             None => (Vec::new(), Vec::new()),
-            Some(f) => (f.shape.keys.to_vec(), f.values.into_vec()),
+            Some(f) => (f.shape.to_vec(), f.values.into_vec()),
         }
     }
 
@@ -227,7 +213,7 @@ impl Properties {
         }
         Properties {
             filled: Some(Filled {
-                shape: shape_of(keys.iter().map(AsRef::as_ref)),
+                shape: intern_names(keys.iter().map(AsRef::as_ref)),
                 values: values.into_boxed_slice(),
             }),
         }
@@ -251,7 +237,7 @@ impl Properties {
         if entries.is_empty() {
             return Properties::new();
         }
-        let shape = shape_of(entries.iter().map(|(k, _)| k.as_ref()));
+        let shape = intern_names(entries.iter().map(|(k, _)| k.as_ref()));
         // Into a vector of its own, exactly sized: collecting would reuse
         // the entries' larger buffer in place and shrink it, which leaves a
         // freed sliver beside every map (60 MB of fragments at 1M events).
@@ -268,93 +254,6 @@ impl fmt::Debug for Properties {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
-}
-
-/// How many recently used shapes each thread remembers.
-const RECENT_SHAPES: usize = 8;
-
-thread_local! {
-    /// Shapes this thread used last, tried before the shared table.
-    static RECENT: RefCell<Recent> = const { RefCell::new(Recent { shapes: Vec::new(), next: 0 }) };
-}
-
-struct Recent {
-    shapes: Vec<Arc<Shape>>,
-    /// The entry the next new shape replaces once the cache is full.
-    next: usize,
-}
-
-/// Every shape alive, by the hash of its keys, held weakly.
-struct ShapeTable {
-    by_hash: HashMap<u64, Vec<Weak<Shape>>>,
-    /// Sweep out dead entries once the table holds this many hashes.
-    sweep_at: usize,
-}
-
-static SHAPES: LazyLock<Mutex<ShapeTable>> = LazyLock::new(|| {
-    Mutex::new(ShapeTable {
-        by_hash: HashMap::new(),
-        sweep_at: 1024,
-    })
-});
-
-/// The one shape with exactly `keys` (sorted, distinct, at least one).
-fn shape_of<'k, I>(keys: I) -> Arc<Shape>
-where
-    I: ExactSizeIterator<Item = &'k str> + Clone,
-{
-    RECENT.with(|recent| {
-        let mut recent = recent.borrow_mut();
-        if let Some(shape) = recent.shapes.iter().find(|s| s.has_keys(keys.clone())) {
-            return Arc::clone(shape);
-        }
-        let shape = shared_shape(keys);
-        if recent.shapes.len() < RECENT_SHAPES {
-            recent.shapes.push(Arc::clone(&shape));
-        } else {
-            let at = recent.next;
-            recent.shapes[at] = Arc::clone(&shape);
-            recent.next = (at + 1) % RECENT_SHAPES;
-        }
-        shape
-    })
-}
-
-/// `keys`' shape from the process-wide table, added if new.
-fn shared_shape<'k, I>(keys: I) -> Arc<Shape>
-where
-    I: ExactSizeIterator<Item = &'k str> + Clone,
-{
-    let mut hasher = DefaultHasher::new();
-    for key in keys.clone() {
-        key.hash(&mut hasher);
-    }
-    let hash = hasher.finish();
-    // A panic elsewhere while the lock was held cannot leave the table
-    // inconsistent (every change is one push or one retain), so a poisoned
-    // lock is used as it is.
-    let mut table = SHAPES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let bucket = table.by_hash.entry(hash).or_default();
-    bucket.retain(|weak| weak.strong_count() > 0);
-    if let Some(shape) = bucket
-        .iter()
-        .filter_map(Weak::upgrade)
-        .find(|s| s.has_keys(keys.clone()))
-    {
-        return shape;
-    }
-    let shape = Arc::new(Shape {
-        keys: keys.map(str::to_owned).collect(),
-    });
-    bucket.push(Arc::downgrade(&shape));
-    if table.by_hash.len() >= table.sweep_at {
-        table.by_hash.retain(|_, bucket| {
-            bucket.retain(|weak| weak.strong_count() > 0);
-            !bucket.is_empty()
-        });
-        table.sweep_at = (2 * table.by_hash.len()).max(1024);
-    }
-    shape
 }
 
 /// Iterator over `(&key, &value)` in key order.
@@ -556,7 +455,7 @@ mod tests {
         assert_eq!(Properties::from(theirs), ours);
     }
 
-    fn shape(p: &Properties) -> &Arc<Shape> {
+    fn shape(p: &Properties) -> &Arc<Names> {
         &p.filled.as_ref().expect("a non-empty map").shape
     }
 
