@@ -726,16 +726,15 @@ impl Checked {
         // and the ends' labels, and a file of one type between nodes of one
         // label asks the same question millions of times: remember the last
         // answer.
-        let asked = (rel.properties.is_empty())
-            .then(|| {
-                Some((
-                    rel.rel_type.clone(),
-                    self.set_of(rel.start)?,
-                    self.set_of(rel.end)?,
-                ))
-            })
-            .flatten();
-        let answered = matches!((&asked, &self.last_plain_join), (Some(a), Some(b)) if a == b);
+        let asked = match (
+            rel.properties.is_empty(),
+            self.set_of(rel.start),
+            self.set_of(rel.end),
+        ) {
+            (true, Some(start_set), Some(end_set)) => Some((rel.rel_type.clone(), start_set, end_set)),
+            _ => None,
+        };
+        let answered = asked.is_some() && asked == self.last_plain_join;
         if let Some(schema) = &state.schema
             && !answered
         {

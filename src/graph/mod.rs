@@ -244,11 +244,8 @@ impl GraphIndex {
     /// no vector grows step by step (copying petgraph's edges each time),
     /// and node ids that arrive out of order stay in the dense id map.
     pub(crate) fn reserve_import(&mut self, nodes: usize, max_node: u64, rels: usize) {
+        self.reserve(nodes, rels);
         self.nodes.reserve_ids(nodes, max_node);
-        self.rels.reserve(rels);
-        self.graph.reserve_nodes(nodes);
-        self.graph.reserve_edges(rels);
-        self.adjacency.reserve(nodes);
     }
 
     /// Starts loading a store: relationships inserted until

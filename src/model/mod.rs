@@ -140,7 +140,7 @@ impl fmt::Display for Source {
 /// assert_eq!(sources[0].to_string(), "article#2");
 /// assert_eq!(std::mem::size_of::<Sources>(), std::mem::size_of::<usize>());
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default)]
 // The box is the point: it makes the field one pointer wide instead of a
 // vector's three words, at the price of an extra allocation only for the
 // few nodes that cite anything.
@@ -169,6 +169,22 @@ impl std::ops::Deref for Sources {
 
     fn deref(&self) -> &[Source] {
         self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+// Compared and hashed as the lists they hold: an emptied list (its vector
+// still boxed after `as_mut_vec`) equals the list that never held any.
+impl PartialEq for Sources {
+    fn eq(&self, other: &Sources) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Sources {}
+
+impl std::hash::Hash for Sources {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
     }
 }
 
@@ -424,6 +440,12 @@ mod tests {
                 "an empty list allocates nothing"
             );
         }
+        let mut emptied = Sources::from(vec![Source::sentence("article", 1)]);
+        emptied.as_mut_vec().clear();
+        assert_eq!(emptied, Sources::default());
+        let mut touched = Sources::default();
+        touched.as_mut_vec();
+        assert_eq!(touched, Sources::default());
         assert_eq!(std::mem::size_of::<Node>(), 72);
     }
 }
