@@ -3,7 +3,7 @@
 //! as it was, byte for byte), failing disks, and a process that dies in
 //! the middle of writing.
 
-use attest::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph, OpenOptions, SchemaChoice};
+use attest::db::{BulkElement, BulkRejection, BulkSource, Graph, OpenOptions, SchemaChoice};
 use attest::error::{Error, Result};
 use attest::import::{IdMode, ImportOptions, import_csv};
 use attest::model::{Labels, NodeId, Properties, Value};
@@ -684,8 +684,8 @@ fn a_header_that_contradicts_the_schema() {
 }
 
 /// Writes one small node per id; the ranges used below are tens of
-/// thousands of ids, so the write pass applies several batches of pages and
-/// failures can strike between batches.
+/// thousands of ids, so the write phase applies several batches of pages
+/// and failures can strike between batches.
 struct ManyNodes {
     ids: std::ops::Range<u64>,
 }
@@ -693,7 +693,6 @@ struct ManyNodes {
 impl BulkSource for ManyNodes {
     fn elements(
         &mut self,
-        _pass: BulkPass,
         sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
     ) -> Result<()> {
         for id in self.ids.clone() {
@@ -782,26 +781,45 @@ fn a_dead_disk_leaves_the_import_for_the_next_open_to_remove() {
 /// Set in the child process of the crash test: the store to write to.
 const CRASH_CHILD: &str = "ATTEST_IMPORT_CRASH_CHILD";
 
-/// The source of the child process: flushes what it has written so far,
-/// then ends the process in the middle of the write pass.
-struct DiesWhileWriting<'g> {
-    graph: &'g Graph,
+/// The store of the child process: applies and flushes batches until the
+/// `exit_at`th, then ends the process before applying it (in the middle of
+/// an import's write phase, when that is the fourth).
+struct DiesWhileWriting {
+    inner: SledEngine,
+    applies: AtomicUsize,
+    exit_at: usize,
 }
 
-impl BulkSource for DiesWhileWriting<'_> {
-    fn elements(
-        &mut self,
-        pass: BulkPass,
-        sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
-    ) -> Result<()> {
-        for id in 100..40_000 {
-            if pass == BulkPass::Write && id == 30_000 {
-                self.graph.flush()?;
-                std::process::exit(42);
-            }
-            sink(numbered_node(id)).map_err(|r| r.error)?;
+impl Engine for DiesWhileWriting {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.inner.get(key)
+    }
+    fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+        self.inner.scan_prefix(prefix)
+    }
+    fn scan_range<'a>(
+        &'a self,
+        start: &[u8],
+        end: Option<&[u8]>,
+    ) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+        self.inner.scan_range(start, end)
+    }
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        if self.applies.fetch_add(1, Ordering::SeqCst) + 1 == self.exit_at {
+            std::process::exit(42);
         }
-        Ok(())
+        self.inner.apply(batch)?;
+        // What was applied reaches the disk before the process dies.
+        self.inner.flush()
+    }
+    fn flush(&self) -> Result<()> {
+        self.inner.flush()
+    }
+    fn size_on_disk(&self) -> Result<u64> {
+        self.inner.size_on_disk()
+    }
+    fn name(&self) -> &'static str {
+        "sled, dying"
     }
 }
 
@@ -811,9 +829,15 @@ fn crash_child() {
     let Ok(store) = std::env::var(CRASH_CHILD) else {
         return;
     };
-    let graph = Graph::open_with(&store, schemaless()).unwrap();
-    let _ = graph.bulk_insert("dies", &mut DiesWhileWriting { graph: &graph });
-    unreachable!("the source ends the process");
+    let engine = DiesWhileWriting {
+        inner: SledEngine::open(std::path::Path::new(&store)).unwrap(),
+        applies: AtomicUsize::new(0),
+        // The marker, then three batches of pages; the fifth apply dies.
+        exit_at: 5,
+    };
+    let graph = Graph::with_engine(Box::new(engine), schemaless()).unwrap();
+    let _ = graph.bulk_insert("dies", &mut ManyNodes { ids: 100..40_000 });
+    unreachable!("the store ends the process");
 }
 
 #[test]
@@ -925,56 +949,186 @@ fn a_join_the_schema_refuses_is_found_after_many_it_accepts() {
     );
 }
 
-/// Imports the hand-written directory into the base store, rewriting
-/// `file` with `replacement` as soon as the write pass reports progress
-/// (after its first file, before `file` when that comes later). Returns the
-/// import's result and whether the store (raw contents and graph) is as it
-/// was before.
-fn import_changing_between_passes(
-    file: &str,
-    replacement: &str,
-) -> (Result<attest::import::ImportReport>, bool) {
-    let dir = tempfile::tempdir().unwrap();
-    write_dir(dir.path(), &[]);
-    let (graph, engine) = base_store();
-    let before = (engine.dump(), contents(&graph));
-    let target = dir.path().join(file);
-    let replacement = replacement.to_string();
-    let changed = Arc::new(AtomicBool::new(false));
-    let seen = Arc::clone(&changed);
-    let options = ImportOptions {
-        progress: Some(Arc::new(move |p: &attest::import::ImportProgress| {
-            if p.pass == BulkPass::Write && !seen.swap(true, Ordering::SeqCst) {
-                std::fs::write(&target, &replacement).unwrap();
-            }
-        })),
-        ..ImportOptions::default()
-    };
-    let result = import_csv(&graph, dir.path(), &options);
-    assert!(changed.load(Ordering::SeqCst), "the write pass reported progress");
-    graph.verify().unwrap();
-    let unchanged = (engine.dump(), contents(&graph)) == before;
-    (result, unchanged)
+/// Yields the elements it holds, counting how often it is read and told
+/// that reading is done.
+struct Scripted {
+    elements: Vec<BulkElement>,
+    reads: usize,
+    done: usize,
+}
+
+impl Scripted {
+    fn new(elements: Vec<BulkElement>) -> Scripted {
+        Scripted {
+            elements,
+            reads: 0,
+            done: 0,
+        }
+    }
+}
+
+impl BulkSource for Scripted {
+    fn elements(
+        &mut self,
+        sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
+    ) -> Result<()> {
+        self.reads += 1;
+        for element in &self.elements {
+            sink(element.clone()).map_err(|r| r.error)?;
+        }
+        Ok(())
+    }
+
+    fn reading_done(&mut self) {
+        self.done += 1;
+    }
+}
+
+fn link(from: u64, to: u64, id: Option<u64>) -> BulkElement {
+    BulkElement::Relationship {
+        id: id.map(attest::model::RelId),
+        rel_type: "LINK".into(),
+        start: NodeId(from),
+        end: NodeId(to),
+        properties: Properties::new(),
+        sources: vec![],
+        key: None,
+    }
+}
+
+/// Nodes `first..first + n`, each linked to the one before it.
+fn chain(first: u64, n: u64) -> Vec<BulkElement> {
+    let nodes = (first..first + n).map(numbered_node);
+    let links = (first + 1..first + n).map(|id| link(id - 1, id, None));
+    nodes.chain(links).collect()
 }
 
 #[test]
-fn a_file_changed_between_the_passes_fails_the_import_and_leaves_the_store_as_it_was() {
-    // The write pass does not repeat the schema's checks: it relies on
-    // reading exactly the bytes the check pass read. An edit between the
-    // passes that the schema would refuse (TARGET must end at an Actor,
-    // node 20 is a Place)...
-    let (result, unchanged) = import_changing_between_passes("TARGET.csv", "from,to\n30,12\n30,20\n");
-    let err = result.unwrap_err().to_string();
-    assert!(err.contains("changed between checking and writing"), "{err}");
-    assert!(err.contains("TARGET.csv"), "{err}");
-    assert!(unchanged);
-    // ...and one it would accept, of the same length, are both refused.
-    let (result, unchanged) = import_changing_between_passes("AT.csv", "from,to\n30,20\n32,20\n");
-    assert!(
-        result
-            .unwrap_err()
-            .to_string()
-            .contains("changed between checking and writing")
+fn the_source_is_read_once_and_told_when_reading_is_done() {
+    let graph = Graph::in_memory();
+    let mut source = Scripted::new(chain(1, 1000));
+    let info = graph.bulk_insert("chain", &mut source).unwrap();
+    assert_eq!((info.nodes, info.relationships), (1000, 999));
+    assert_eq!((source.reads, source.done), (1, 1));
+    // A refused element ends the read before anything is written.
+    let mut elements = chain(2000, 1000);
+    elements.push(link(2000, 999_999, None));
+    let mut source = Scripted::new(elements);
+    let err = graph.bulk_insert("dangling", &mut source).unwrap_err();
+    assert!(err.to_string().contains("node 999999 does not exist"), "{err}");
+    assert_eq!((source.reads, source.done), (1, 0));
+    assert_eq!((graph.stats().nodes, graph.stats().relationships), (1000, 999));
+    graph.verify().unwrap();
+}
+
+#[test]
+fn a_failed_import_into_an_empty_store_leaves_it_empty_and_usable() {
+    let graph = Graph::in_memory();
+    let mut elements = chain(1, 5000);
+    // Fails on the last element, when everything before it is in memory.
+    elements.push(numbered_node(1));
+    let err = graph
+        .bulk_insert("chain", &mut Scripted::new(elements))
+        .unwrap_err();
+    assert!(err.to_string().contains("node id 1 appears twice"), "{err}");
+    assert_eq!((graph.stats().nodes, graph.stats().relationships), (0, 0));
+    graph.verify().unwrap();
+    assert!(graph.history().unwrap().is_empty());
+    // The same import then goes through, and its paths can be walked.
+    graph
+        .bulk_insert("chain", &mut Scripted::new(chain(1, 5000)))
+        .unwrap();
+    graph.verify().unwrap();
+    assert_eq!(
+        int(
+            &graph,
+            "MATCH p = (a)-[:LINK*1..3]->(b) WHERE id(a) = 1 RETURN count(p)"
+        ),
+        Some(3)
     );
-    assert!(unchanged);
+}
+
+#[test]
+fn a_fresh_relationship_id_taken_again_by_a_chosen_one_is_refused() {
+    let graph = Graph::in_memory();
+    let mut elements = chain(1, 3);
+    // The chain's two links got the fresh ids 1 and 2.
+    elements.push(link(1, 3, Some(2)));
+    let err = graph
+        .bulk_insert("mixed", &mut Scripted::new(elements))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("relationship id 2 appears twice in this import"),
+        "{err}"
+    );
+    assert_eq!(graph.stats().nodes, 0);
+    // Chosen first, a fresh id comes after it.
+    let elements = vec![
+        numbered_node(1),
+        numbered_node(2),
+        link(1, 2, Some(7)),
+        link(2, 1, None),
+    ];
+    graph.bulk_insert("mixed", &mut Scripted::new(elements)).unwrap();
+    assert!(graph.relationship(attest::model::RelId(8)).is_some());
+}
+
+#[test]
+fn a_disk_failure_writing_either_kind_of_page_is_undone_at_once() {
+    // Node pages and relationship pages are written on two threads: a
+    // failure at any batch, of either kind, must leave the store as it was.
+    for fail_at in 2..=8 {
+        let engine = SharedEngine::default();
+        let graph = Graph::with_engine(Box::new(engine.clone()), schemaless()).unwrap();
+        graph
+            .query("CREATE (:Actor {name: 'Existing', kind: 'person'})")
+            .unwrap();
+        let before = (engine.dump(), contents(&graph));
+        engine
+            .fail_at
+            .store(engine.applies.load(Ordering::SeqCst) + fail_at, Ordering::SeqCst);
+        let err = graph
+            .bulk_insert("big", &mut Scripted::new(chain(100, 20_000)))
+            .unwrap_err();
+        assert!(err.to_string().contains("simulated disk failure"), "{err}");
+        assert_eq!(
+            (engine.dump(), contents(&graph)),
+            before,
+            "failing apply {fail_at}"
+        );
+        graph.verify().unwrap();
+        graph
+            .bulk_insert("again", &mut Scripted::new(chain(100, 20_000)))
+            .unwrap();
+        graph.verify().unwrap();
+        assert_eq!(graph.stats().relationships, 19_999);
+    }
+}
+
+#[test]
+fn progress_reports_the_rows_read_then_the_write() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), &[]);
+    let (graph, _engine) = base_store();
+    let reports = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&reports);
+    let options = ImportOptions {
+        progress: Some(Arc::new(move |p: &attest::import::ImportProgress| {
+            seen.lock().unwrap().push(p.clone());
+        })),
+        ..ImportOptions::default()
+    };
+    let report = import_csv(&graph, dir.path(), &options).unwrap();
+    let reports = reports.lock().unwrap();
+    let (last, reading) = reports.split_last().unwrap();
+    use attest::import::ImportPhase;
+    assert_eq!(last.phase, ImportPhase::Writing);
+    assert!(reading.iter().all(|p| p.phase == ImportPhase::Reading));
+    assert!(reading.windows(2).all(|w| w[0].rows <= w[1].rows));
+    // One report at the end of each file; the last one counts every row.
+    assert_eq!(reading.len(), report.files.len());
+    let rows: u64 = report.files.iter().map(|f| f.rows).sum();
+    assert_eq!((last.rows, last.bytes), (rows, last.total_bytes));
+    assert!(report.read_seconds > 0.0 && report.write_seconds > 0.0);
 }

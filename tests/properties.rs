@@ -12,7 +12,7 @@
 //! Export-then-import equality is checked over generated graphs beside the
 //! exporters, in `tests/interop.rs` (`export_then_import_returns_the_same_graph`).
 
-use attest::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph, OpenOptions, SchemaChoice};
+use attest::db::{BulkElement, BulkRejection, BulkSource, Graph, OpenOptions, SchemaChoice};
 use attest::lang::{Params, QueryOptions};
 use attest::model::{NodeId, Properties, Value};
 use proptest::prelude::*;
@@ -243,7 +243,6 @@ impl BulkSource for Actors {
 
     fn elements(
         &mut self,
-        _pass: BulkPass,
         sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
     ) -> attest::Result<()> {
         for i in 0..u64::from(self.n) {

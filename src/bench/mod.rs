@@ -338,7 +338,7 @@ pub fn run(options: &BenchOptions) -> Result<Json> {
             "store_bytes": store_bytes,
             "peak_rss_mb": load_peak,
             "rss_after_load_mb": rss_after_load,
-            "steps_s": {"check": round3(report.check_seconds), "write": round3(report.write_seconds)},
+            "steps_s": {"read": round3(report.read_seconds), "write": round3(report.write_seconds)},
         },
         "reopen_s": round3(reopen_seconds),
         "queries": queries,

@@ -19,7 +19,7 @@
 //!
 //! The store needs the harness's schema (Item, Counter, LINK).
 
-use crate::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph};
+use crate::db::{BulkElement, BulkRejection, BulkSource, Graph};
 use crate::error::{Error, Result};
 use crate::facts;
 use crate::model::{Labels, NodeId, Properties, Value};
@@ -91,11 +91,7 @@ impl BulkSource for Chain {
         self.first = first_free_node.0;
     }
 
-    fn elements(
-        &mut self,
-        _pass: BulkPass,
-        sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
-    ) -> Result<()> {
+    fn elements(&mut self, sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>) -> Result<()> {
         let rejected = |r: BulkRejection| r.error;
         for i in 0..self.size {
             let properties = Properties::from([

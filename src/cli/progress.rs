@@ -1,13 +1,12 @@
-//! The progress bar of long imports: indicatif on standard error, one bar
-//! per pass (checking, writing) with rows per second. Hidden when standard
+//! The progress bar of long imports: indicatif on standard error, reading
+//! the rows (with rows per second), then writing them. Hidden when standard
 //! error is not a terminal, so logs and pipes get the summary alone.
 
-use crate::db::BulkPass;
-use crate::import::{ImportProgress, ProgressFn};
+use crate::import::{ImportPhase, ImportProgress, ProgressFn};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A progress bar and the callback that drives it; the bar is cleared by
 /// [`ImportBar::finish`].
@@ -34,24 +33,34 @@ impl ImportBar {
             bar.set_style(style.progress_chars("=> "));
         }
         let shown = bar.clone();
-        // Which pass is being shown and when it started, for rows/s.
-        let current: Mutex<Option<(BulkPass, Instant)>> = Mutex::new(None);
+        // Which phase is being shown and when it started, for rows/s.
+        let current: Mutex<Option<(ImportPhase, Instant)>> = Mutex::new(None);
         let callback: ProgressFn = Arc::new(move |p: &ImportProgress| {
             let mut current = current.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let started = match *current {
-                Some((pass, started)) if pass == p.pass => started,
+                Some((phase, started)) if phase == p.phase => started,
                 _ => {
                     let now = Instant::now();
-                    *current = Some((p.pass, now));
+                    *current = Some((p.phase, now));
                     shown.reset();
                     shown.set_length(p.total_bytes.max(1));
-                    shown.set_prefix(match p.pass {
-                        BulkPass::Check => "checking",
-                        BulkPass::Write => "writing",
+                    shown.set_prefix(match p.phase {
+                        ImportPhase::Reading => "reading",
+                        ImportPhase::Writing => "writing",
                     });
+                    if p.phase == ImportPhase::Writing {
+                        // No more reports until the end: keep the clock
+                        // moving so the bar does not look stuck.
+                        shown.enable_steady_tick(Duration::from_millis(250));
+                    }
                     now
                 }
             };
+            if p.phase == ImportPhase::Writing {
+                shown.set_position(p.total_bytes);
+                shown.set_message(format!("{} rows read, writing them to disk", p.rows));
+                return;
+            }
             let seconds = started.elapsed().as_secs_f64().max(1e-3);
             shown.set_position(p.bytes);
             shown.set_message(format!(

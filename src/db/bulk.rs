@@ -5,42 +5,47 @@
 //! every element it changes and writes one storage batch at commit. For an
 //! import of millions of new elements both are too big, and neither is
 //! needed: nothing existing changes, so "before" is simply "without the new
-//! ids". A bulk write therefore takes its elements from a [`BulkSource`]
-//! twice:
+//! ids". A bulk write reads its [`BulkSource`] once, in two phases:
 //!
-//! 1. **check pass** — every element is checked (ids, names, the schema's
-//!    labels, types, vocabularies, required and unique properties and
-//!    relationship joins, relationship ends) against the store and the
-//!    elements before it; nothing is written, in memory or on disk. The
-//!    only state kept is each new node's label set and the new unique
-//!    values, so the source can stream.
-//! 2. **write pass** — first an import marker ([`layout::ImportMarker`],
-//!    holding the id counters) is written and flushed; then the same
-//!    elements are written in large batches that are not flushed one by
-//!    one, and added to the in-memory index; then everything is flushed
-//!    and one last batch advances the id counters, appends the log entry
-//!    and removes the marker, and is flushed.
+//! 1. **read** — every element is checked (ids, names, the schema's labels,
+//!    types, vocabularies, required and unique properties and relationship
+//!    joins, relationship ends) against the store and the elements before
+//!    it, then added to the in-memory index at once, so that later elements
+//!    are checked against it. Nothing is written to disk; readers wait, so
+//!    none sees a half-read import. An element refused undoes the phase in
+//!    memory and the store is untouched.
+//! 2. **write** — an import marker ([`layout::ImportMarker`], holding the
+//!    id counters) is written and flushed; then the pages of the new ids are
+//!    encoded from memory and written in large batches that are not flushed
+//!    one by one; then everything is flushed and one last batch advances the
+//!    id counters, appends the log entry and removes the marker, and is
+//!    flushed.
 //!
-//! The write lock is held from the start of the check pass to the end, so
-//! the new elements are exactly the ids at or above the counters in the
-//! marker. When the write pass fails, those are removed again, in memory
-//! and on disk ([`remove_partial_import`]). When the process dies instead,
-//! the marker is still there at the next open, which removes them the same
-//! way before loading the graph. Either way the store is as it was.
+//! The write lock is held from the start to the end, so the new elements
+//! are exactly the ids at or above the counters in the marker. When the
+//! write phase fails, those are removed again, in memory and on disk
+//! ([`remove_partial_import`]). When the process dies instead, the marker is
+//! still there at the next open, which removes them the same way before
+//! loading the graph. Either way the store is as it was.
+//!
+//! Reading once matters at scale: parsing and converting the input was
+//! about half of each of the two passes an earlier design made (check, then
+//! read again and write), and a second read needs the input unchanged in
+//! between, which a file on disk does not promise.
 
 use super::layout::{self, ImportMarker, TxnRecord};
 use super::txn::{check_name, check_property, dedup, describe_node, without_nulls};
 use super::{Graph, State};
 use crate::error::{Error, ErrorClass, QueryError, Result};
 use crate::graph::GraphIndex;
-use crate::model::{Labels, Node, NodeId, Properties, RelId, Relationship, Source};
+use crate::model::{ElementId, Labels, Node, NodeId, Properties, RelId, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{Engine, WriteBatch};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Pages per storage batch in the write pass and when a partial import is
+/// Pages per storage batch in the write phase and when a partial import is
 /// removed. A page holds up to [`layout::PAGE_RECORDS`] records, so a batch
 /// of typical records is about a megabyte; the on-disk engine holds several
 /// times a batch's size in memory while it applies it. What saves time is not
@@ -89,13 +94,16 @@ pub enum BulkElement {
     },
 }
 
-/// Which pass a [`BulkSource`] is asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BulkPass {
-    /// Every element is checked; nothing is written.
-    Check,
-    /// The same elements again, written.
-    Write,
+/// About how many elements a [`BulkSource`] will yield, so that memory is
+/// sized once rather than grown step by step (and node ids that arrive out
+/// of order still count as dense). A hint only: a wrong one costs time or
+/// memory, never correctness.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BulkSizeHint {
+    /// Nodes.
+    pub nodes: u64,
+    /// Relationships.
+    pub relationships: u64,
 }
 
 /// The part of an element a rejection is about, so that a source can point
@@ -142,21 +150,19 @@ impl From<Error> for BulkRejection {
     }
 }
 
-/// Where a bulk write takes its elements from: called once per
-/// [`BulkPass`], it must yield the same elements in the same order both
-/// times, every relationship after the nodes of this bulk write it joins.
-/// It stops at the first `Err` the sink returns and returns an error
-/// itself (typically the rejection located in its input).
+/// Where a bulk write takes its elements from: read once, every
+/// relationship after the nodes of this bulk write it joins. It stops at
+/// the first `Err` the sink returns and returns an error itself (typically
+/// the rejection located in its input).
 ///
 /// ```
-/// use attest::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph};
+/// use attest::db::{BulkElement, BulkRejection, BulkSource, Graph};
 /// use attest::model::{Labels, NodeId, Properties};
 ///
 /// struct Two;
 /// impl BulkSource for Two {
 ///     fn elements(
 ///         &mut self,
-///         _pass: BulkPass,
 ///         sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
 ///     ) -> attest::Result<()> {
 ///         for id in [10, 11] {
@@ -189,30 +195,25 @@ impl From<Error> for BulkRejection {
 /// # Ok::<(), attest::Error>(())
 /// ```
 pub trait BulkSource {
-    /// Called once, under the write lock, before the check pass: the
+    /// Called once, under the write lock, before anything is read: the
     /// smallest node id never handed out in the store, for sources that
     /// assign ids themselves.
     fn begin(&mut self, first_free_node: NodeId) {
         let _ = first_free_node;
     }
 
-    /// True when the source vouches that its write pass yields exactly the
-    /// elements of its check pass, with values already of the types the
-    /// schema declares, or else returns an error before its write pass
-    /// ends (which undoes the write). The write pass then skips the schema
-    /// checks, whose verdicts could not change, and keeps those that keep
-    /// the index consistent (ids, label sets, existing ends). The CSV
-    /// import vouches by hashing each file in both passes. Default: false.
-    fn write_pass_repeats_check_pass(&self) -> bool {
-        false
+    /// About how many elements [`BulkSource::elements`] will yield, when
+    /// the source knows (a manifest's row counts, say). Default: unknown.
+    fn size_hint(&self) -> Option<BulkSizeHint> {
+        None
     }
 
     /// Calls `sink` with every element, in order.
-    fn elements(
-        &mut self,
-        pass: BulkPass,
-        sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
-    ) -> Result<()>;
+    fn elements(&mut self, sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>) -> Result<()>;
+
+    /// Called once every element was read and accepted, before they are
+    /// written to disk (the write phase; a progress display may say so).
+    fn reading_done(&mut self) {}
 }
 
 /// What a bulk write wrote.
@@ -238,38 +239,57 @@ pub struct RecoveredImport {
     pub relationships: u64,
 }
 
-/// What the check pass learnt: enough to check relationships against the
-/// new nodes and to undo the write pass, and no more.
+/// What a bulk write keeps while it reads: enough to check each element
+/// against the ones before it quickly, and to undo the import.
 struct Checked {
-    pass: BulkPass,
     /// The `(label, property)` pairs with unique-key indexes.
     unique: Vec<(String, String)>,
     /// Each new node's label set, as an index into `label_sets`.
     nodes: NewNodes,
     label_sets: Vec<Labels>,
     label_set_ids: HashMap<Labels, u32>,
-    /// New values of unique `(label, property)` pairs, as index keys.
-    unique_seen: HashMap<(String, String), HashSet<Vec<u8>>>,
     relationships: u64,
     max_node: u64,
-    /// Relationship ids the source chose (check pass), and the largest.
-    rel_ids: HashSet<u64>,
-    max_rel: u64,
-    /// Fact keys of this write, checked against each other and the store.
-    keys: HashSet<String>,
+    /// The store's counters before the write: every id at or above them
+    /// is this write's.
+    first_node: u64,
+    first_rel: u64,
+    /// The next fresh relationship id: after every id handed out so far,
+    /// chosen or fresh.
+    next_rel: u64,
     /// The last relationship without properties the schema accepted: its
     /// type and its ends' label sets.
     last_plain_join: Option<(Arc<str>, u32, u32)>,
-    /// The source vouched that the write pass repeats the check pass
-    /// ([`BulkSource::write_pass_repeats_check_pass`]).
-    write_pass_vouched: bool,
+}
+
+/// The pages a bulk write filled, in the order it filled them; consecutive
+/// elements mostly share a page, so a page is listed once per run.
+#[derive(Default)]
+struct NewPages {
+    nodes: Vec<u64>,
+    rels: Vec<u64>,
+}
+
+impl NewPages {
+    fn add(pages: &mut Vec<u64>, id: u64) {
+        let page = layout::page_of(id);
+        if pages.last() != Some(&page) {
+            pages.push(page);
+        }
+    }
+
+    /// Each page once, in key order.
+    fn sorted(mut pages: Vec<u64>) -> Vec<u64> {
+        pages.sort_unstable();
+        pages.dedup();
+        pages
+    }
 }
 
 impl Graph {
     /// Writes every element of `source` as one logged, atomic operation
     /// (one entry in [`Graph::history`] described as `description`),
-    /// checked as transactions are but in a streaming check pass before
-    /// anything is written. Readers and writers wait until it ends.
+    /// checked as transactions are. Readers and writers wait until it ends.
     ///
     /// On any error — an element the schema refuses, a missing end node, a
     /// duplicate id, a failing disk — the store is left as it was; after a
@@ -282,63 +302,78 @@ impl Graph {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         self.version.bump();
-        let mut checked = Checked {
-            pass: BulkPass::Check,
-            unique: state.schema.as_ref().map(Schema::unique_keys).unwrap_or_default(),
-            nodes: Default::default(),
-            label_sets: Vec::new(),
-            label_set_ids: HashMap::new(),
-            unique_seen: HashMap::new(),
-            relationships: 0,
-            max_node: 0,
-            rel_ids: HashSet::new(),
-            max_rel: 0,
-            keys: HashSet::new(),
-            last_plain_join: None,
-            write_pass_vouched: false,
-        };
-        source.begin(NodeId(state.next_node));
-        source.elements(BulkPass::Check, &mut |element| {
-            checked.check(&state, element).map(drop)
-        })?;
-        if checked.nodes.is_empty() && checked.relationships == 0 {
-            return Ok(BulkInfo::default());
-        }
         let marker = ImportMarker {
             next_node: state.next_node,
             next_rel: state.next_rel,
             description: description.to_string(),
             unix_ms: now_ms(),
         };
+        let hint = source.size_hint().unwrap_or_default();
+        let mut checked = Checked {
+            unique: state.schema.as_ref().map(Schema::unique_keys).unwrap_or_default(),
+            nodes: NewNodes::expecting(hint.nodes),
+            label_sets: Vec::new(),
+            label_set_ids: HashMap::new(),
+            relationships: 0,
+            max_node: 0,
+            first_node: marker.next_node,
+            first_rel: marker.next_rel,
+            next_rel: marker.next_rel,
+            last_plain_join: None,
+        };
+        let was_empty = state.index.node_count() == 0 && state.index.relationship_count() == 0;
         // An import as large as a quarter of the store builds the adjacency
         // once at the end, in two sequential passes, rather than entry by
         // entry (random writes); a small one into a big store does not
         // pay for rebuilding everything.
-        let deferred = checked.relationships as usize >= state.index.relationship_count() / 4;
+        let hinted_rels = usize::try_from(hint.relationships).unwrap_or(usize::MAX);
+        let deferred = hinted_rels >= state.index.relationship_count() / 4;
         state.index.reserve_import(
-            checked.nodes.len(),
-            checked.max_node,
-            usize::try_from(checked.relationships).unwrap_or(0),
+            usize::try_from(hint.nodes).unwrap_or(0),
+            usize::try_from(hint.relationships).unwrap_or(0),
         );
         if deferred {
             state.index.begin_load();
         }
-        let result = self
-            .write_marker(&marker)
-            .and_then(|()| self.write_pass(&mut state, &mut checked, source, &marker));
-        match result {
-            Ok(info) => {
-                if deferred {
-                    state.index.finish_load();
-                }
-                Ok(info)
+        source.begin(NodeId(state.next_node));
+        let result = read_phase(&mut state, &mut checked, source).and_then(|pages| {
+            if checked.nodes.is_empty() && checked.relationships == 0 {
+                return Ok(None);
             }
-            Err(e) => {
-                undo_in_memory(&mut state, &checked, &marker);
-                if deferred {
-                    state.index.finish_load();
-                }
-                if let Err(cleanup) = remove_partial_import(self.engine.as_ref(), &marker) {
+            source.reading_done();
+            self.write_marker(&marker)?;
+            // The index is only read from here on: the adjacency is built,
+            // and the node and relationship pages encoded and written, on
+            // three threads sharing the two cores.
+            let (written, adjacency) = std::thread::scope(|scope| {
+                let index = &state.index;
+                let adjacency = deferred.then(|| scope.spawn(|| index.loaded_adjacency()));
+                let rels = scope.spawn(|| self.write_new_pages(index, Vec::new(), pages.rels));
+                let nodes = self.write_new_pages(index, pages.nodes, Vec::new());
+                let rels = rels
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::Storage("writing the relationship pages failed".into())));
+                // Every element must be on disk before the batch that
+                // removes the marker can be: after that, nothing would
+                // clean up a hole.
+                let written = nodes.and(rels).and_then(|()| self.engine.flush());
+                (written, adjacency.map(|thread| thread.join()))
+            });
+            written.map_err(|e| (e, true))?;
+            // A panic while building is a bug; finishing the load below
+            // then builds it again on this thread.
+            if let Some(Ok(adjacency)) = adjacency {
+                state.index.finish_load_with(adjacency);
+            }
+            self.commit(&mut state, &checked, &marker)
+                .map(Some)
+                .map_err(|e| (e, true))
+        });
+        let result = match result {
+            Ok(info) => Ok(info.unwrap_or_default()),
+            Err((e, on_disk)) => {
+                undo_in_memory(&mut state, &checked, was_empty);
+                if on_disk && let Err(cleanup) = remove_partial_import(self.engine.as_ref(), &marker) {
                     // The partial import stays on disk behind its marker;
                     // later writes would get ids the next open removes
                     // with it, so this handle takes no more writes.
@@ -348,86 +383,45 @@ impl Graph {
                 }
                 Err(e)
             }
+        };
+        if deferred && state.index.is_loading() {
+            state.index.finish_load();
         }
+        result
     }
 
-    fn write_marker(&self, marker: &ImportMarker) -> Result<()> {
+    fn write_marker(&self, marker: &ImportMarker) -> std::result::Result<(), (Error, bool)> {
         let mut batch = WriteBatch::new();
-        batch.put(layout::META_IMPORT, layout::encode(marker)?);
-        self.engine.apply(batch)?;
-        self.engine.flush()
+        let encoded = layout::encode(marker).map_err(|e| (e, false))?;
+        batch.put(layout::META_IMPORT, encoded);
+        // Once the marker may be on disk, a failure must remove it (and
+        // whatever it guards) again.
+        self.engine.apply(batch).map_err(|e| (e, true))?;
+        self.engine.flush().map_err(|e| (e, true))
     }
 
-    fn write_pass(
-        &self,
-        state: &mut State,
-        checked: &mut Checked,
-        source: &mut dyn BulkSource,
-        marker: &ImportMarker,
-    ) -> Result<BulkInfo> {
-        checked.pass = BulkPass::Write;
-        checked.write_pass_vouched = source.write_pass_repeats_check_pass();
-        checked.unique_seen = HashMap::new();
-        let mut node_pages = BTreeSet::new();
-        let mut rel_pages = BTreeSet::new();
-        let mut nodes = 0u64;
-        let mut relationships = 0u64;
-        // Fresh relationship ids come after every id the source chose.
-        let mut next_rel = marker.next_rel.max(checked.max_rel + 1);
-        let (mut node_page, mut rel_page) = (None, None);
-        // Elements go into memory, and the pages they touched are written
-        // from memory every BATCH_PAGES pages, except the page the last
-        // node and the last relationship went to: that one is probably not
-        // full yet, and with ids in order every page is encoded once.
-        source.elements(BulkPass::Write, &mut |element| {
-            match checked.check(state, element)? {
-                Record::Node(node) => {
-                    nodes += 1;
-                    let page = layout::page_of(node.id.0);
-                    node_pages.insert(page);
-                    node_page = Some(page);
-                    state.index.insert_node(node);
-                }
-                Record::Relationship(rel, chosen) => {
-                    let id = match chosen {
-                        Some(id) => id,
-                        None => {
-                            next_rel += 1;
-                            RelId(next_rel - 1)
-                        }
-                    };
-                    relationships += 1;
-                    let page = layout::page_of(id.0);
-                    rel_pages.insert(page);
-                    rel_page = Some(page);
-                    if !rel.insert_into(&mut state.index, id) {
-                        return Err(changed_source().into());
-                    }
-                }
-            }
-            if node_pages.len() + rel_pages.len() > BATCH_PAGES + 2 {
-                let keep_nodes = node_page.filter(|p| node_pages.remove(p));
-                let keep_rels = rel_page.filter(|p| rel_pages.remove(p));
-                let mut batch = WriteBatch::new();
-                super::write_pages(&state.index, &node_pages, &rel_pages, &mut batch)?;
-                self.engine.apply(batch)?;
-                node_pages = keep_nodes.into_iter().collect();
-                rel_pages = keep_rels.into_iter().collect();
-            }
-            Ok(())
-        })?;
-        if nodes != checked.nodes.len() as u64 || relationships != checked.relationships {
-            return Err(changed_source());
+    /// Writes these pages of new elements from memory (not flushed).
+    fn write_new_pages(&self, index: &GraphIndex, node_pages: Vec<u64>, rel_pages: Vec<u64>) -> Result<()> {
+        for chunk in NewPages::sorted(node_pages).chunks(BATCH_PAGES) {
+            let mut batch = WriteBatch::new();
+            super::write_pages(index, chunk.iter().copied(), [], &mut batch)?;
+            self.engine.apply(batch)?;
         }
-        // The pages still waiting: at most BATCH_PAGES + 2, one batch.
-        let mut batch = WriteBatch::new();
-        super::write_pages(&state.index, &node_pages, &rel_pages, &mut batch)?;
-        self.engine.apply(batch)?;
-        // Every element must be on disk before the batch that removes the
-        // marker can be: after that, nothing would clean up a hole.
-        self.engine.flush()?;
+        for chunk in NewPages::sorted(rel_pages).chunks(BATCH_PAGES) {
+            let mut batch = WriteBatch::new();
+            super::write_pages(index, [], chunk.iter().copied(), &mut batch)?;
+            self.engine.apply(batch)?;
+        }
+        Ok(())
+    }
+
+    /// The last batch: the id counters, the log entry, the marker removed.
+    fn commit(&self, state: &mut State, checked: &Checked, marker: &ImportMarker) -> Result<BulkInfo> {
+        let nodes = checked.nodes.len() as u64;
+        let relationships = checked.relationships;
         let txn = state.next_txn;
         let next_node = state.next_node.max(checked.max_node + 1);
+        let next_rel = checked.next_rel;
         let record = TxnRecord {
             txn,
             unix_ms: now_ms(),
@@ -456,6 +450,40 @@ impl Graph {
     }
 }
 
+/// The read phase: checks every element of `source` and adds it to the
+/// in-memory index at once. Returns the pages the new elements fill; an
+/// error comes with `false` (nothing is on disk).
+fn read_phase(
+    state: &mut State,
+    checked: &mut Checked,
+    source: &mut dyn BulkSource,
+) -> std::result::Result<NewPages, (Error, bool)> {
+    let mut pages = NewPages::default();
+    let read = source.elements(&mut |element| {
+        match checked.check(state, element)? {
+            Record::Node(node) => {
+                NewPages::add(&mut pages.nodes, node.id.0);
+                state.index.insert_node(node);
+            }
+            Record::Relationship(rel, chosen) => {
+                let id = chosen.unwrap_or_else(|| {
+                    checked.next_rel += 1;
+                    RelId(checked.next_rel - 1)
+                });
+                NewPages::add(&mut pages.rels, id.0);
+                // Its ends were checked just now: a miss is a bug.
+                if !rel.insert_into(&mut state.index, id) {
+                    let message = format!("relationship {id}: an end node is missing");
+                    return Err(Error::query(ErrorClass::EntityNotFound, message).into());
+                }
+                checked.relationships += 1;
+            }
+        }
+        Ok(())
+    });
+    read.map(|()| pages).map_err(|e| (e, false))
+}
+
 /// The new nodes of an import, by id, with their label sets. Looked up
 /// twice per relationship (both ends), so kept as a vector indexed by id
 /// while the ids are dense, as the store's are: on the million-event set a
@@ -466,10 +494,20 @@ struct NewNodes {
     dense: Vec<u32>,
     sparse: Option<crate::graph::IdMap<NodeId, u32>>,
     len: usize,
+    /// How many the source said to expect: ids up to a few times that
+    /// count as dense from the start.
+    expected: usize,
 }
 
 impl NewNodes {
     const NONE: u32 = u32::MAX;
+
+    fn expecting(nodes: u64) -> NewNodes {
+        NewNodes {
+            expected: usize::try_from(nodes).unwrap_or(0),
+            ..NewNodes::default()
+        }
+    }
 
     fn len(&self) -> usize {
         self.len
@@ -491,7 +529,7 @@ impl NewNodes {
 
     /// Records a new node (its id was checked to be new).
     fn insert(&mut self, id: NodeId, set: u32) {
-        if self.sparse.is_none() && id.0 > 4 * (self.len as u64) + (1 << 20) {
+        if self.sparse.is_none() && id.0 > 4 * (self.len.max(self.expected) as u64) + (1 << 20) {
             let map = self
                 .dense
                 .iter()
@@ -582,11 +620,9 @@ impl NewRel {
 }
 
 impl Checked {
-    /// Checks one element. In the check pass it also records the element
-    /// (new node, unique values) for the checks of later ones; in the write
-    /// pass, where the store already holds what came before, it only
-    /// repeats the schema conversions so that the stored values are the
-    /// converted ones.
+    /// Checks one element (converting its values to the schema's types)
+    /// against the store, which already holds the elements before it, and
+    /// records a new node's label set for the checks of later ones.
     fn check(&mut self, state: &State, element: BulkElement) -> Result<Record, BulkRejection> {
         match element {
             BulkElement::Node {
@@ -636,23 +672,7 @@ impl Checked {
 
     fn check_node(&mut self, state: &State, node: &mut Node) -> Result<(), BulkRejection> {
         let id = node.id;
-        match self.pass {
-            BulkPass::Check => {
-                check_new_id(state, &self.nodes, id).map_err(|e| BulkRejection::at(BulkField::Id, e))?
-            }
-            BulkPass::Write => {
-                let same = self
-                    .nodes
-                    .get(id)
-                    .is_some_and(|set| self.label_sets[*set as usize] == node.labels);
-                if !same || state.index.node(id).is_some() {
-                    return Err(changed_source().into());
-                }
-                if self.write_pass_vouched {
-                    return Ok(());
-                }
-            }
-        }
+        check_new_id(state, &self.nodes, id).map_err(|e| BulkRejection::at(BulkField::Id, e))?;
         for label in &node.labels {
             check_name("label", label).map_err(|e| BulkRejection::at(BulkField::Labels, e))?;
         }
@@ -669,25 +689,14 @@ impl Checked {
                 return Err(node_rejection(schema, node));
             }
         }
-        if self.pass == BulkPass::Write {
-            return Ok(());
-        }
         for (label, prop) in &self.unique {
             let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) else {
                 continue;
             };
-            let taken = state
-                .index
-                .find_unique(label, prop, value)
-                .is_some_and(|ids| !ids.is_empty());
-            let repeated = !taken
-                && !self
-                    .unique_seen
-                    .entry((label.clone(), prop.clone()))
-                    .or_default()
-                    .insert(value.index_key());
-            if taken || repeated {
-                let whose = if taken {
+            // The earlier nodes of this import are in the index already.
+            let holders = state.index.find_unique(label, prop, value).unwrap_or_default();
+            if let Some(holder) = holders.first() {
+                let whose = if holder.0 < self.first_node {
                     "a node in the store"
                 } else {
                     "an earlier node of this import"
@@ -712,10 +721,6 @@ impl Checked {
     }
 
     fn check_relationship(&mut self, state: &State, rel: &mut NewRel) -> Result<(), BulkRejection> {
-        if self.pass == BulkPass::Write && self.write_pass_vouched {
-            // Its ends are checked as it goes into the index.
-            return Ok(());
-        }
         check_name("relationship type", &rel.rel_type).map_err(|e| BulkRejection::at(BulkField::Type, e))?;
         for (key, value) in &rel.properties {
             check_property(key, value).map_err(|e| BulkRejection::at(BulkField::Property(key.clone()), e))?;
@@ -746,9 +751,6 @@ impl Checked {
             }
             self.last_plain_join = asked;
         }
-        if self.pass == BulkPass::Check {
-            self.relationships += 1;
-        }
         Ok(())
     }
 
@@ -757,12 +759,10 @@ impl Checked {
         self.nodes.get(id).copied()
     }
 
-    /// A relationship id the source chose must never have been handed out
-    /// and may appear once (checked in the check pass only).
+    /// A relationship id the source chose must never have been handed out,
+    /// in the store or earlier in this write (chosen, or fresh: a fresh id
+    /// comes after every id handed out before it).
     fn check_rel_id(&mut self, state: &State, id: RelId) -> Result<(), BulkRejection> {
-        if self.pass == BulkPass::Write {
-            return Ok(());
-        }
         let refuse = |message: String| {
             Err(BulkRejection::at(
                 BulkField::Id,
@@ -782,26 +782,30 @@ impl Checked {
                 id.0, state.next_rel
             ));
         }
-        if !self.rel_ids.insert(id.0) {
+        if state.index.relationship(id).is_some() {
+            // Chosen by an earlier element, or given to one as a fresh id.
             return refuse(format!("relationship id {} appears twice in this import", id.0));
         }
-        self.max_rel = self.max_rel.max(id.0);
+        self.next_rel = self.next_rel.max(id.0 + 1);
         Ok(())
     }
 
     /// A fact key must name one element: new to the store and to this
-    /// write (checked in the check pass only).
+    /// write.
     fn check_key(&mut self, state: &State, key: &Option<String>) -> Result<(), BulkRejection> {
-        let (BulkPass::Check, Some(key)) = (self.pass, key) else {
+        let Some(holder) = key.as_ref().and_then(|key| state.index.element_by_key(key)) else {
             return Ok(());
         };
-        let whose = if state.index.element_by_key(key).is_some() {
-            "an element in the store"
-        } else if !self.keys.insert(key.clone()) {
+        let of_this_write = match holder {
+            ElementId::Node(id) => id.0 >= self.first_node,
+            ElementId::Rel(id) => id.0 >= self.first_rel,
+        };
+        let whose = if of_this_write {
             "an earlier element of this import"
         } else {
-            return Ok(());
+            "an element in the store"
         };
+        let key = key.as_deref().unwrap_or_default();
         let message = format!("fact key `{key}` is already taken: {whose} has it");
         Err(BulkRejection::at(
             BulkField::Key,
@@ -919,24 +923,21 @@ fn relationship_rejection(schema: &Schema, rel: &NewRel, start: &[String], end: 
     BulkRejection::from(Error::from(e))
 }
 
-/// The source yielded something else in the write pass than in the check
-/// pass (a file changed in between, say).
-fn changed_source() -> Error {
-    Error::query(
-        ErrorClass::ConstraintVerificationFailed,
-        "the input changed between checking and writing it; nothing was imported",
-    )
-}
-
-/// Takes the elements of a failed write pass out of the in-memory index.
-fn undo_in_memory(state: &mut State, checked: &Checked, marker: &ImportMarker) {
+/// Takes the elements of a failed bulk write out of the in-memory index.
+fn undo_in_memory(state: &mut State, checked: &Checked, was_empty: bool) {
+    if was_empty {
+        // Everything in it is the import's: start again from nothing,
+        // rather than unlinking millions of elements one by one.
+        state.index = state.index.emptied();
+        return;
+    }
     let index = &mut state.index;
-    // Every relationship of the import has an id at or above the marker's
-    // counter, and nothing else does.
+    // Every relationship of the import has an id at or above the counter
+    // before it, and nothing else does.
     let new: Vec<RelId> = index
         .relationships()
         .map(|r| r.id)
-        .filter(|id| id.0 >= marker.next_rel)
+        .filter(|id| id.0 >= checked.first_rel)
         .collect();
     for id in new {
         index.remove_relationship(id);
@@ -948,7 +949,7 @@ fn undo_in_memory(state: &mut State, checked: &Checked, marker: &ImportMarker) {
 }
 
 /// Removes every record at or above the marker's counters, then the
-/// marker; flushes. Used when a write pass fails and when a store is opened
+/// marker; flushes. Used when a write phase fails and when a store is opened
 /// with the marker present. Safe to repeat: a crash during it leaves the
 /// marker, and the next open finishes the job. Returns how many nodes and
 /// relationships were removed.

@@ -9,8 +9,9 @@
 //! it never sees query-language types.
 //!
 //! Large imports go through [`Graph::bulk_insert`] instead (`bulk.rs`):
-//! checked the same way, but streamed in two passes with no before-image
-//! per element, and made atomic across crashes by an import marker.
+//! checked the same way as they stream in, written only once all were
+//! accepted, with no before-image per element, and made atomic across
+//! crashes by an import marker.
 //!
 //! **Concurrency:** one `RwLock` guards the in-memory graph. Readers share
 //! it; a transaction takes it exclusively at [`Graph::begin`] (waiting for
@@ -25,7 +26,7 @@ mod layout;
 mod txn;
 mod version;
 
-pub use bulk::{BulkElement, BulkField, BulkInfo, BulkPass, BulkRejection, BulkSource, RecoveredImport};
+pub use bulk::{BulkElement, BulkField, BulkInfo, BulkRejection, BulkSizeHint, BulkSource, RecoveredImport};
 pub use check::IntegrityReport;
 pub use layout::TxnRecord;
 pub use txn::{ChangeStats, CommitInfo, Origin, Transaction};
@@ -35,7 +36,6 @@ use crate::graph::GraphIndex;
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, RelView, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{self, Engine, MemoryEngine, WriteBatch};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{OnceLock, RwLock, RwLockReadGuard};
 
@@ -651,17 +651,17 @@ fn check_format(engine: &dyn Engine) -> Result<()> {
 /// the page's live records, or a delete when none is left.
 fn write_pages(
     index: &GraphIndex,
-    node_pages: &BTreeSet<u64>,
-    rel_pages: &BTreeSet<u64>,
+    node_pages: impl IntoIterator<Item = u64>,
+    rel_pages: impl IntoIterator<Item = u64>,
     batch: &mut WriteBatch,
 ) -> Result<()> {
-    for &page in node_pages {
+    for page in node_pages {
         let nodes: Vec<&Node> = layout::page_ids(page)
             .filter_map(|id| index.node(NodeId(id)))
             .collect();
         put_page(batch, layout::node_page_key(page), &nodes)?;
     }
-    for &page in rel_pages {
+    for page in rel_pages {
         let rels: Vec<RelView> = layout::page_ids(page)
             .filter_map(|id| index.relationship(RelId(id)))
             .collect();

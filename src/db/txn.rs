@@ -495,7 +495,12 @@ impl<'g> Transaction<'g> {
         let node_pages: BTreeSet<u64> = self.before_nodes.keys().map(|id| layout::page_of(id.0)).collect();
         let rel_pages: BTreeSet<u64> = self.before_rels.keys().map(|id| layout::page_of(id.0)).collect();
         let mut batch = WriteBatch::new();
-        super::write_pages(&self.state.index, &node_pages, &rel_pages, &mut batch)?;
+        super::write_pages(
+            &self.state.index,
+            node_pages.iter().copied(),
+            rel_pages.iter().copied(),
+            &mut batch,
+        )?;
         Ok(batch)
     }
 

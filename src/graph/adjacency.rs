@@ -326,10 +326,10 @@ impl Adjacency {
         }
     }
 
-    /// Replaces everything with lists built from `edges` (start slot, end
-    /// slot, outgoing entry, incoming entry), for `slots` node slots: a
-    /// counting sort by node, then each node's entries sorted.
-    pub fn build<F>(&mut self, slots: usize, edges: F)
+    /// Lists built from `edges` (start slot, end slot, outgoing entry,
+    /// incoming entry), for `slots` node slots: a counting sort by node,
+    /// then each node's entries sorted.
+    pub fn built<F>(slots: usize, edges: F) -> Adjacency
     where
         F: Fn(&mut dyn FnMut(usize, usize, AdjEntry, AdjEntry)),
     {
@@ -371,12 +371,14 @@ impl Adjacency {
         }
         runs_start.push(runs.len() as u64);
         runs.shrink_to_fit();
-        self.base = base;
-        self.base_start = start;
-        self.base_runs = runs;
-        self.base_runs_start = runs_start;
-        self.is_owned = vec![false; slots];
-        self.owned = Default::default();
+        Adjacency {
+            base,
+            base_start: start,
+            base_runs: runs,
+            base_runs_start: runs_start,
+            is_owned: vec![false; slots],
+            ..Adjacency::default()
+        }
     }
 
     /// Slots that may hold entries.
@@ -501,7 +503,7 @@ mod tests {
                 let initial: Vec<AdjEntry> = (100..100 + initial_edges as u64)
                     .map(|rel| entry(rel, rel % 3 == 0, (rel % 4) as u32))
                     .collect();
-                adj.build(3, |add| {
+                adj = Adjacency::built(3, |add| {
                     for e in &initial {
                         // Node 0 holds the entries; the other end is node 2.
                         let mirror = AdjEntry::new(e.rel(), NodeId(0), 0, !e.incoming(), e.rel_type());

@@ -154,6 +154,10 @@ pub struct Neighbour {
 /// a pattern, and every relationship loaded looks its type up.
 pub(crate) type IdMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
+/// An adjacency built for a loading index, to hand to
+/// [`GraphIndex::finish_load_with`].
+pub(crate) struct LoadedAdjacency(Adjacency);
+
 /// All nodes and relationships in memory, with their indexes.
 ///
 /// Read it through a [`Snapshot`](crate::db::Snapshot) (or a transaction):
@@ -239,13 +243,27 @@ impl GraphIndex {
         self.adjacency.reserve(nodes);
     }
 
-    /// Makes room for a bulk import of `nodes` new nodes with ids up to
-    /// `max_node` and `rels` new relationships, known from its check pass:
-    /// no vector grows step by step (copying petgraph's edges each time),
-    /// and node ids that arrive out of order stay in the dense id map.
-    pub(crate) fn reserve_import(&mut self, nodes: usize, max_node: u64, rels: usize) {
+    /// Makes room for a bulk import of about `nodes` new nodes and `rels`
+    /// new relationships, as its source expects: no vector grows step by
+    /// step (copying petgraph's edges each time), and node ids that arrive
+    /// out of order (a file of high ids first) stay in the dense id map.
+    pub(crate) fn reserve_import(&mut self, nodes: usize, rels: usize) {
         self.reserve(nodes, rels);
-        self.nodes.reserve_ids(nodes, max_node);
+        self.nodes.expect(nodes);
+    }
+
+    /// An empty index kept as this one is: the same unique-key indexes and
+    /// the same schema joins.
+    pub(crate) fn emptied(&self) -> GraphIndex {
+        let unique: Vec<(String, String)> = self.unique.keys().cloned().collect();
+        let mut index = GraphIndex::new(&unique);
+        index.set_join_labels(self.join_rules.clone());
+        index
+    }
+
+    /// True between [`GraphIndex::begin_load`] and the end of the load.
+    pub(crate) fn is_loading(&self) -> bool {
+        self.loading
     }
 
     /// Starts loading a store: relationships inserted until
@@ -258,9 +276,22 @@ impl GraphIndex {
     /// passes over the relationships (a counting sort by node), instead of
     /// one random access per entry while loading.
     pub(crate) fn finish_load(&mut self) {
+        let adjacency = self.loaded_adjacency();
+        self.finish_load_with(adjacency);
+    }
+
+    /// Ends loading with an adjacency [`GraphIndex::loaded_adjacency`]
+    /// built (on another thread, while the index was only read).
+    pub(crate) fn finish_load_with(&mut self, adjacency: LoadedAdjacency) {
         self.loading = false;
+        self.adjacency = adjacency.0;
+    }
+
+    /// The adjacency of everything in the index, built from petgraph's
+    /// edges in two sequential passes (a counting sort by node).
+    pub(crate) fn loaded_adjacency(&self) -> LoadedAdjacency {
         let graph = &self.graph;
-        self.adjacency.build(graph.node_bound(), |add| {
+        LoadedAdjacency(Adjacency::built(graph.node_bound(), |add| {
             for e in graph.edge_references() {
                 let (a, b) = (e.source(), e.target());
                 let weight = e.weight();
@@ -268,7 +299,7 @@ impl GraphIndex {
                 let inc = AdjEntry::new(weight.id, graph[a].id, a.index() as u32, true, weight.rel_type());
                 add(a.index(), b.index(), out, inc);
             }
-        });
+        }))
     }
 
     /// Number of nodes.

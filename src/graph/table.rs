@@ -78,21 +78,6 @@ impl<I: TableId> SlotIndex<I> {
         }
     }
 
-    /// Sizes the dense vector for ids up to `max_id` at once, when that
-    /// many ids would still count as dense with `held` of them held: an
-    /// import that names its ids out of order (a node file of high ids
-    /// before one of low ids) then keeps the vector rather than turning it
-    /// into a hash map at its first jump.
-    fn reserve_ids(&mut self, max_id: u64, held: usize) {
-        if let SlotIndex::Dense(v) = self
-            && max_id <= 2 * (held as u64) + DENSE_SLACK
-            && let Ok(len) = usize::try_from(max_id + 1)
-            && len > v.len()
-        {
-            v.resize(len, NONE);
-        }
-    }
-
     fn get(&self, id: I) -> Option<usize> {
         let slot = match self {
             SlotIndex::Dense(v) => *v.get(usize::try_from(id.raw()).ok()?)?,
@@ -152,6 +137,12 @@ pub(super) struct Table<I, R> {
     slots: SlotIndex<I>,
     records: Vec<Option<R>>,
     len: usize,
+    /// How many records a bulk import said to expect in all: the id map
+    /// judges density by that count rather than by the records held so
+    /// far, so that an import naming its ids out of order (a node file of
+    /// high ids before one of low ids) keeps the vector rather than turning
+    /// it into a hash map at its first jump.
+    expected: usize,
 }
 
 impl<I, R> Default for Table<I, R> {
@@ -160,6 +151,7 @@ impl<I, R> Default for Table<I, R> {
             slots: SlotIndex::default(),
             records: Vec::new(),
             len: 0,
+            expected: 0,
         }
     }
 }
@@ -171,11 +163,9 @@ impl<I: TableId, R> Table<I, R> {
         self.slots.reserve(more);
     }
 
-    /// Makes room for `more` more records whose ids go up to `max_id`
-    /// (see [`SlotIndex::reserve_ids`]).
-    pub fn reserve_ids(&mut self, more: usize, max_id: u64) {
-        self.records.reserve(more);
-        self.slots.reserve_ids(max_id, self.len + more);
+    /// Expects `more` more records (see `Table::expected`).
+    pub fn expect(&mut self, more: usize) {
+        self.expected = self.len.saturating_add(more);
     }
 
     /// Number of records.
@@ -201,7 +191,7 @@ impl<I: TableId, R> Table<I, R> {
     /// Records that `id` lives in `slot` (its record comes later, with
     /// [`Table::put`]).
     pub fn set_slot(&mut self, id: I, slot: usize) {
-        self.slots.set(id, slot, self.len);
+        self.slots.set(id, slot, self.len.max(self.expected));
     }
 
     /// Stores `record` in `slot` (new or replacing the record there).
@@ -359,7 +349,7 @@ mod tests {
         // An import's node files in name order: high ids (Assertion)
         // before low ones (Event), the way the million-event set comes.
         let mut table = NodeTable::default();
-        table.reserve_ids(300_000, 300_000);
+        table.expect(300_000);
         let ids = (1..=1000u64).chain(200_001..=300_000).chain(1001..=200_000);
         for (slot, id) in ids.enumerate() {
             table.set_slot(NodeId(id), slot);
@@ -371,10 +361,9 @@ mod tests {
             assert_eq!(table.get(NodeId(id)).map(|n| n.id), Some(NodeId(id)));
         }
         assert_eq!(table.get(NodeId(300_001)), None);
-        // A reservation that would be mostly holes is not made: the jump
-        // still turns the map sparse.
+        // Ids far beyond what was expected still turn the map sparse.
         let mut table = NodeTable::default();
-        table.reserve_ids(10, 1_000_000_000);
+        table.expect(10);
         for (slot, id) in [1u64, 1_000_000_000].into_iter().enumerate() {
             table.set_slot(NodeId(id), slot);
             table.put(slot, node(id));

@@ -5,7 +5,7 @@
 //! as the export writes them. Errors name FILE:LINE:COLUMN.
 
 use super::ImportReport;
-use crate::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph};
+use crate::db::{BulkElement, BulkRejection, BulkSource, Graph};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result};
 use crate::export::jsonl::{Line, parse_line};
 use std::fs::File;
@@ -74,7 +74,7 @@ fn import(graph: &Graph, input: Input<'_>, name: &str) -> Result<ImportReport> {
     Ok(super::report_of(name, info, source.started, done))
 }
 
-/// Where the lines come from: read once per pass.
+/// Where the lines come from.
 enum Input<'a> {
     File(&'a Path),
     Bytes(&'a [u8]),
@@ -102,10 +102,9 @@ impl JsonlSource<'_> {
 impl BulkSource for JsonlSource<'_> {
     fn elements(
         &mut self,
-        pass: BulkPass,
         sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
     ) -> Result<()> {
-        self.started[pass as usize] = Some(Instant::now());
+        self.started[0] = Some(Instant::now());
         let mut reader: Box<dyn BufRead + '_> = match self.input {
             Input::File(path) => {
                 let file = File::open(path).map_err(|e| crate::export::io_error(&self.name, e))?;
@@ -179,5 +178,9 @@ impl BulkSource for JsonlSource<'_> {
             }
         }
         Ok(())
+    }
+
+    fn reading_done(&mut self) {
+        self.started[1] = Some(Instant::now());
     }
 }

@@ -4,9 +4,8 @@
 //! files map to labels, relationship types, ids and typed properties, and
 //! how bad input is reported (FILE:LINE:COLUMN). It reads and converts the
 //! rows and hands them to `db`'s bulk write ([`Graph::bulk_insert`]), which
-//! checks them against the schema in a first pass and writes them
-//! atomically in a second; the files are read once per pass rather than
-//! held in memory. It calls `db`, `schema` and `model`; it knows nothing of
+//! checks each against the schema as it comes and writes them all
+//! atomically once every row was read: each file is read once, streaming. It calls `db`, `schema` and `model`; it knows nothing of
 //! terminals: progress goes to a callback.
 //!
 //! - `files.rs`: which files, and what each holds (manifest or names and
@@ -24,13 +23,12 @@ pub use files::{FileKind, LIST_SEPARATOR, MANIFEST, Manifest, ManifestFile, read
 pub use jsonl::{import_jsonl, import_jsonl_bytes};
 pub use rdf::import_rdf;
 
-use crate::db::{BulkElement, BulkField, BulkPass, BulkRejection, BulkSource, Graph};
+use crate::db::{BulkElement, BulkField, BulkRejection, BulkSizeHint, BulkSource, Graph};
 use crate::error::{Error, ErrorClass, QueryError, Result};
 use crate::model::{Labels, NodeId, Properties};
 use files::CsvFile;
 use rows::RowReader;
 use std::collections::HashMap;
-use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -50,16 +48,25 @@ pub enum IdMode {
     Remap,
 }
 
+/// What an import is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportPhase {
+    /// Reading and checking the rows (nothing written to disk yet).
+    Reading,
+    /// Every row read and accepted: writing them to disk.
+    Writing,
+}
+
 /// Progress of an import, as reported to [`ImportOptions::progress`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportProgress {
-    /// Checking (nothing written yet) or writing.
-    pub pass: BulkPass,
-    /// The file being read.
+    /// Reading or writing.
+    pub phase: ImportPhase,
+    /// The file being read (the last one, once writing).
     pub file: String,
-    /// Rows read in this pass so far, over all files.
+    /// Rows read so far, over all files.
     pub rows: u64,
-    /// Bytes read in this pass so far, over all files.
+    /// Bytes read so far, over all files.
     pub bytes: u64,
     /// Bytes of all the files.
     pub total_bytes: u64,
@@ -73,7 +80,8 @@ pub type ProgressFn = Arc<dyn Fn(&ImportProgress) + Send + Sync>;
 pub struct ImportOptions {
     /// Keep the CSV ids as node ids, or give the nodes fresh ones.
     pub ids: IdMode,
-    /// Called as rows are checked and written (the CLI's progress bar).
+    /// Called as rows are read, and once when writing starts (the CLI's
+    /// progress bar).
     pub progress: Option<ProgressFn>,
 }
 
@@ -113,9 +121,11 @@ pub struct ImportReport {
     /// The transaction number in the store's log; `None` when the files
     /// held no rows.
     pub txn: Option<u64>,
-    /// Wall time of the check pass (reading and checking every row).
-    pub check_seconds: f64,
-    /// Wall time of the write pass (reading again, writing, flushing).
+    /// Wall time of reading the files: converting and checking every row
+    /// and adding it to the in-memory graph.
+    pub read_seconds: f64,
+    /// Wall time of writing to disk (encoding, writing, flushing), after
+    /// every row was read.
     pub write_seconds: f64,
 }
 
@@ -127,12 +137,12 @@ impl fmt::Display for ImportReport {
         };
         write!(
             f,
-            "imported {}: {} nodes and {} relationships{files} in {:.2} s (check {:.2} s, write {:.2} s)",
+            "imported {}: {} nodes and {} relationships{files} in {:.2} s (read {:.2} s, write {:.2} s)",
             self.dir,
             self.nodes,
             self.relationships,
-            self.check_seconds + self.write_seconds,
-            self.check_seconds,
+            self.read_seconds + self.write_seconds,
+            self.read_seconds,
             self.write_seconds
         )?;
         match self.txn {
@@ -184,11 +194,10 @@ pub fn import_csv(graph: &Graph, dir: &Path, options: &ImportOptions) -> Result<
         ids: HashMap::new(),
         next_id: 0,
         rows: vec![0; files.len()],
-        checksums: vec![None; files.len()],
-        checksum_key: RandomState::new(),
         names: files.iter().map(|f| SharedName::of(&f.kind)).collect(),
         total_bytes: files.iter().map(|f| f.bytes).sum(),
-        check_started: None,
+        read: ReadProgress::default(),
+        read_started: None,
         write_started: None,
     };
     let description = format!("import {}", dir.display());
@@ -196,7 +205,7 @@ pub fn import_csv(graph: &Graph, dir: &Path, options: &ImportOptions) -> Result<
     let done = Instant::now();
     let since =
         |a: Option<Instant>, b: Instant| a.map_or(0.0, |a| b.saturating_duration_since(a).as_secs_f64());
-    let check_end = source.write_started.unwrap_or(done);
+    let read_end = source.write_started.unwrap_or(done);
     Ok(ImportReport {
         dir: dir.display().to_string(),
         files: files
@@ -212,13 +221,13 @@ pub fn import_csv(graph: &Graph, dir: &Path, options: &ImportOptions) -> Result<
         nodes: info.nodes,
         relationships: info.relationships,
         txn: info.txn,
-        check_seconds: since(source.check_started, check_end),
+        read_seconds: since(source.read_started, read_end),
         write_seconds: since(source.write_started, done),
     })
 }
 
 /// The report of a one-file import (JSON Lines, RDF): `started` holds when
-/// the check and the write pass began.
+/// reading and writing began.
 fn report_of(
     name: &str,
     info: crate::db::BulkInfo,
@@ -227,7 +236,7 @@ fn report_of(
 ) -> ImportReport {
     let since =
         |a: Option<Instant>, b: Instant| a.map_or(0.0, |a| b.saturating_duration_since(a).as_secs_f64());
-    let check_end = started[1].unwrap_or(done);
+    let read_end = started[1].unwrap_or(done);
     ImportReport {
         dir: name.to_string(),
         files: Vec::new(),
@@ -235,7 +244,7 @@ fn report_of(
         nodes: info.nodes,
         relationships: info.relationships,
         txn: info.txn,
-        check_seconds: since(started[0], check_end),
+        read_seconds: since(started[0], read_end),
         write_seconds: since(started[1], done),
     }
 }
@@ -276,23 +285,27 @@ impl SharedName {
 struct CsvSource<'a> {
     files: &'a [CsvFile],
     options: &'a ImportOptions,
-    /// In [`IdMode::Remap`], CSV id → node id (built in the check pass,
-    /// read in the write pass).
+    /// In [`IdMode::Remap`], CSV id → node id.
     ids: HashMap<u64, NodeId>,
     /// In [`IdMode::Remap`], the next node id to hand out.
     next_id: u64,
-    /// Data rows per file, counted in the check pass.
+    /// Data rows per file.
     rows: Vec<u64>,
-    /// Per file, the keyed hash of its bytes as the check pass read them,
-    /// which the write pass must read again (see
-    /// [`BulkSource::write_pass_repeats_check_pass`]).
-    checksums: Vec<Option<u64>>,
-    checksum_key: RandomState,
     /// Per file, its label or type as every row shares it.
     names: Vec<SharedName>,
     total_bytes: u64,
-    check_started: Option<Instant>,
+    /// Where reading got to, for progress reports.
+    read: ReadProgress,
+    read_started: Option<Instant>,
     write_started: Option<Instant>,
+}
+
+/// Rows and bytes read, over all files, and the file being read.
+#[derive(Default)]
+struct ReadProgress {
+    rows: u64,
+    bytes: u64,
+    file: usize,
 }
 
 impl BulkSource for CsvSource<'_> {
@@ -300,68 +313,53 @@ impl BulkSource for CsvSource<'_> {
         self.next_id = first_free_node.0;
     }
 
-    /// Yes: the write pass reads the same files, and fails at the end of
-    /// each unless its bytes hash as they did in the check pass; and every
-    /// column's type is the schema's (the plan refuses others), so no value
-    /// needs converting.
-    fn write_pass_repeats_check_pass(&self) -> bool {
-        true
+    /// The manifest's row counts (an export's gives them), or estimates
+    /// from the files' sizes.
+    fn size_hint(&self) -> Option<BulkSizeHint> {
+        let mut hint = BulkSizeHint::default();
+        for file in self.files {
+            let rows = file.estimated_rows();
+            match file.kind {
+                FileKind::Node(_) => hint.nodes += rows,
+                FileKind::Relationship(_) => hint.relationships += rows,
+            }
+        }
+        Some(hint)
     }
 
-    fn elements(
-        &mut self,
-        pass: BulkPass,
-        sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
-    ) -> Result<()> {
-        let started = Some(Instant::now());
-        match pass {
-            BulkPass::Check => self.check_started = started,
-            BulkPass::Write => self.write_started = started,
-        }
-        let (mut rows_before, mut bytes_before) = (0, 0);
+    fn elements(&mut self, sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>) -> Result<()> {
+        self.read_started = Some(Instant::now());
         for (index, file) in self.files.iter().enumerate() {
-            let mut reader = RowReader::open(file, &self.checksum_key)?;
+            self.read.file = index;
+            let mut reader = RowReader::open(file)?;
             while reader.next()? {
-                let element = self.element(&reader, index, pass)?;
+                let element = self.element(&reader, index)?;
                 if let Err(rejection) = sink(element) {
                     return Err(locate(&reader, file, rejection));
                 }
                 if reader.rows % PROGRESS_EVERY == 0 {
-                    self.report(
-                        pass,
-                        file,
-                        rows_before + reader.rows,
-                        bytes_before + reader.byte(),
-                    );
+                    let (rows, bytes) = (self.read.rows + reader.rows, self.read.bytes + reader.byte());
+                    self.report(ImportPhase::Reading, rows, bytes);
                 }
             }
-            match pass {
-                BulkPass::Check => {
-                    check_count(&reader, file)?;
-                    self.rows[index] = reader.rows;
-                    self.checksums[index] = Some(reader.checksum());
-                }
-                // Before the write pass ends, so that its commit never
-                // happens for rows the check pass did not see.
-                BulkPass::Write if self.checksums[index] != Some(reader.checksum()) => {
-                    let message = "the file changed between checking and writing it; nothing was imported";
-                    let e = QueryError::new(ErrorClass::ConstraintVerificationFailed, message)
-                        .in_file(&file.name);
-                    return Err(e.into());
-                }
-                BulkPass::Write => {}
-            }
-            rows_before += reader.rows;
-            bytes_before += file.bytes;
-            self.report(pass, file, rows_before, bytes_before);
+            check_count(&reader, file)?;
+            self.rows[index] = reader.rows;
+            self.read.rows += reader.rows;
+            self.read.bytes += file.bytes;
+            self.report(ImportPhase::Reading, self.read.rows, self.read.bytes);
         }
         Ok(())
+    }
+
+    fn reading_done(&mut self) {
+        self.write_started = Some(Instant::now());
+        self.report(ImportPhase::Writing, self.read.rows, self.read.bytes);
     }
 }
 
 impl CsvSource<'_> {
     /// The current row as an element.
-    fn element(&mut self, reader: &RowReader<'_>, index: usize, pass: BulkPass) -> Result<BulkElement> {
+    fn element(&mut self, reader: &RowReader<'_>, index: usize) -> Result<BulkElement> {
         let file = &self.files[index];
         let mut entries = Vec::with_capacity(file.columns.len());
         for column in &file.columns {
@@ -373,7 +371,7 @@ impl CsvSource<'_> {
         Ok(match &self.names[index] {
             SharedName::Label(labels) => BulkElement::Node {
                 labels: labels.clone(),
-                id: self.node_id(reader, pass)?,
+                id: self.node_id(reader)?,
                 properties,
                 sources: Vec::new(),
                 key: None,
@@ -391,11 +389,11 @@ impl CsvSource<'_> {
     }
 
     /// A node row's id: the CSV id, or in remap mode a fresh one.
-    fn node_id(&mut self, reader: &RowReader<'_>, pass: BulkPass) -> Result<NodeId> {
+    fn node_id(&mut self, reader: &RowReader<'_>) -> Result<NodeId> {
         let csv_id = reader.id(0, "id")?;
-        match (self.options.ids, pass) {
-            (IdMode::Keep, _) => Ok(NodeId(csv_id)),
-            (IdMode::Remap, BulkPass::Check) => {
+        match self.options.ids {
+            IdMode::Keep => Ok(NodeId(csv_id)),
+            IdMode::Remap => {
                 if self.ids.contains_key(&csv_id) {
                     let message = format!("node id {csv_id} appears twice in this import");
                     return Err(reader.error_at(0, ErrorClass::ConstraintVerificationFailed, message));
@@ -405,10 +403,6 @@ impl CsvSource<'_> {
                 self.ids.insert(csv_id, id);
                 Ok(id)
             }
-            (IdMode::Remap, BulkPass::Write) => self.ids.get(&csv_id).copied().ok_or_else(|| {
-                let message = "the input changed between checking and writing it; nothing was imported";
-                reader.error_at(0, ErrorClass::ConstraintVerificationFailed, message.into())
-            }),
         }
     }
 
@@ -424,10 +418,10 @@ impl CsvSource<'_> {
         }
     }
 
-    fn report(&self, pass: BulkPass, file: &CsvFile, rows: u64, bytes: u64) {
-        if let Some(progress) = &self.options.progress {
+    fn report(&self, phase: ImportPhase, rows: u64, bytes: u64) {
+        if let (Some(progress), Some(file)) = (&self.options.progress, self.files.get(self.read.file)) {
             progress(&ImportProgress {
-                pass,
+                phase,
                 file: file.file_name.clone(),
                 rows,
                 bytes,

@@ -12,7 +12,7 @@
 //! triple's subject.
 
 use super::ImportReport;
-use crate::db::{BulkElement, BulkPass, BulkRejection, BulkSource, Graph};
+use crate::db::{BulkElement, BulkRejection, BulkSizeHint, BulkSource, Graph};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result};
 use crate::export::jsonl::value_from_json;
 use crate::export::rdf::{LABEL, NODE, NS, PROP, REL, SOURCE, TYPE, decode};
@@ -416,7 +416,7 @@ fn value_of(literal: &Literal) -> std::result::Result<Value, String> {
     })
 }
 
-/// Elements gathered in memory, yielded the same way in both passes.
+/// Elements gathered in memory.
 struct Elements {
     elements: Vec<BulkElement>,
     name: String,
@@ -424,14 +424,22 @@ struct Elements {
 }
 
 impl BulkSource for Elements {
+    fn size_hint(&self) -> Option<BulkSizeHint> {
+        let nodes = self
+            .elements
+            .iter()
+            .filter(|e| matches!(e, BulkElement::Node { .. }))
+            .count() as u64;
+        Some(BulkSizeHint {
+            nodes,
+            relationships: self.elements.len() as u64 - nodes,
+        })
+    }
+
     fn elements(
         &mut self,
-        pass: BulkPass,
         sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
     ) -> Result<()> {
-        if pass == BulkPass::Write {
-            self.started[1] = Some(Instant::now());
-        }
         for element in &self.elements {
             if let Err(rejection) = sink(element.clone()) {
                 let what = match element {
@@ -466,6 +474,10 @@ impl BulkSource for Elements {
             }
         }
         Ok(())
+    }
+
+    fn reading_done(&mut self) {
+        self.started[1] = Some(Instant::now());
     }
 }
 

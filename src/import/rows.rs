@@ -10,9 +10,7 @@
 use super::files::{Column, ColumnType, CsvFile, LIST_SEPARATOR};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result};
 use crate::model::{Date, Value};
-use std::collections::hash_map::{DefaultHasher, RandomState};
 use std::fs::File;
-use std::hash::{BuildHasher, Hasher};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -93,29 +91,10 @@ pub fn header_error(path: &Path, field: usize, class: ErrorClass, message: Strin
         .into()
 }
 
-/// A reader passing on every byte it reads to a keyed hash: the bulk
-/// write's two passes read each file twice, and the second pass must read
-/// exactly what the first checked. The key is random per import (std's
-/// `RandomState`, SipHash), so a file cannot be crafted to collide.
-pub struct Checksummed<R> {
-    inner: R,
-    hasher: DefaultHasher,
-}
-
-impl<R: Read> Read for Checksummed<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        // `write` streams: the hash of the bytes does not depend on how
-        // the reads cut them.
-        self.hasher.write(&buf[..n]);
-        Ok(n)
-    }
-}
-
 /// Reads a file's data rows one by one, converting fields on demand.
 pub struct RowReader<'f> {
     file: &'f CsvFile,
-    reader: csv::Reader<Checksummed<File>>,
+    reader: csv::Reader<File>,
     record: csv::ByteRecord,
     /// Data rows read so far.
     pub rows: u64,
@@ -123,11 +102,8 @@ pub struct RowReader<'f> {
 
 impl<'f> RowReader<'f> {
     /// Opens `file` and skips its header.
-    pub fn open(file: &'f CsvFile, key: &RandomState) -> Result<RowReader<'f>> {
-        let mut reader = csv_builder().from_reader(Checksummed {
-            inner: open_file(&file.path)?,
-            hasher: key.build_hasher(),
-        });
+    pub fn open(file: &'f CsvFile) -> Result<RowReader<'f>> {
+        let mut reader = open_csv(&file.path)?;
         let mut record = csv::ByteRecord::new();
         reader
             .read_byte_record(&mut record)
@@ -157,12 +133,6 @@ impl<'f> RowReader<'f> {
             return Err(self.error_at(got.min(want), ErrorClass::SyntaxError, message));
         }
         Ok(true)
-    }
-
-    /// The keyed hash of every byte read so far: of the whole file once
-    /// [`RowReader::next`] has returned false.
-    pub fn checksum(&self) -> u64 {
-        self.reader.get_ref().hasher.clone().finish()
     }
 
     /// Bytes of the file read so far.

@@ -429,8 +429,8 @@ impl Schema {
     /// Checks `value` against `def`, converting it in place where the type
     /// allows (an int to a float, a date string to a date). A value already
     /// of its type is left alone: the import checks every field of every
-    /// row, and copying each string to check it (twice, when the write pass
-    /// still repeated the checks) had been a tenth of the import's time.
+    /// row, and copying each string to check it had been a tenth of the
+    /// import's time.
     fn check_value(
         &self,
         what: &str,
