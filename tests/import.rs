@@ -1076,8 +1076,9 @@ fn a_fresh_relationship_id_taken_again_by_a_chosen_one_is_refused() {
 
 #[test]
 fn a_disk_failure_writing_either_kind_of_page_is_undone_at_once() {
-    // Node pages and relationship pages are written on two threads: a
-    // failure at any batch, of either kind, must leave the store as it was.
+    // Node pages, then relationship pages, while the adjacency is built on
+    // another thread: a failure at any batch, of either kind, must leave
+    // the store as it was.
     for fail_at in 2..=8 {
         let engine = SharedEngine::default();
         let graph = Graph::with_engine(Box::new(engine.clone()), schemaless()).unwrap();

@@ -342,21 +342,19 @@ impl Graph {
             }
             source.reading_done();
             self.write_marker(&marker)?;
-            // The index is only read from here on: the adjacency is built,
-            // and the node and relationship pages encoded and written, on
-            // three threads sharing the two cores.
+            // The index is only read from here on: the adjacency is built
+            // on the second core while this one writes the pages. (Writing
+            // the relationship pages on a third thread saved 0.1 s at 1M
+            // but left 70 MB more resident in that thread's malloc arena.)
             let (written, adjacency) = std::thread::scope(|scope| {
                 let index = &state.index;
                 let adjacency = deferred.then(|| scope.spawn(|| index.loaded_adjacency()));
-                let rels = scope.spawn(|| self.write_new_pages(index, Vec::new(), pages.rels));
-                let nodes = self.write_new_pages(index, pages.nodes, Vec::new());
-                let rels = rels
-                    .join()
-                    .unwrap_or_else(|_| Err(Error::Storage("writing the relationship pages failed".into())));
                 // Every element must be on disk before the batch that
                 // removes the marker can be: after that, nothing would
                 // clean up a hole.
-                let written = nodes.and(rels).and_then(|()| self.engine.flush());
+                let written = self
+                    .write_new_pages(index, pages)
+                    .and_then(|()| self.engine.flush());
                 (written, adjacency.map(|thread| thread.join()))
             });
             written.map_err(|e| (e, true))?;
@@ -400,14 +398,15 @@ impl Graph {
         self.engine.flush().map_err(|e| (e, true))
     }
 
-    /// Writes these pages of new elements from memory (not flushed).
-    fn write_new_pages(&self, index: &GraphIndex, node_pages: Vec<u64>, rel_pages: Vec<u64>) -> Result<()> {
-        for chunk in NewPages::sorted(node_pages).chunks(BATCH_PAGES) {
+    /// Writes the pages the new elements filled, from memory (not
+    /// flushed).
+    fn write_new_pages(&self, index: &GraphIndex, pages: NewPages) -> Result<()> {
+        for chunk in NewPages::sorted(pages.nodes).chunks(BATCH_PAGES) {
             let mut batch = WriteBatch::new();
             super::write_pages(index, chunk.iter().copied(), [], &mut batch)?;
             self.engine.apply(batch)?;
         }
-        for chunk in NewPages::sorted(rel_pages).chunks(BATCH_PAGES) {
+        for chunk in NewPages::sorted(pages.rels).chunks(BATCH_PAGES) {
             let mut batch = WriteBatch::new();
             super::write_pages(index, [], chunk.iter().copied(), &mut batch)?;
             self.engine.apply(batch)?;
