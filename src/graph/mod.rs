@@ -5,9 +5,9 @@
 //! structure and graph algorithms (its node weights carry each node's
 //! labels as bits, its edge weights each relationship's id and type, so a
 //! relationship has a record only for properties, sources or a key), the
-//! typed adjacency expansions read (`adjacency.rs`),
-//! and the lookup indexes (by label, by unique key, by fact key). These are
-//! all of Attest's indexes: the store keeps only records. It is rebuilt
+//! typed adjacency expansions read (`adjacency.rs`), and the lookup indexes
+//! (by label, `idset.rs`; by unique key; by fact key). These are all of
+//! Attest's indexes: the store keeps only records. It is rebuilt
 //! from the store when a store is opened and kept in step by the
 //! transaction layer (`crate::db`), which is the only caller of its
 //! mutating methods.
@@ -18,12 +18,14 @@
 //! are. Calls only `crate::model`.
 
 mod adjacency;
+mod idset;
 mod paths;
 mod table;
 
 pub use paths::ShortestPaths;
 
 use adjacency::{AdjEntry, Adjacency};
+use idset::IdSet;
 use table::{NodeTable, RelDetails, RelTable};
 
 use crate::model::{Direction, ElementId, Labels, Node, NodeId, RelId, RelView, Relationship, Value};
@@ -188,7 +190,8 @@ pub struct GraphIndex {
     /// Relationship ids to edge slots, and the details of the few
     /// relationships that have properties, sources or a key.
     rels: RelTable,
-    by_label: BTreeMap<String, BTreeSet<NodeId>>,
+    /// Each label's nodes.
+    by_label: IdMap<String, IdSet>,
     rel_type_ids: IdMap<String, u32>,
     rel_type_names: Vec<String>,
     /// Relationships per interned type id.
@@ -356,20 +359,24 @@ impl GraphIndex {
 
     /// Ids of the nodes carrying `label`, ascending.
     pub fn nodes_with_label(&self, label: &str) -> impl Iterator<Item = NodeId> + '_ {
-        self.by_label.get(label).into_iter().flatten().copied()
+        self.by_label.get(label).into_iter().flat_map(IdSet::iter)
     }
 
     /// Number of nodes carrying `label`.
     pub fn label_count(&self, label: &str) -> usize {
-        self.by_label.get(label).map_or(0, BTreeSet::len)
+        self.by_label.get(label).map_or(0, IdSet::len)
     }
 
     /// Labels in use with their node counts, by name.
     pub fn label_counts(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.by_label
+        let mut counts: Vec<(&str, usize)> = self
+            .by_label
             .iter()
-            .filter(|(_, s)| !s.is_empty())
+            .filter(|(_, s)| s.len() > 0)
             .map(|(l, s)| (l.as_str(), s.len()))
+            .collect();
+        counts.sort_unstable();
+        counts.into_iter()
     }
 
     /// Relationship types in use with their counts, by name.
@@ -912,7 +919,9 @@ impl GraphIndex {
                     ids.insert(node.id);
                 }
                 None => {
-                    self.by_label.insert(label.clone(), BTreeSet::from([node.id]));
+                    let mut ids = IdSet::default();
+                    ids.insert(node.id);
+                    self.by_label.insert(label.clone(), ids);
                 }
             }
         }
@@ -964,7 +973,7 @@ impl GraphIndex {
     fn unindex_node(&mut self, node: &Node) {
         for label in &node.labels {
             if let Some(set) = self.by_label.get_mut(label) {
-                set.remove(&node.id);
+                set.remove(node.id);
             }
         }
         for ((label, prop), index) in self.unique.iter_mut() {
@@ -1011,7 +1020,7 @@ impl GraphIndex {
                 return Err(format!("{id}'s label bits disagree with its labels"));
             }
             for label in &node.labels {
-                if !self.by_label.get(label).is_some_and(|s| s.contains(id)) {
+                if !self.by_label.get(label).is_some_and(|s| s.contains(*id)) {
                     return Err(format!("{id} missing from label index {label}"));
                 }
             }
@@ -1019,7 +1028,7 @@ impl GraphIndex {
         for (label, ids) in &self.by_label {
             if let Some(id) = ids
                 .iter()
-                .find(|id| !self.nodes.get(**id).is_some_and(|n| n.has_label(label)))
+                .find(|id| !self.nodes.get(*id).is_some_and(|n| n.has_label(label)))
             {
                 return Err(format!("label index {label} lists {id} wrongly"));
             }
