@@ -327,8 +327,11 @@ enum NameRead {
 impl<'de> DeserializeSeed<'de> for Name<'_> {
     type Value = NameRead;
 
+    /// Asks for bytes: a name equal to the expected one needs no UTF-8
+    /// check. (Postcard writes a string and a byte string alike;
+    /// self-describing formats hand a string's bytes to `visit_bytes`.)
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<NameRead, D::Error> {
-        deserializer.deserialize_str(self)
+        deserializer.deserialize_bytes(self)
     }
 }
 
@@ -337,6 +340,16 @@ impl<'de> Visitor<'de> for Name<'_> {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a label name")
+    }
+
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<NameRead, E> {
+        if self.0.is_some_and(|expected| expected.as_bytes() == name) {
+            return Ok(NameRead::Same);
+        }
+        match std::str::from_utf8(name) {
+            Ok(name) => Ok(NameRead::New(name.to_string())),
+            Err(_) => Err(E::custom("a label name is not UTF-8")),
+        }
     }
 
     fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<NameRead, E> {

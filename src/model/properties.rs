@@ -24,10 +24,11 @@
 
 use super::Value;
 use super::intern::{Names, intern_names};
-use serde::de::{MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -387,6 +388,65 @@ impl<'de> Deserialize<'de> for DecodedKey<'de> {
     }
 }
 
+thread_local! {
+    /// The shape this thread decoded last: a page of records of one kind
+    /// repeats it, and a map whose keys match it takes it as it is.
+    static LAST_SHAPE: RefCell<Option<Arc<Names>>> = const { RefCell::new(None) };
+}
+
+/// A key read against the key expected at its place (the last shape's).
+struct ExpectedKey<'a>(Option<&'a str>);
+
+/// A key read: the one expected, or another.
+enum KeyRead<'de> {
+    Same,
+    New(DecodedKey<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for ExpectedKey<'_> {
+    type Value = KeyRead<'de>;
+
+    /// Asks for bytes: a key equal to the expected one needs no UTF-8
+    /// check, which had been a tenth of decoding a node's properties.
+    /// (Postcard writes a string and a byte string alike; self-describing
+    /// formats hand a string's bytes to `visit_bytes`.)
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<KeyRead<'de>, D::Error> {
+        deserializer.deserialize_bytes(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ExpectedKey<'_> {
+    type Value = KeyRead<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_borrowed_bytes<E: de::Error>(self, key: &'de [u8]) -> Result<KeyRead<'de>, E> {
+        if self.0.is_some_and(|expected| expected.as_bytes() == key) {
+            return Ok(KeyRead::Same);
+        }
+        let key = std::str::from_utf8(key).map_err(|_| E::custom("a property name is not UTF-8"))?;
+        Ok(KeyRead::New(DecodedKey(Cow::Borrowed(key))))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<KeyRead<'de>, E> {
+        if self.0.is_some_and(|expected| expected.as_bytes() == key) {
+            return Ok(KeyRead::Same);
+        }
+        let key = std::str::from_utf8(key).map_err(|_| E::custom("a property name is not UTF-8"))?;
+        Ok(KeyRead::New(DecodedKey(Cow::Owned(key.to_owned()))))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<KeyRead<'de>, E> {
+        self.visit_borrowed_bytes(key.as_bytes())
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyRead<'de>, E> {
+        self.visit_bytes(key.as_bytes())
+    }
+}
+
 impl<'de> Deserialize<'de> for Properties {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Properties, D::Error> {
         struct PropertiesVisitor;
@@ -398,20 +458,64 @@ impl<'de> Deserialize<'de> for Properties {
                 f.write_str("a map of property names to values")
             }
 
+            /// Reads the keys against the last shape decoded on this
+            /// thread while they match it, collecting only the values;
+            /// from the first key that differs, reads entries and interns
+            /// their shape.
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Properties, A::Error> {
+                let last = LAST_SHAPE.with_borrow(Clone::clone);
+                let expected: &[String] = last.as_deref().map_or(&[], |names| names);
                 // The size hint comes from the input: cap it so that a
                 // damaged length cannot ask for a huge allocation.
                 let hint = access.size_hint().unwrap_or(0).min(64);
-                let mut entries = Vec::with_capacity(hint);
-                while let Some((key, value)) = access.next_entry::<DecodedKey<'de>, Value>()? {
-                    entries.push((key, value));
+                let mut values = Vec::with_capacity(hint);
+                loop {
+                    let expect = ExpectedKey(expected.get(values.len()).map(String::as_str));
+                    match access.next_key_seed(expect)? {
+                        None => break,
+                        Some(KeyRead::Same) => values.push(access.next_value::<Value>()?),
+                        Some(KeyRead::New(key)) => {
+                            let mut entries: Vec<(DecodedKey<'de>, Value)> = expected
+                                .iter()
+                                .map(|k| DecodedKey(Cow::Owned(k.clone())))
+                                .zip(values)
+                                .collect();
+                            entries.push((key, access.next_value()?));
+                            while let Some(entry) = access.next_entry::<DecodedKey<'de>, Value>()? {
+                                entries.push(entry);
+                            }
+                            return Ok(remember_shape(Properties::from_entries(entries)));
+                        }
+                    }
                 }
-                Ok(Properties::from_entries(entries))
+                Ok(match last {
+                    _ if values.is_empty() => Properties::new(),
+                    Some(shape) if values.len() == shape.len() => Properties {
+                        filled: Some(Filled {
+                            shape,
+                            values: values.into_boxed_slice(),
+                        }),
+                    },
+                    // The first keys of the last shape, not all of them.
+                    _ => {
+                        let entries: Vec<(&str, Value)> =
+                            expected.iter().map(String::as_str).zip(values).collect();
+                        remember_shape(Properties::from_entries(entries))
+                    }
+                })
             }
         }
 
         deserializer.deserialize_map(PropertiesVisitor)
     }
+}
+
+/// Makes `props`' shape the one the next decoded map is read against.
+fn remember_shape(props: Properties) -> Properties {
+    if let Some(filled) = &props.filled {
+        LAST_SHAPE.set(Some(Arc::clone(&filled.shape)));
+    }
+    props
 }
 
 #[cfg(test)]
