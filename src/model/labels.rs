@@ -381,6 +381,20 @@ mod tests {
         list.iter().map(|s| s.to_string()).collect()
     }
 
+    #[test]
+    fn a_name_that_is_not_utf8_is_refused() {
+        for first in ["Actor", "Place"] {
+            // Decoded once, the first name becomes the expected one.
+            let bytes = postcard::to_allocvec(&Labels::from([first, "Event"])).unwrap();
+            let back: Labels = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back.as_slice(), names(&[first, "Event"]));
+            let mut broken = bytes.clone();
+            let last = broken.len() - 1;
+            broken[last] = 0xff;
+            assert!(postcard::from_bytes::<Labels>(&broken).is_err());
+        }
+    }
+
     /// Yields one name but claims, as a damaged length would, to hold
     /// half the address space.
     struct Claims(Option<&'static str>);

@@ -665,6 +665,48 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Maps decoded one after another, each read against the shape of
+        /// the one before (the same keys, a prefix of them, others from
+        /// some point on, none), come back as they were, in postcard and
+        /// in JSON, and share a shape exactly when their keys are equal.
+        #[test]
+        fn a_run_of_decoded_maps_comes_back_whole(
+            maps in proptest::collection::vec(proptest::collection::btree_map(0u8..5, -3i64..3, 0..5), 0..12),
+        ) {
+            let maps: Vec<Properties> = maps
+                .into_iter()
+                .map(|m| m.into_iter().map(|(k, v)| (format!("k{k}"), Value::Int(v))).collect())
+                .collect();
+            let mut decoded = Vec::new();
+            for map in &maps {
+                let bytes = postcard::to_allocvec(map).expect("encode");
+                let back = postcard::from_bytes::<Properties>(&bytes).expect("decode");
+                proptest::prop_assert_eq!(&back, map);
+                let json = serde_json::to_string(map).expect("json");
+                proptest::prop_assert_eq!(&serde_json::from_str::<Properties>(&json).expect("json"), map);
+                decoded.push(back);
+            }
+            for pair in decoded.windows(2) {
+                let same_keys = pair[0].keys().eq(pair[1].keys());
+                let shared = match (&pair[0].filled, &pair[1].filled) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(&a.shape, &b.shape),
+                    _ => same_keys,
+                };
+                proptest::prop_assert_eq!(shared, same_keys);
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_that_is_not_utf8_is_refused() {
+        // {"k1": 1} then the key's second byte made invalid.
+        let mut bytes = postcard::to_allocvec(&props(&[("k1", 1)])).expect("encode");
+        assert_eq!(&bytes[..4], &[1, 2, b'k', b'1']);
+        bytes[3] = 0xff;
+        assert!(postcard::from_bytes::<Properties>(&bytes).is_err());
+    }
+
     #[test]
     fn encodes_exactly_as_a_btreemap() {
         let ours = props(&[("name", 1), ("kind", 2)]);
