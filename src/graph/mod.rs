@@ -40,11 +40,13 @@ use std::num::NonZeroU32;
 ///
 /// The type is kept as its id plus one in a `NonZeroU32`: petgraph's stable
 /// graph wraps every weight in an `Option`, and the zero the type can never
-/// be lets that `Option` cost nothing. An edge is then 32 bytes instead of
-/// 40, 58 MB on the million-event store's 7.2M relationships.
+/// be lets that `Option` cost nothing. The id is kept as two halves, so the
+/// weight needs 4-byte alignment only: an edge is then 28 bytes where it
+/// was 40, 86 MB less on the million-event store's 7.2M relationships.
 #[derive(Clone, Copy, Debug)]
 struct EdgeSlot {
-    id: RelId,
+    id_low: u32,
+    id_high: u32,
     type_plus_one: NonZeroU32,
 }
 
@@ -53,9 +55,15 @@ impl EdgeSlot {
         // Interned type ids index a vector of names, so they are far below
         // u32::MAX; saturating keeps even an impossible one non-zero.
         EdgeSlot {
-            id,
+            id_low: id.0 as u32,
+            id_high: (id.0 >> 32) as u32,
             type_plus_one: NonZeroU32::MIN.saturating_add(rel_type),
         }
+    }
+
+    /// The relationship's id.
+    fn id(&self) -> RelId {
+        RelId(u64::from(self.id_high) << 32 | u64::from(self.id_low))
     }
 
     /// The interned type id.
@@ -298,8 +306,20 @@ impl GraphIndex {
             for e in graph.edge_references() {
                 let (a, b) = (e.source(), e.target());
                 let weight = e.weight();
-                let out = AdjEntry::new(weight.id, graph[b].id, b.index() as u32, false, weight.rel_type());
-                let inc = AdjEntry::new(weight.id, graph[a].id, a.index() as u32, true, weight.rel_type());
+                let out = AdjEntry::new(
+                    weight.id(),
+                    graph[b].id,
+                    b.index() as u32,
+                    false,
+                    weight.rel_type(),
+                );
+                let inc = AdjEntry::new(
+                    weight.id(),
+                    graph[a].id,
+                    a.index() as u32,
+                    true,
+                    weight.rel_type(),
+                );
                 add(a.index(), b.index(), out, inc);
             }
         }))
@@ -331,8 +351,9 @@ impl GraphIndex {
         let weight = self.graph.edge_weight(slot)?;
         let (a, b) = self.graph.edge_endpoints(slot)?;
         let rel_type = self.rel_type_names.get(weight.rel_type() as usize)?;
-        let mut view = RelView::plain(weight.id, rel_type, self.graph[a].id, self.graph[b].id);
-        if let Some(details) = self.rels.details(weight.id) {
+        let id = weight.id();
+        let mut view = RelView::plain(id, rel_type, self.graph[a].id, self.graph[b].id);
+        if let Some(details) = self.rels.details(id) {
             view.properties = &details.properties;
             view.sources = &details.sources;
             view.key = details.key.as_deref();
@@ -1034,7 +1055,7 @@ impl GraphIndex {
             }
         }
         for slot in self.graph.edge_indices() {
-            let id = self.graph[slot].id;
+            let id = self.graph[slot].id();
             if self.rels.slot(id) != Some(slot.index()) {
                 return Err(format!("{id} is not found in its graph slot"));
             }
@@ -1199,10 +1220,21 @@ mod tests {
     #[test]
     fn an_edge_weight_costs_petgraph_no_option_tag() {
         // petgraph's stable graph stores `Option<EdgeSlot>`; the non-zero
-        // type keeps that at the weight's own 16 bytes.
-        assert_eq!(std::mem::size_of::<Option<EdgeSlot>>(), 16);
+        // type keeps that at the weight's own 12 bytes, 4-byte aligned.
+        assert_eq!(std::mem::size_of::<Option<EdgeSlot>>(), 12);
+        assert_eq!(std::mem::align_of::<EdgeSlot>(), 4);
         for rel_type in [0, 1, 7, u32::MAX - 1] {
             assert_eq!(EdgeSlot::new(RelId(3), rel_type).rel_type(), rel_type);
+        }
+        for id in [
+            1,
+            u64::from(u32::MAX),
+            1 << 32,
+            (1 << 40) + 5,
+            i64::MAX as u64,
+            u64::MAX,
+        ] {
+            assert_eq!(EdgeSlot::new(RelId(id), 2).id(), RelId(id));
         }
     }
     use crate::model::Properties;
