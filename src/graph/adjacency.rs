@@ -220,7 +220,7 @@ impl NodeAdjacency {
 /// Every node's relationships, by node slot.
 ///
 /// Opening a store builds one compressed array for all nodes at once
-/// ([`Adjacency::build`]): each node's entries side by side, node after
+/// ([`Adjacency::built`]): each node's entries side by side, node after
 /// node, with its runs in a second array. A scan of nodes in slot order
 /// then reads adjacency in memory order, and no node pays for a vector
 /// of its own. A node whose relationships change afterwards moves to a
@@ -230,19 +230,32 @@ impl NodeAdjacency {
 pub(super) struct Adjacency {
     /// Built entries, node after node.
     base: Vec<AdjEntry>,
-    /// By slot: where the node's built entries start (one more than the
-    /// built slots: the last is the end).
-    base_start: Vec<u64>,
     /// Built runs, node after node: `(group, end)` with `end` counted from
     /// the node's first entry.
     base_runs: Vec<(u32, u32)>,
-    /// By slot: where the node's built runs start (as `base_start`).
-    base_runs_start: Vec<u64>,
-    /// By slot: true when the node's list is in `owned`, not in `base`.
-    is_owned: Vec<bool>,
+    /// By built slot, where the node's entries and runs start, and one more
+    /// head whose starts are the ends. Both starts and the owned mark sit
+    /// side by side, so finding a node's list is one cache miss, not three
+    /// (an expansion from thousands of nodes pays it per node).
+    heads: Vec<Head>,
     /// Lists of nodes changed since the build (or never built).
     owned: super::IdMap<usize, NodeAdjacency>,
+    /// One more than the highest slot that has had an owned list.
+    owned_bound: usize,
 }
+
+/// Where one built node's entries and runs start in `base` and
+/// `base_runs`. `runs` has [`OWNED`] set once the node's list has moved
+/// to `owned`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Head {
+    entries: u64,
+    runs: u64,
+}
+
+/// In [`Head::runs`]: the node's list is in `owned`, not in the built
+/// arrays.
+const OWNED: u64 = 1 << 63;
 
 /// A node's entries and runs, wherever they are kept.
 #[derive(Clone, Copy)]
@@ -274,46 +287,33 @@ const EMPTY_VIEW: View<'static> = View {
 };
 
 impl Adjacency {
-    /// Makes room for `slots` more node slots.
-    pub fn reserve(&mut self, slots: usize) {
-        self.is_owned.reserve(slots);
-    }
-
     fn view(&self, slot: usize) -> View<'_> {
-        if self.is_owned.get(slot).copied().unwrap_or(true) {
-            return match self.owned.get(&slot) {
+        match (self.heads.get(slot), self.heads.get(slot + 1)) {
+            (Some(head), Some(next)) if head.runs & OWNED == 0 => View {
+                entries: &self.base[head.entries as usize..next.entries as usize],
+                runs: &self.base_runs[head.runs as usize..(next.runs & !OWNED) as usize],
+            },
+            _ => match self.owned.get(&slot) {
                 Some(list) => View {
                     entries: &list.entries,
                     runs: &list.runs,
                 },
                 None => EMPTY_VIEW,
-            };
-        }
-        let (Some(&a), Some(&b)) = (self.base_start.get(slot), self.base_start.get(slot + 1)) else {
-            return EMPTY_VIEW;
-        };
-        let (Some(&ra), Some(&rb)) = (self.base_runs_start.get(slot), self.base_runs_start.get(slot + 1))
-        else {
-            return EMPTY_VIEW;
-        };
-        View {
-            entries: &self.base[a as usize..b as usize],
-            runs: &self.base_runs[ra as usize..rb as usize],
+            },
         }
     }
 
     /// The node's own list, moved out of the built arrays first if needed.
     fn owned_mut(&mut self, slot: usize) -> &mut NodeAdjacency {
-        if self.is_owned.len() <= slot {
-            self.is_owned.resize(slot + 1, true);
-        }
-        if !self.is_owned[slot] {
+        self.owned_bound = self.owned_bound.max(slot + 1);
+        let built_here = slot + 1 < self.heads.len() && self.heads[slot].runs & OWNED == 0;
+        if built_here {
             let view = self.view(slot);
             let list = NodeAdjacency {
                 entries: view.entries.to_vec(),
                 runs: view.runs.to_vec(),
             };
-            self.is_owned[slot] = true;
+            self.heads[slot].runs |= OWNED;
             self.owned.insert(slot, list);
         }
         self.owned.entry(slot).or_default()
@@ -343,19 +343,21 @@ impl Adjacency {
     where
         F: Fn(&mut dyn FnMut(usize, usize, AdjEntry, AdjEntry)),
     {
-        let mut start = vec![0u64; slots + 1];
+        // The heads' entry starts count each node's entries, then become
+        // their prefix sums: where each node's entries start.
+        let mut heads = vec![Head::default(); slots + 1];
         edges(&mut |a, b, _, _| {
             if a < slots && b < slots {
-                start[a + 1] += 1;
-                start[b + 1] += 1;
+                heads[a + 1].entries += 1;
+                heads[b + 1].entries += 1;
             }
         });
         for i in 0..slots {
-            start[i + 1] += start[i];
+            heads[i + 1].entries += heads[i].entries;
         }
-        let total = start[slots] as usize;
+        let total = heads[slots].entries as usize;
         let mut base = vec![AdjEntry::EMPTY; total];
-        let mut next = start.clone();
+        let mut next: Vec<u64> = heads.iter().map(|head| head.entries).collect();
         edges(&mut |a, b, out, inc| {
             if a < slots && b < slots {
                 base[next[a] as usize] = out;
@@ -365,36 +367,35 @@ impl Adjacency {
             }
         });
         drop(next);
+        let entries_of =
+            |heads: &[Head], slot: usize| heads[slot].entries as usize..heads[slot + 1].entries as usize;
         // Sorted and counted first, so that the run list is allocated at its
         // size: grown by doubling and then shrunk, it would hold up to three
         // times its size at once (80 MB of runs on the million-event set),
         // just when the rest of the graph is all in memory.
         let mut run_count = 0;
         for slot in 0..slots {
-            let entries = &mut base[start[slot] as usize..start[slot + 1] as usize];
+            let entries = &mut base[entries_of(&heads, slot)];
             entries.sort_unstable_by_key(AdjEntry::key);
             run_count += runs_of(entries).count();
         }
         let mut runs = Vec::with_capacity(run_count);
-        let mut runs_start = Vec::with_capacity(slots + 1);
         for slot in 0..slots {
-            runs_start.push(runs.len() as u64);
-            runs.extend(runs_of(&base[start[slot] as usize..start[slot + 1] as usize]));
+            heads[slot].runs = runs.len() as u64;
+            runs.extend(runs_of(&base[entries_of(&heads, slot)]));
         }
-        runs_start.push(runs.len() as u64);
+        heads[slots].runs = runs.len() as u64;
         Adjacency {
             base,
-            base_start: start,
             base_runs: runs,
-            base_runs_start: runs_start,
-            is_owned: vec![false; slots],
+            heads,
             ..Adjacency::default()
         }
     }
 
     /// Slots that may hold entries.
     fn slots(&self) -> usize {
-        self.is_owned.len().max(self.base_start.len().saturating_sub(1))
+        self.owned_bound.max(self.heads.len().saturating_sub(1))
     }
 
     /// All entries of the node at `slot`, sorted.
@@ -420,8 +421,8 @@ impl Adjacency {
 
     /// Every entry, with the slot of the node it belongs to (for checks).
     pub fn entries(&self) -> impl Iterator<Item = (usize, &AdjEntry)> {
-        // Every owned list's slot is below `is_owned.len()` (`owned_mut`
-        // grows it first), so the slots up to there cover both kinds.
+        // Every owned list's slot is below `owned_bound` (`owned_mut`
+        // raises it first), so the slots up to there cover both kinds.
         (0..self.slots()).flat_map(move |slot| self.view(slot).entries.iter().map(move |e| (slot, e)))
     }
 

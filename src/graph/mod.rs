@@ -251,7 +251,6 @@ impl GraphIndex {
         self.rels.reserve(rels);
         self.graph.reserve_nodes(nodes);
         self.graph.reserve_edges(rels);
-        self.adjacency.reserve(nodes);
     }
 
     /// Makes room for a bulk import of about `nodes` new nodes and `rels`
