@@ -304,3 +304,43 @@ fn keys_read_in_place_and_evaluated_keys_make_the_same_groups() {
     // 5 groups: all compared in place, then looked up by hash.
     assert_eq!(counts("m"), expected(5, 8));
 }
+
+/// Comparing two bound elements' ids (`id(o) <> id(x)`, read in place)
+/// gives what comparing the same ids as computed values gives, for every
+/// comparison, for nodes and relationships, and null when one side is
+/// unbound.
+#[test]
+fn id_comparisons_read_in_place_equal_computed_ones() {
+    let graph = article();
+    for op in ["=", "<>", "<", ">", "<=", ">="] {
+        for (pattern, a, b) in [
+            ("(a:Actor), (b:Actor)", "a", "b"),
+            ("()-[a]->(), ()-[b]->()", "a", "b"),
+            ("(a:Event)-[b]->()", "a", "b"),
+        ] {
+            let in_place = answer(
+                &graph,
+                &format!("MATCH {pattern} WHERE id({a}) {op} id({b}) RETURN count(*) AS n"),
+            );
+            let computed = answer(
+                &graph,
+                &format!("MATCH {pattern} WHERE id({a}) + 0 {op} id({b}) RETURN count(*) AS n"),
+            );
+            assert_eq!(in_place, computed, "{pattern} {op}");
+            let listed = answer(
+                &graph,
+                &format!("MATCH {pattern} RETURN id({a}) {op} id({b}) AS holds, count(*) AS n"),
+            );
+            let listed_computed = answer(
+                &graph,
+                &format!("MATCH {pattern} RETURN id({a}) + 0 {op} id({b}) AS holds, count(*) AS n"),
+            );
+            assert_eq!(listed, listed_computed, "{pattern} {op}");
+        }
+    }
+    let unbound = answer(
+        &graph,
+        "MATCH (a:Actor) OPTIONAL MATCH (b:Actor {name: 'nobody at all'}) RETURN DISTINCT id(a) <> id(b) AS holds",
+    );
+    assert_eq!(unbound, vec!["Null".to_string()]);
+}

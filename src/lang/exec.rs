@@ -1999,10 +1999,9 @@ fn binary(
     ctx: &EvalCtx<'_>,
     exec: &Executor<'_>,
 ) -> EResult<Value> {
-    // Both operands already stored (`e.date >= $d1`): read in place. Either
-    // one to evaluate (`id(o) <> id(x)`): both evaluated, as before, which
-    // also reports what reading in place could not (a missing parameter,
-    // a deleted element).
+    // Both operands already stored (`e.date >= $d1`): read in place.
+    // Otherwise both are evaluated, which also reports what reading in
+    // place could not (a missing parameter, a deleted element).
     if let Some(left) = stored(a, row, ctx)
         && let Some(right) = stored(b, row, ctx)
     {
@@ -2010,6 +2009,21 @@ fn binary(
             Some(decided) => Ok(decided),
             None => apply(op, left, right),
         };
+    }
+    // `id(o) <> id(x)`: the ids of two bound elements, compared without
+    // evaluating either call (such a filter runs once per matched row).
+    if let Some(left) = id_in_place(a, row)
+        && let Some(right) = id_in_place(b, row)
+    {
+        return Ok(Value::Bool(match op {
+            BinaryOp::Eq => left == right,
+            BinaryOp::Ne => left != right,
+            BinaryOp::Lt => left < right,
+            BinaryOp::Gt => left > right,
+            BinaryOp::Le => left <= right,
+            BinaryOp::Ge => left >= right,
+            _ => return apply(op, &Value::Int(left), &Value::Int(right)),
+        }));
     }
     let left = eval(a, row, ctx, exec)?;
     if let Some(decided) = short_circuit(op, &left) {
@@ -2060,6 +2074,23 @@ fn apply(op: BinaryOp, left: &Value, right: &Value) -> EResult<Value> {
 /// evaluated. A `WHERE` comparison such as `e.date >= $d1` runs once per
 /// candidate row: copying both sides to compare them (a string property
 /// is a heap copy) used to cost more than the comparison.
+/// `id(x)` where `x` is a node or relationship bound in `row`, read in
+/// place; `None` for any other expression (evaluated as usual).
+fn id_in_place(e: &CExpr, row: &[Value]) -> Option<i64> {
+    let CExpr::Call(name, args) = e else { return None };
+    let [CExpr::Slot(slot)] = args.as_slice() else {
+        return None;
+    };
+    if name != "id" {
+        return None;
+    }
+    match row.get(*slot)? {
+        Value::Node(id) => Some(id.0 as i64),
+        Value::Relationship(id) => Some(id.0 as i64),
+        _ => None,
+    }
+}
+
 fn stored<'v>(e: &'v CExpr, row: &'v [Value], ctx: &EvalCtx<'v>) -> Option<&'v Value> {
     match e {
         CExpr::Lit(v) => Some(v),
