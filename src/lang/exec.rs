@@ -2069,11 +2069,6 @@ fn apply(op: BinaryOp, left: &Value, right: &Value) -> EResult<Value> {
     })
 }
 
-/// An operand's value where it is already stored, when it is a literal, a
-/// parameter, a variable or a property of one: `None` when it has to be
-/// evaluated. A `WHERE` comparison such as `e.date >= $d1` runs once per
-/// candidate row: copying both sides to compare them (a string property
-/// is a heap copy) used to cost more than the comparison.
 /// `id(x)` where `x` is a node or relationship bound in `row`, read in
 /// place; `None` for any other expression (evaluated as usual).
 fn id_in_place(e: &CExpr, row: &[Value]) -> Option<i64> {
@@ -2091,6 +2086,11 @@ fn id_in_place(e: &CExpr, row: &[Value]) -> Option<i64> {
     }
 }
 
+/// An operand's value where it is already stored, when it is a literal, a
+/// parameter, a variable or a property of one: `None` when it has to be
+/// evaluated. A `WHERE` comparison such as `e.date >= $d1` runs once per
+/// candidate row: copying both sides to compare them (a string property
+/// is a heap copy) used to cost more than the comparison.
 fn stored<'v>(e: &'v CExpr, row: &'v [Value], ctx: &EvalCtx<'v>) -> Option<&'v Value> {
     match e {
         CExpr::Lit(v) => Some(v),
