@@ -398,6 +398,16 @@ impl Adjacency {
         self.owned_bound.max(self.heads.len().saturating_sub(1))
     }
 
+    /// Reads where the built list of the node at `slot` starts and its
+    /// first entry, so that an expansion about to visit the node finds
+    /// both in the cache. A hint: nothing waits for the values.
+    #[inline]
+    pub fn touch(&self, slot: usize) {
+        if let Some(head) = self.heads.get(slot) {
+            std::hint::black_box(self.base.get(head.entries as usize).map(|e| e.group));
+        }
+    }
+
     /// All entries of the node at `slot`, sorted.
     pub fn all(&self, slot: usize) -> &[AdjEntry] {
         self.view(slot).entries

@@ -92,6 +92,10 @@ pub type LabelBits = u64;
 /// rather than searched once per type.
 const SHORT_LIST: usize = 16;
 
+/// How many entries ahead [`GraphIndex::try_for_each_neighbour_then_expand`]
+/// reads: enough for a few memory reads to be under way at once.
+const READ_AHEAD: usize = 8;
+
 /// The bit shared by every label interned past the 63rd.
 const OVERFLOW_LABEL: u32 = 63;
 
@@ -560,27 +564,68 @@ impl GraphIndex {
         node: NodeId,
         direction: Direction,
         types: &TypeSet,
+        f: impl FnMut(Neighbour) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.neighbours_reading_ahead(node, direction, types, false, f)
+    }
+
+    /// [`GraphIndex::try_for_each_neighbour`] for an expansion that goes on
+    /// from each neighbour: while one neighbour is visited, the adjacency
+    /// of one a few entries later is read into the cache. Visiting
+    /// thousands of neighbours' lists is a wait on memory per neighbour
+    /// otherwise; read ahead, the waits overlap.
+    pub fn try_for_each_neighbour_then_expand<E>(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        types: &TypeSet,
+        f: impl FnMut(Neighbour) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.neighbours_reading_ahead(node, direction, types, true, f)
+    }
+
+    fn neighbours_reading_ahead<E>(
+        &self,
+        node: NodeId,
+        direction: Direction,
+        types: &TypeSet,
+        read_ahead: bool,
         mut f: impl FnMut(Neighbour) -> Result<(), E>,
     ) -> Result<(), E> {
         let Some(slot) = self.nodes.slot(node) else {
             return Ok(());
         };
+        let mut visit = |run: &[AdjEntry], skip_loops: bool| {
+            for (at, e) in run.iter().enumerate() {
+                if read_ahead && let Some(later) = run.get(at + READ_AHEAD) {
+                    self.touch_neighbour(later);
+                }
+                if !(skip_loops && e.other_slot as usize == slot) {
+                    f(self.neighbour(e))?;
+                }
+            }
+            Ok(())
+        };
         if matches!(direction, Direction::Outgoing | Direction::Both) {
-            self.for_each_run(slot, false, types, &mut |run| {
-                run.iter().try_for_each(|e| f(self.neighbour(e)))
-            })?;
+            self.for_each_run(slot, false, types, &mut |run| visit(run, false))?;
         }
         if matches!(direction, Direction::Incoming | Direction::Both) {
             // A self-loop was already listed as outgoing when both
             // directions are asked for.
             let skip_loops = direction == Direction::Both;
-            self.for_each_run(slot, true, types, &mut |run| {
-                run.iter()
-                    .filter(|e| !(skip_loops && e.other_slot as usize == slot))
-                    .try_for_each(|e| f(self.neighbour(e)))
-            })?;
+            self.for_each_run(slot, true, types, &mut |run| visit(run, skip_loops))?;
         }
         Ok(())
+    }
+
+    /// Reads what expanding from `entry`'s other end will read first: its
+    /// slot by id, and the start of its adjacency.
+    #[inline]
+    fn touch_neighbour(&self, entry: &AdjEntry) {
+        if let Some(id) = entry.other_id() {
+            std::hint::black_box(self.nodes.slot(id));
+        }
+        self.adjacency.touch(entry.other_slot as usize);
     }
 
     /// How many relationships [`GraphIndex::try_for_each_neighbour`] would
@@ -1422,5 +1467,58 @@ mod tests {
         assert!(g.insert_relationship(rel(2, "R", 1, 1)));
         assert_eq!(g.relationships_of(NodeId(1), Direction::Both, &[]).len(), 1);
         assert_eq!(g.relationships_of(NodeId(1), Direction::Incoming, &[]).len(), 1);
+    }
+
+    #[test]
+    fn reading_ahead_lists_the_same_neighbours() {
+        for built in [false, true] {
+            let mut g = GraphIndex::new(&[]);
+            if built {
+                g.begin_load();
+            }
+            for id in 1..=60 {
+                g.insert_node(node(id, "N", "n"));
+            }
+            // Node 1: more neighbours than a short list holds and than the
+            // read-ahead distance, in three types and both directions, and
+            // a self-loop (listed once when both directions are asked for).
+            let mut next_rel = 100;
+            for other in 2..=60 {
+                let t = ["A", "B", "C"][other as usize % 3];
+                let (a, b) = if other % 2 == 0 { (1, other) } else { (other, 1) };
+                assert!(g.insert_relationship(rel(next_rel, t, a, b)));
+                next_rel += 1;
+            }
+            assert!(g.insert_relationship(rel(next_rel, "A", 1, 1)));
+            if built {
+                g.finish_load();
+            }
+            let list = |direction: Direction, types: &TypeSet, ahead: bool| {
+                let mut met = Vec::new();
+                let visit = |n: Neighbour| {
+                    met.push((n.rel, n.node, n.slot));
+                    Ok::<(), ()>(())
+                };
+                if ahead {
+                    g.try_for_each_neighbour_then_expand(NodeId(1), direction, types, visit)
+                } else {
+                    g.try_for_each_neighbour(NodeId(1), direction, types, visit)
+                }
+                .unwrap();
+                met
+            };
+            for types in [&[][..], &["A"][..], &["A", "C"][..]] {
+                let types = g.type_set(types).unwrap();
+                for direction in [Direction::Outgoing, Direction::Incoming, Direction::Both] {
+                    let plain = list(direction, &types, false);
+                    assert!(!plain.is_empty());
+                    assert_eq!(list(direction, &types, true), plain, "{direction:?}");
+                }
+            }
+            assert_eq!(
+                list(Direction::Both, &g.type_set::<&str>(&[]).unwrap(), true).len(),
+                60
+            );
+        }
     }
 }

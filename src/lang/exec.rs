@@ -475,6 +475,7 @@ impl Executor<'_> {
                     types,
                     labels,
                     only_counted,
+                    expanded_further,
                 }) = m.expansions.get(i).and_then(Option::as_ref)
                 else {
                     return Ok(());
@@ -488,7 +489,7 @@ impl Executor<'_> {
                         out.accept_copies(self, row, index, copies)
                     };
                 }
-                index.try_for_each_neighbour(start, *direction, types, |n| {
+                let visit = |n: Neighbour| {
                     if *rel_bound {
                         if row[*rel] != Value::Relationship(n.rel) {
                             return Ok(());
@@ -512,7 +513,12 @@ impl Executor<'_> {
                     row[*rel] = old_rel;
                     row[*to] = old_to;
                     Ok(())
-                })?;
+                };
+                if *expanded_further {
+                    index.try_for_each_neighbour_then_expand(start, *direction, types, visit)?;
+                } else {
+                    index.try_for_each_neighbour(start, *direction, types, visit)?;
+                }
             }
             Step::VarExpand {
                 from,
@@ -1284,6 +1290,8 @@ struct Expansion {
     /// reads, so their number is all that matters, and the adjacency gives
     /// it without listing them.
     only_counted: bool,
+    /// The next step expands from the node this one binds.
+    expanded_further: bool,
 }
 
 impl<'p> Matching<'p> {
@@ -1318,10 +1326,15 @@ impl<'p> Matching<'p> {
                     && plan.rel_slots.iter().all(|s| s == rel)
                     && plan.filters.get(i + 1).is_none_or(Vec::is_empty)
                     && out.takes_copies(&[*rel, *to]);
+                let expanded_further = match plan.steps.get(i + 1) {
+                    Some(Step::Expand { from, .. } | Step::VarExpand { from, .. }) => from == to,
+                    _ => false,
+                };
                 Some(Expansion {
                     types,
                     labels,
                     only_counted,
+                    expanded_further,
                 })
             })
             .collect();
