@@ -92,8 +92,9 @@ pub type LabelBits = u64;
 /// rather than searched once per type.
 const SHORT_LIST: usize = 16;
 
-/// How many entries ahead [`GraphIndex::try_for_each_neighbour_then_expand`]
-/// reads: enough for a few memory reads to be under way at once.
+/// How many entries ahead
+/// [`GraphIndex::try_for_each_neighbour_reading_ahead`] reads: enough for a
+/// few memory reads to be under way at once.
 const READ_AHEAD: usize = 8;
 
 /// The bit shared by every label interned past the 63rd.
@@ -566,25 +567,16 @@ impl GraphIndex {
         types: &TypeSet,
         f: impl FnMut(Neighbour) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.neighbours_reading_ahead(node, direction, types, false, f)
+        self.try_for_each_neighbour_reading_ahead(node, direction, types, false, f)
     }
 
-    /// [`GraphIndex::try_for_each_neighbour`] for an expansion that goes on
-    /// from each neighbour: while one neighbour is visited, the adjacency
-    /// of one a few entries later is read into the cache. Visiting
-    /// thousands of neighbours' lists is a wait on memory per neighbour
-    /// otherwise; read ahead, the waits overlap.
-    pub fn try_for_each_neighbour_then_expand<E>(
-        &self,
-        node: NodeId,
-        direction: Direction,
-        types: &TypeSet,
-        f: impl FnMut(Neighbour) -> Result<(), E>,
-    ) -> Result<(), E> {
-        self.neighbours_reading_ahead(node, direction, types, true, f)
-    }
-
-    fn neighbours_reading_ahead<E>(
+    /// [`GraphIndex::try_for_each_neighbour`], reading ahead when
+    /// `read_ahead` is set: for an expansion that goes on from each
+    /// neighbour, while one neighbour is visited the adjacency of one a few
+    /// entries later is read into the cache. Visiting thousands of
+    /// neighbours' lists is a wait on memory per neighbour otherwise; read
+    /// ahead, the waits overlap.
+    pub fn try_for_each_neighbour_reading_ahead<E>(
         &self,
         node: NodeId,
         direction: Direction,
@@ -1499,12 +1491,8 @@ mod tests {
                     met.push((n.rel, n.node, n.slot));
                     Ok::<(), ()>(())
                 };
-                if ahead {
-                    g.try_for_each_neighbour_then_expand(NodeId(1), direction, types, visit)
-                } else {
-                    g.try_for_each_neighbour(NodeId(1), direction, types, visit)
-                }
-                .unwrap();
+                g.try_for_each_neighbour_reading_ahead(NodeId(1), direction, types, ahead, visit)
+                    .unwrap();
                 met
             };
             for types in [&[][..], &["A"][..], &["A", "C"][..]] {

@@ -514,11 +514,13 @@ impl Executor<'_> {
                     row[*to] = old_to;
                     Ok(())
                 };
-                if *expanded_further {
-                    index.try_for_each_neighbour_then_expand(start, *direction, types, visit)?;
-                } else {
-                    index.try_for_each_neighbour(start, *direction, types, visit)?;
-                }
+                index.try_for_each_neighbour_reading_ahead(
+                    start,
+                    *direction,
+                    types,
+                    *expanded_further,
+                    visit,
+                )?;
             }
             Step::VarExpand {
                 from,
