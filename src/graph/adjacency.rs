@@ -240,8 +240,6 @@ pub(super) struct Adjacency {
     heads: Vec<Head>,
     /// Lists of nodes changed since the build (or never built).
     owned: super::IdMap<usize, NodeAdjacency>,
-    /// One more than the highest slot that has had an owned list.
-    owned_bound: usize,
 }
 
 /// Where one built node's entries and runs start in `base` and
@@ -305,7 +303,6 @@ impl Adjacency {
 
     /// The node's own list, moved out of the built arrays first if needed.
     fn owned_mut(&mut self, slot: usize) -> &mut NodeAdjacency {
-        self.owned_bound = self.owned_bound.max(slot + 1);
         let built_here = slot + 1 < self.heads.len() && self.heads[slot].runs & OWNED == 0;
         if built_here {
             let view = self.view(slot);
@@ -393,9 +390,10 @@ impl Adjacency {
         }
     }
 
-    /// Slots that may hold entries.
+    /// Slots that may hold entries: the built ones and every owned one.
     fn slots(&self) -> usize {
-        self.owned_bound.max(self.heads.len().saturating_sub(1))
+        let owned = self.owned.keys().map(|slot| slot + 1).max().unwrap_or(0);
+        owned.max(self.heads.len().saturating_sub(1))
     }
 
     /// Reads where the built list of the node at `slot` starts and its
@@ -431,8 +429,6 @@ impl Adjacency {
 
     /// Every entry, with the slot of the node it belongs to (for checks).
     pub fn entries(&self) -> impl Iterator<Item = (usize, &AdjEntry)> {
-        // Every owned list's slot is below `owned_bound` (`owned_mut`
-        // raises it first), so the slots up to there cover both kinds.
         (0..self.slots()).flat_map(move |slot| self.view(slot).entries.iter().map(move |e| (slot, e)))
     }
 

@@ -2085,7 +2085,8 @@ fn apply(op: BinaryOp, left: &Value, right: &Value) -> EResult<Value> {
 }
 
 /// `id(x)` where `x` is a node or relationship bound in `row`, read in
-/// place; `None` for any other expression (evaluated as usual).
+/// place; `None` for any other expression, and for an id `id()` would
+/// refuse (evaluated as usual, so `functions::call` reports it).
 fn id_in_place(e: &CExpr, row: &[Value]) -> Option<i64> {
     let CExpr::Call(name, args) = e else { return None };
     let [CExpr::Slot(slot)] = args.as_slice() else {
@@ -2094,11 +2095,12 @@ fn id_in_place(e: &CExpr, row: &[Value]) -> Option<i64> {
     if name != "id" {
         return None;
     }
-    match row.get(*slot)? {
-        Value::Node(id) => Some(id.0 as i64),
-        Value::Relationship(id) => Some(id.0 as i64),
-        _ => None,
-    }
+    let id = match row.get(*slot)? {
+        Value::Node(id) => id.0,
+        Value::Relationship(id) => id.0,
+        _ => return None,
+    };
+    i64::try_from(id).ok()
 }
 
 /// An operand's value where it is already stored, when it is a literal, a
@@ -2161,12 +2163,6 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
             };
             Value::Bool(props.is_some_and(|p| properties_equal(p, args.get(1).unwrap_or(&Value::Null))))
         }
-        "id" => match arg {
-            Value::Node(id) => Value::Int(id.0 as i64),
-            Value::Relationship(id) => Value::Int(id.0 as i64),
-            Value::Null => Value::Null,
-            _ => return Err(type_error("a node or relationship")),
-        },
         "labels" => match arg {
             Value::Node(id) => {
                 let node = index.node(*id).ok_or_else(|| deleted(&arg.to_string()))?;
