@@ -31,7 +31,7 @@
 //! The layers, and how a query and a write flow through them, are in
 //! `docs/ARCHITECTURE.md`; the data model and the fact-file format in
 //! `docs/data-model.md`; `examples/embed.rs` embeds the engine in a tool.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod access;

@@ -35,6 +35,7 @@
 //! faster, but Q4 5 % slower: a short list's expansion then reads its run
 //! list, one more random cache line, where it now reads the entries alone.
 
+use super::prefetch::prefetch;
 use crate::model::{NodeId, RelId};
 
 /// One relationship as seen from one of its ends: 20 bytes, aligned to 4
@@ -396,13 +397,25 @@ impl Adjacency {
         owned.max(self.heads.len().saturating_sub(1))
     }
 
-    /// Reads where the built list of the node at `slot` starts and its
-    /// first entry, so that an expansion about to visit the node finds
-    /// both in the cache. A hint: nothing waits for the values.
+    /// Asks for the head of the node at `slot` (where its list starts) to
+    /// be brought into the cache.
     #[inline]
-    pub fn touch(&self, slot: usize) {
+    pub fn prefetch_head(&self, slot: usize) {
         if let Some(head) = self.heads.get(slot) {
-            std::hint::black_box(self.base.get(head.entries as usize).map(|e| e.group));
+            prefetch(head);
+        }
+    }
+
+    /// Asks for the first entries of the node at `slot` to be brought into
+    /// the cache. Reads the node's head, so it pays when
+    /// [`Adjacency::prefetch_head`] asked for that a little earlier.
+    #[inline]
+    pub fn prefetch_entries(&self, slot: usize) {
+        if let Some(head) = self.heads.get(slot)
+            && head.runs & OWNED == 0
+            && let Some(first) = self.base.get(head.entries as usize)
+        {
+            prefetch(first);
         }
     }
 

@@ -20,12 +20,14 @@
 mod adjacency;
 mod idset;
 mod paths;
+mod prefetch;
 mod table;
 
 pub use paths::ShortestPaths;
 
 use adjacency::{AdjEntry, Adjacency};
 use idset::IdSet;
+use prefetch::prefetch;
 use table::{NodeTable, RelDetails, RelTable};
 
 use crate::model::{Direction, ElementId, Labels, Node, NodeId, RelId, RelView, Relationship, Value};
@@ -72,15 +74,11 @@ impl EdgeSlot {
     }
 }
 
-/// Node weight inside petgraph: the node's id and its labels as bits of
-/// interned label ids. Expanding a pattern reads the neighbour's weight
-/// anyway; with the labels beside the id, checking `(:Event)` on a
-/// neighbour costs no lookup of its record (on the million-event set, that
-/// lookup is a cache miss or three per row).
+/// Node weight inside petgraph: the node's id. Its labels, as bits, are
+/// in [`GraphIndex::slot_labels`] by the same slot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct NodeSlot {
     id: NodeId,
-    labels: LabelBits,
 }
 
 /// Bit `i` set: the node has the label interned as `i`. Label ids from
@@ -95,7 +93,11 @@ const SHORT_LIST: usize = 16;
 /// How many entries ahead
 /// [`GraphIndex::try_for_each_neighbour_reading_ahead`] reads: enough for a
 /// few memory reads to be under way at once.
-const READ_AHEAD: usize = 8;
+const READ_AHEAD: usize = 16;
+
+/// How many neighbours' label bits
+/// [`GraphIndex::read_ahead_neighbour_labels`] asks for.
+const READ_AHEAD_LABELS: usize = 8;
 
 /// The bit shared by every label interned past the 63rd.
 const OVERFLOW_LABEL: u32 = 63;
@@ -163,6 +165,18 @@ pub struct Neighbour {
     slot: u32,
 }
 
+/// The stages of [`GraphIndex::read_ahead`], in the order an expansion
+/// reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadAhead {
+    /// The node's slot, found by its id.
+    Slot,
+    /// Where the node's adjacency starts.
+    Head,
+    /// The node's first adjacency entries.
+    Entries,
+}
+
 /// Maps keyed by element id (and by label or type name). Ids are small
 /// integers the store hands out, not attacker-chosen keys, so the fast Fx
 /// hash replaces SipHash here: id lookups are most of the work of matching
@@ -196,6 +210,13 @@ pub(crate) struct LoadedAdjacency(Adjacency);
 #[derive(Default)]
 pub struct GraphIndex {
     graph: StableDiGraph<NodeSlot, EdgeSlot>,
+    /// By petgraph node slot: the node's labels as bits of interned label
+    /// ids, so checking `(:Event)` on a neighbour costs no lookup of its
+    /// record (on the million-event set, that lookup is a cache miss or
+    /// three per row). Kept apart from petgraph's node weight so that an
+    /// expansion can ask for a neighbour's bits to be read ahead: their
+    /// address is known from the slot alone.
+    slot_labels: Vec<LabelBits>,
     /// Label name to the bit it has in [`NodeSlot::labels`].
     label_ids: IdMap<String, u32>,
     /// Node records by slot, and node ids to slots.
@@ -255,6 +276,7 @@ impl GraphIndex {
         self.nodes.reserve(nodes);
         self.rels.reserve(rels);
         self.graph.reserve_nodes(nodes);
+        self.slot_labels.reserve(nodes);
         self.graph.reserve_edges(rels);
     }
 
@@ -589,8 +611,8 @@ impl GraphIndex {
         };
         let mut visit = |run: &[AdjEntry], skip_loops: bool| {
             for (at, e) in run.iter().enumerate() {
-                if read_ahead && let Some(later) = run.get(at + READ_AHEAD) {
-                    self.touch_neighbour(later);
+                if read_ahead {
+                    self.read_ahead_in_run(run, at);
                 }
                 if !(skip_loops && e.other_slot as usize == slot) {
                     f(self.neighbour(e))?;
@@ -610,14 +632,71 @@ impl GraphIndex {
         Ok(())
     }
 
-    /// Reads what expanding from `entry`'s other end will read first: its
-    /// slot by id, and the start of its adjacency.
+    /// While the entry at `at` of `run` is visited, asks for what
+    /// expanding from later entries' other ends will read first, in two
+    /// stages: the slot by id and the adjacency head [`READ_AHEAD`] entries
+    /// on, and half as far on, the first entries that head points to (by
+    /// then the head is in the cache).
     #[inline]
-    fn touch_neighbour(&self, entry: &AdjEntry) {
-        if let Some(id) = entry.other_id() {
-            std::hint::black_box(self.nodes.slot(id));
+    fn read_ahead_in_run(&self, run: &[AdjEntry], at: usize) {
+        if let Some(far) = run.get(at + READ_AHEAD) {
+            if let Some(id) = far.other_id() {
+                self.nodes.prefetch_slot(id);
+            }
+            self.adjacency.prefetch_head(far.other_slot as usize);
         }
-        self.adjacency.touch(entry.other_slot as usize);
+        if let Some(near) = run.get(at + READ_AHEAD / 2) {
+            self.adjacency.prefetch_entries(near.other_slot as usize);
+        }
+    }
+
+    /// Asks for what expanding from `node` reads first to be brought into
+    /// the cache, one stage of it: an expansion that knows its next starts
+    /// asks for the slot of a far one, the head of a nearer one, the
+    /// entries of the next but few (each stage reads what the one before
+    /// brought in). A hint: nothing changes but speed.
+    #[inline]
+    pub fn read_ahead(&self, node: NodeId, stage: ReadAhead) {
+        match stage {
+            ReadAhead::Slot => self.nodes.prefetch_slot(node),
+            ReadAhead::Head => {
+                if let Some(slot) = self.nodes.slot(node) {
+                    self.adjacency.prefetch_head(slot);
+                }
+            }
+            ReadAhead::Entries => {
+                if let Some(slot) = self.nodes.slot(node) {
+                    self.adjacency.prefetch_entries(slot);
+                }
+            }
+        }
+    }
+
+    /// Asks for the label bits of the first few nodes an expansion from
+    /// `node` will meet to be brought into the cache: the stage after
+    /// [`ReadAhead::Entries`], for an expansion that checks its
+    /// neighbours' labels. Reads `node`'s adjacency, which those stages
+    /// brought in.
+    pub fn read_ahead_neighbour_labels(&self, node: NodeId, direction: Direction, types: &TypeSet) {
+        let Some(slot) = self.nodes.slot(node) else {
+            return;
+        };
+        let mut left = READ_AHEAD_LABELS;
+        let mut ask = |run: &[AdjEntry]| {
+            for e in run.iter().take(left) {
+                if let Some(bits) = self.slot_labels.get(e.other_slot as usize) {
+                    prefetch(bits);
+                }
+            }
+            left = left.saturating_sub(run.len());
+            if left == 0 { Err(()) } else { Ok(()) }
+        };
+        if matches!(direction, Direction::Outgoing | Direction::Both) {
+            let _ = self.for_each_run(slot, false, types, &mut ask);
+        }
+        if matches!(direction, Direction::Incoming | Direction::Both) {
+            let _ = self.for_each_run(slot, true, types, &mut ask);
+        }
     }
 
     /// How many relationships [`GraphIndex::try_for_each_neighbour`] would
@@ -689,9 +768,10 @@ impl GraphIndex {
 
     /// The label bits of the node at a neighbour's other end.
     pub fn neighbour_labels(&self, neighbour: &Neighbour) -> LabelBits {
-        self.graph
-            .node_weight(NodeIndex::new(neighbour.slot as usize))
-            .map_or(0, |slot| slot.labels)
+        self.slot_labels
+            .get(neighbour.slot as usize)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The relationship of an adjacency entry and the node at its other
@@ -799,10 +879,12 @@ impl GraphIndex {
 
     /// Adds a node (its id must be new).
     pub(crate) fn insert_node(&mut self, node: Node) {
-        let slot = self.graph.add_node(NodeSlot {
-            id: node.id,
-            labels: 0,
-        });
+        let slot = self.graph.add_node(NodeSlot { id: node.id });
+        // petgraph reuses a removed node's slot: its bits are set anew by
+        // `index_node`.
+        if self.slot_labels.len() <= slot.index() {
+            self.slot_labels.resize(slot.index() + 1, 0);
+        }
         self.nodes.set_slot(node.id, slot.index());
         self.index_node(&node);
         self.nodes.put(slot.index(), node);
@@ -983,8 +1065,12 @@ impl GraphIndex {
             }
         }
         let (bits, unique_keys) = self.label_facts(&node.labels);
-        if let Some(slot) = self.nodes.slot(node.id).map(NodeIndex::new) {
-            self.graph[slot].labels = bits;
+        if let Some(labels) = self
+            .nodes
+            .slot(node.id)
+            .and_then(|slot| self.slot_labels.get_mut(slot))
+        {
+            *labels = bits;
         }
         for (i, ((label, prop), index)) in self.unique.iter_mut().enumerate() {
             let applies = if i < 63 {
@@ -1072,7 +1158,8 @@ impl GraphIndex {
                 .iter()
                 .filter_map(|l| self.label_ids.get(l))
                 .fold(0, |bits, id| bits | 1 << (*id).min(OVERFLOW_LABEL));
-            if self.graph[*slot].labels != bits || node.labels.iter().any(|l| !self.label_ids.contains_key(l))
+            if self.slot_labels.get(slot.index()) != Some(&bits)
+                || node.labels.iter().any(|l| !self.label_ids.contains_key(l))
             {
                 return Err(format!("{id}'s label bits disagree with its labels"));
             }
@@ -1248,7 +1335,7 @@ mod tests {
                 assert_eq!(found, expected, "node {id} under {label}");
             }
         }
-        let bits = |id: u64| index.graph[NodeIndex::new(index.nodes.slot(NodeId(id)).unwrap())].labels;
+        let bits = |id: u64| index.slot_labels[index.nodes.slot(NodeId(id)).unwrap()];
         assert_eq!(bits(1), bits(5));
         assert_ne!(bits(1), bits(3));
     }

@@ -20,6 +20,7 @@
 //! an open million-event store).
 
 use super::IdMap;
+use super::prefetch::prefetch;
 use crate::model::{Node, NodeId, Properties, RelId, Relationship, Source};
 use std::hash::Hash;
 
@@ -118,6 +119,16 @@ impl<I: TableId> SlotIndex<I> {
         }
     }
 
+    /// Asks for the slot of `id` to be brought into the cache.
+    #[inline]
+    fn prefetch(&self, id: I) {
+        if let SlotIndex::Dense(v) = self
+            && let Some(slot) = usize::try_from(id.raw()).ok().and_then(|at| v.get(at))
+        {
+            prefetch(slot);
+        }
+    }
+
     fn forget(&mut self, id: I) {
         match self {
             SlotIndex::Dense(v) => {
@@ -176,6 +187,13 @@ impl<I: TableId, R> Table<I, R> {
     /// The slot of `id`.
     pub fn slot(&self, id: I) -> Option<usize> {
         self.slots.get(id)
+    }
+
+    /// The record of `id`.
+    /// Asks for the slot of `id` to be brought into the cache.
+    #[inline]
+    pub fn prefetch_slot(&self, id: I) {
+        self.slots.prefetch(id);
     }
 
     /// The record of `id`.
