@@ -344,3 +344,83 @@ fn id_comparisons_read_in_place_equal_computed_ones() {
     );
     assert_eq!(unbound, vec!["Null".to_string()]);
 }
+
+/// Three-hop and two-hop patterns on a random open graph, big enough
+/// that batched steps fill and empty their batches many times.
+fn random_graph(edges: &[(usize, usize, usize)], labels: &[usize], names: &[usize]) -> Graph {
+    let graph = Graph::in_memory();
+    let label_names = ["A", "B", "C"];
+    let mut text = String::from("CREATE ");
+    let nodes: Vec<String> = labels
+        .iter()
+        .zip(names)
+        .enumerate()
+        .map(|(i, (l, name))| match name {
+            // Some nodes share a name, some have none.
+            0 => format!("(n{i}:{})", label_names[*l]),
+            name => format!("(n{i}:{} {{name: 'p{name}'}})", label_names[*l]),
+        })
+        .collect();
+    text.push_str(&nodes.join(", "));
+    for (a, b, t) in edges {
+        text.push_str(&format!(", (n{a})-[:{}]->(n{b})", ["T", "U", "V"][*t]));
+    }
+    graph.query(&text).unwrap();
+    graph
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// An aggregation streamed from a match takes the rows of expansions
+    /// that go on from the step before in batches (reading ahead), and
+    /// groups a node's property by the node: the groups equal those of the
+    /// same rows listed first, with the key evaluated, and aggregated after
+    /// (`WITH` in between).
+    #[test]
+    fn batched_streamed_aggregations_equal_listed_ones_on_random_graphs(
+        edges in prop::collection::vec((0usize..40, 0usize..40, 0usize..3), 100..300),
+        labels in prop::collection::vec(0usize..3, 40),
+        names in prop::collection::vec(0usize..6, 40),
+    ) {
+        let graph = random_graph(&edges, &labels, &names);
+        for (pattern, variables) in [
+            ("(a)-[r1:T]->(b)-[r2]->(c)", "a, b, c, r1, r2"),
+            ("(a:A)<-[r1]-(b:B)-[r2:U|V]-(c)", "a, b, c, r1, r2"),
+            ("(a)-[r1]-(b)-[r2]-(c) WHERE b.name <> 'p1'", "a, b, c, r1, r2"),
+            ("(a)-[r1]->(b)-[r2]->(c)-[r3]-(d:C)", "a, b, c, d, r1, r2, r3"),
+            ("(a)<-[r1:U]-(b)<-[r2]-(c:A)<-[r3:T|V]-(d)", "a, b, c, d, r1, r2, r3"),
+        ] {
+            let last = if variables.contains(" d,") { "d" } else { "c" };
+            let aggregates = format!("count(*) AS n, count(DISTINCT {last}) AS m, sum(id({last})) AS s");
+            for key in ["a.name", &format!("{last}.name"), "b"] {
+                let streamed = answer(&graph, &format!("MATCH {pattern} RETURN {key} AS k, {aggregates}"));
+                let listed = answer(
+                    &graph,
+                    &format!("MATCH {pattern} WITH {variables}, {key} AS k RETURN k, {aggregates}"),
+                );
+                prop_assert_eq!(streamed, listed, "{} by {}", pattern, key);
+            }
+        }
+    }
+}
+
+/// A node created in the slot a deleted node left keeps its own labels:
+/// the label bits expansions check are by slot.
+#[test]
+fn a_reused_slot_carries_the_new_nodes_labels() {
+    let graph = Graph::in_memory();
+    graph.query("CREATE (:A {name: 'gone'})").unwrap();
+    graph.query("MATCH (a:A) DELETE a").unwrap();
+    graph
+        .query("CREATE (:B {name: 'new'})-[:T]->(:C {name: 'end'})")
+        .unwrap();
+    assert_eq!(
+        answer(&graph, "MATCH (x:C)<-[:T]-(y:A) RETURN y.name"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        answer(&graph, "MATCH (x:C)<-[:T]-(y:B) RETURN y.name"),
+        answer(&graph, "RETURN 'new'")
+    );
+}

@@ -16,9 +16,10 @@ use super::result::{NodeValue, RelValue, ResultValue};
 use super::values::{self, Aggregator, GroupKey};
 use crate::db::{Origin, Transaction, evidence_in};
 use crate::error::{ErrorClass, Position, QueryError};
-use crate::graph::{GraphIndex, LabelTest, Neighbour, TypeSet};
+use crate::graph::{GraphIndex, LabelTest, Neighbour, ReadAhead, TypeSet};
 use crate::model::{Direction, ElementId, NodeId, Path, Properties, RelId, Value};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
@@ -148,7 +149,7 @@ impl Executor<'_> {
                 // matching) or to the projection's clause (after).
                 let mut groups = Grouper::new(p);
                 for row in rows {
-                    self.match_row(plan, row, access.index(), &mut groups)
+                    self.match_row_in(plan, row, access.index(), &mut groups, true)
                         .map_err(|e| locate(e, pipeline.at[k]))?;
                 }
                 self.record(op, groups.rows, started);
@@ -371,16 +372,76 @@ impl Executor<'_> {
     pub fn match_row(
         &self,
         plan: &MatchPlan,
+        row: Row,
+        index: &GraphIndex,
+        out: &mut dyn RowSink,
+    ) -> EResult<()> {
+        self.match_row_in(plan, row, index, out, false)
+    }
+
+    /// [`Executor::match_row`], taking the rows of expansions that go on
+    /// from the previous one's node in batches when `batched` is set. The
+    /// matches are the same; the order they reach `out` in is not, so only
+    /// a sink that does not show that order (an aggregation) asks for it.
+    fn match_row_in(
+        &self,
+        plan: &MatchPlan,
         mut row: Row,
         index: &GraphIndex,
         out: &mut dyn RowSink,
+        batched: bool,
     ) -> EResult<()> {
         row.resize(plan.width.max(row.len()), Value::Null);
         if !self.filters_pass(plan, 0, &row, index)? {
             return Ok(());
         }
-        let matching = Matching::new(plan, index, out);
-        self.step(&matching, 0, &mut row, index, out)
+        let matching = Matching::new(plan, index, out, batched);
+        self.step(&matching, 0, &mut row, index, out)?;
+        // Rows still waiting in batches; a batch sends its rows on only to
+        // later steps, so one pass in step order empties them all.
+        for i in 0..plan.steps.len() {
+            self.flush(&matching, i, index, out)?;
+        }
+        Ok(())
+    }
+
+    /// Runs step `i` for every row waiting in its batch (if it has one),
+    /// reading ahead what each row's expansion will read first: a few rows
+    /// on, the start node's slot; nearer, its adjacency head; nearer still,
+    /// its first entries. Rows of different starts are independent, so
+    /// their waits on memory overlap, where one start's short list (an
+    /// event's one or two assertions) leaves nothing to overlap.
+    fn flush(&self, m: &Matching<'_>, i: usize, index: &GraphIndex, out: &mut dyn RowSink) -> EResult<()> {
+        let (Some(Some(cell)), Some(step @ Step::Expand { from, direction, .. }), Some(Some(expansion))) =
+            (m.batches.get(i), m.plan.steps.get(i), m.expansions.get(i))
+        else {
+            return Ok(());
+        };
+        // Label bits are worth reading ahead when the step checks them.
+        let checks_labels = !matches!(expansion.labels, LabelTest::Bits(0));
+        // The batch is taken out while its rows run: they go on to later
+        // steps only, never back to this one.
+        let mut batch = cell.take();
+        let waiting = batch.len.min(batch.rows.len());
+        let rows = &mut batch.rows[..waiting];
+        let start = |rows: &[Row], at: usize| match rows.get(at).and_then(|row| row.get(*from)) {
+            Some(Value::Node(id)) => Some(*id),
+            _ => None,
+        };
+        for at in 0..rows.len() {
+            for (ahead, stage) in BATCH_READ_AHEAD {
+                if let Some(id) = start(rows, at + ahead) {
+                    index.read_ahead(id, stage);
+                }
+            }
+            if checks_labels && let Some(id) = start(rows, at + BATCH_LABELS_AHEAD) {
+                index.read_ahead_neighbour_labels(id, *direction, &expansion.types);
+            }
+            self.step_now(m, i, step, &mut rows[at], index, out)?;
+        }
+        batch.len = 0;
+        cell.set(batch);
+        Ok(())
     }
 
     /// True when the filters run after step `i - 1` all hold. An error
@@ -409,10 +470,32 @@ impl Executor<'_> {
         index: &GraphIndex,
         out: &mut dyn RowSink,
     ) -> EResult<()> {
-        let plan = m.plan;
-        let Some(step) = plan.steps.get(i) else {
+        let Some(step) = m.plan.steps.get(i) else {
             return out.accept(self, row, index);
         };
+        if let Some(Some(batch)) = m.batches.get(i) {
+            let mut queued = batch.take();
+            let waiting = queued.push(row);
+            batch.set(queued);
+            if waiting >= BATCH_ROWS {
+                self.flush(m, i, index, out)?;
+            }
+            return Ok(());
+        }
+        self.step_now(m, i, step, row, index, out)
+    }
+
+    /// Runs step `i` (which is `step`) for `row`, now.
+    fn step_now(
+        &self,
+        m: &Matching<'_>,
+        i: usize,
+        step: &Step,
+        row: &mut Row,
+        index: &GraphIndex,
+        out: &mut dyn RowSink,
+    ) -> EResult<()> {
+        let plan = m.plan;
         let next = |this: &Self, row: &mut Row, out: &mut dyn RowSink| -> EResult<()> {
             if this.filters_pass(plan, i + 1, row, index)? {
                 this.step(m, i + 1, row, index, out)?;
@@ -1281,6 +1364,49 @@ pub struct Matching<'p> {
     /// By step: `None` for steps other than a single-hop expansion, and for
     /// one whose types do not exist (it matches nothing).
     expansions: Vec<Option<Expansion>>,
+    /// By step: the rows waiting for it, for a step that takes its rows in
+    /// batches (see [`Executor::flush`]).
+    batches: Vec<Option<Cell<Batch>>>,
+}
+
+/// Rows a batched step holds before it runs them.
+const BATCH_ROWS: usize = 256;
+
+/// How far ahead of the row it runs a batched step reads, and what: the
+/// stages of [`GraphIndex::read_ahead`], farthest first.
+const BATCH_READ_AHEAD: [(usize, ReadAhead); 3] = [
+    (12, ReadAhead::Slot),
+    (8, ReadAhead::Head),
+    (4, ReadAhead::Entries),
+];
+
+/// How far ahead of the row it runs a batched step that checks its
+/// neighbours' labels asks for their label bits (after the entries that
+/// name them, [`BATCH_READ_AHEAD`]'s last stage).
+const BATCH_LABELS_AHEAD: usize = 2;
+
+/// Rows waiting at a batched step. Their vectors are kept from one batch
+/// to the next, so a queued row is copied into memory already allocated.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<Row>,
+    /// How many of `rows` are waiting (the rest are spare).
+    len: usize,
+}
+
+impl Batch {
+    /// Queues a copy of `row`; returns how many rows are waiting.
+    fn push(&mut self, row: &[Value]) -> usize {
+        match self.rows.get_mut(self.len) {
+            Some(spare) => {
+                spare.clear();
+                spare.extend_from_slice(row);
+            }
+            None => self.rows.push(row.to_vec()),
+        }
+        self.len += 1;
+        self.len
+    }
 }
 
 /// A single-hop expansion, resolved.
@@ -1297,8 +1423,8 @@ struct Expansion {
 }
 
 impl<'p> Matching<'p> {
-    fn new(plan: &'p MatchPlan, index: &GraphIndex, out: &dyn RowSink) -> Matching<'p> {
-        let expansions = plan
+    fn new(plan: &'p MatchPlan, index: &GraphIndex, out: &dyn RowSink, batched: bool) -> Matching<'p> {
+        let expansions: Vec<Option<Expansion>> = plan
             .steps
             .iter()
             .enumerate()
@@ -1340,7 +1466,23 @@ impl<'p> Matching<'p> {
                 })
             })
             .collect();
-        Matching { plan, expansions }
+        // A step is batched when it expands from the node the step before
+        // bound: one batch gathers the rows of many starts.
+        let batches = (0..plan.steps.len())
+            .map(|i| {
+                let follows_expansion = i
+                    .checked_sub(1)
+                    .and_then(|before| expansions[before].as_ref())
+                    .is_some_and(|e| e.expanded_further);
+                (batched && follows_expansion && matches!(plan.steps[i], Step::Expand { .. }))
+                    .then(|| Cell::new(Batch::default()))
+            })
+            .collect();
+        Matching {
+            plan,
+            expansions,
+            batches,
+        }
     }
 }
 
@@ -1503,6 +1645,24 @@ struct Grouper<'p> {
     reads: Option<BTreeSet<usize>>,
     /// Rows taken.
     rows: usize,
+    /// When the one grouping key is a node's property: the group of each
+    /// node met so far.
+    by_node: HashMap<NodeId, usize>,
+}
+
+/// The node whose property `e` reads, when `e` is a property of a
+/// variable holding a node.
+fn node_of_property(e: &CExpr, row: &[Value]) -> Option<NodeId> {
+    match e {
+        CExpr::Prop(target, _) => match target.as_ref() {
+            CExpr::Slot(slot) => match row.get(*slot)? {
+                Value::Node(id) => Some(*id),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 impl<'p> Grouper<'p> {
@@ -1523,6 +1683,7 @@ impl<'p> Grouper<'p> {
             keeps_first_row: read_after.iter().any(|slot| *slot < p.input_width),
             reads,
             rows: 0,
+            by_node: HashMap::default(),
         }
     }
 
@@ -1540,24 +1701,26 @@ impl<'p> Grouper<'p> {
             // Nothing groups: every row is in the one group.
             return Ok(0);
         }
-        // One key stored where the row holds it (`sp.name`) is compared
-        // there, copied only for a new group: with few groups
-        // (`RETURN a.kind, count(*)`) against each group's key, else by hash.
-        if let [item] = self.grouping[..]
-            && let Some(value) = key_in_place(&self.p.items[item].expr, row, index)
-        {
-            if self.order.len() <= FEW_GROUPS
-                && let Some(group) = self.order.iter().position(|(key, _, _)| {
-                    values::order_key_cmp(&key[0], value) == std::cmp::Ordering::Equal
-                })
+        if let [item] = self.grouping[..] {
+            let expr = &self.p.items[item].expr;
+            // A node's property has one value while rows are grouped
+            // (nothing writes meanwhile), so the group a node's first row
+            // found is remembered by the node's id: its later rows skip
+            // reading, hashing and comparing the value (`sp.name` of a
+            // speaker met in many rows).
+            let node = node_of_property(expr, row);
+            if let Some(id) = node
+                && let Some(group) = self.by_node.get(&id)
             {
+                return Ok(*group);
+            }
+            if let Some(value) = key_in_place(expr, row, index) {
+                let group = self.group_in_place(value, row);
+                if let Some(id) = node {
+                    self.by_node.insert(id, group);
+                }
                 return Ok(group);
             }
-            let key = std::slice::from_ref(value);
-            let hash = values::hash_key(key);
-            return Ok(self
-                .find_group(key, hash)
-                .unwrap_or_else(|| self.new_group(key.to_vec(), hash, row)));
         }
         let key = self
             .grouping
@@ -1571,6 +1734,25 @@ impl<'p> Grouper<'p> {
         Ok(self
             .find_group(&key, hash)
             .unwrap_or_else(|| self.new_group(key, hash, row)))
+    }
+
+    /// The group of a row whose one grouping key is `value`, read where
+    /// it is stored and copied only for a new group: with few groups
+    /// (`RETURN a.kind, count(*)`) compared against each group's key, else
+    /// found by hash.
+    fn group_in_place(&mut self, value: &Value, row: &[Value]) -> usize {
+        if self.order.len() <= FEW_GROUPS
+            && let Some(group) = self
+                .order
+                .iter()
+                .position(|(key, _, _)| values::order_key_cmp(&key[0], value) == std::cmp::Ordering::Equal)
+        {
+            return group;
+        }
+        let key = std::slice::from_ref(value);
+        let hash = values::hash_key(key);
+        self.find_group(key, hash)
+            .unwrap_or_else(|| self.new_group(key.to_vec(), hash, row))
     }
 
     /// The group whose key values equal `key` (which hashes to `hash`).
