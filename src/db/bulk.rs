@@ -348,7 +348,7 @@ impl Graph {
             // but left 70 MB more resident in that thread's malloc arena.)
             let (written, adjacency) = std::thread::scope(|scope| {
                 let index = &state.index;
-                let adjacency = deferred.then(|| scope.spawn(|| index.loaded_adjacency()));
+                let adjacency = deferred.then(|| scope.spawn(|| index.loaded_adjacency(false)));
                 // Every element must be on disk before the batch that
                 // removes the marker can be: after that, nothing would
                 // clean up a hole.

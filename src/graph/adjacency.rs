@@ -218,6 +218,68 @@ impl NodeAdjacency {
     }
 }
 
+/// One relationship as [`Adjacency::built`] reads it.
+pub(super) struct BuildEdge {
+    /// The start node's slot.
+    pub start: usize,
+    /// The end node's slot.
+    pub end: usize,
+    pub rel: RelId,
+    pub rel_type: u32,
+}
+
+/// Fills `part`, the entries of the nodes in slots `nodes`, from every
+/// edge with an end among them, then sorts each node's entries; returns
+/// how many runs they make. `heads` holds where each node's entries start
+/// in the whole array.
+fn fill_part<F, I>(
+    part: &mut [AdjEntry],
+    nodes: std::ops::Range<usize>,
+    heads: &[Head],
+    slots: usize,
+    edges: &F,
+    id_at: &I,
+) -> usize
+where
+    F: Fn(&mut dyn FnMut(BuildEdge)),
+    I: Fn(usize) -> NodeId,
+{
+    let offset = heads.get(nodes.start).map_or(0, |h| h.entries);
+    let mut next: Vec<u64> = heads[nodes.clone()].iter().map(|h| h.entries - offset).collect();
+    let mut put = |slot: usize, entry: AdjEntry| {
+        let at = &mut next[slot - nodes.start];
+        part[*at as usize] = entry;
+        *at += 1;
+    };
+    edges(&mut |e| {
+        if e.start >= slots || e.end >= slots {
+            return;
+        }
+        // Only the entries this part holds read their other end's id.
+        if nodes.contains(&e.start) {
+            put(
+                e.start,
+                AdjEntry::new(e.rel, id_at(e.end), e.end as u32, false, e.rel_type),
+            );
+        }
+        if nodes.contains(&e.end) {
+            put(
+                e.end,
+                AdjEntry::new(e.rel, id_at(e.start), e.start as u32, true, e.rel_type),
+            );
+        }
+    });
+    drop(next);
+    let mut run_count = 0;
+    for slot in nodes {
+        let range = (heads[slot].entries - offset) as usize..(heads[slot + 1].entries - offset) as usize;
+        let entries = &mut part[range];
+        entries.sort_unstable_by_key(AdjEntry::key);
+        run_count += runs_of(entries).count();
+    }
+    run_count
+}
+
 /// Every node's relationships, by node slot.
 ///
 /// Opening a store builds one compressed array for all nodes at once
@@ -334,20 +396,25 @@ impl Adjacency {
         }
     }
 
-    /// Lists built from `edges` (start slot, end slot, outgoing entry,
-    /// incoming entry), for `slots` node slots: a counting sort by node,
-    /// then each node's entries sorted.
-    pub fn built<F>(slots: usize, edges: F) -> Adjacency
+    /// Lists built from `edges` for `slots` node slots: a counting sort by
+    /// node, then each node's entries sorted. `id_at` gives the id of the
+    /// node in a slot (an entry names its other end by both). With
+    /// `two_threads`, the nodes are split in two halves and each half's
+    /// entries are filled and sorted on a thread of its own; the halves'
+    /// entries lie apart in the array, so neither thread writes where the
+    /// other does.
+    pub fn built<F, I>(slots: usize, two_threads: bool, edges: F, id_at: I) -> Adjacency
     where
-        F: Fn(&mut dyn FnMut(usize, usize, AdjEntry, AdjEntry)),
+        F: Fn(&mut dyn FnMut(BuildEdge)) + Sync,
+        I: Fn(usize) -> NodeId + Sync,
     {
         // The heads' entry starts count each node's entries, then become
         // their prefix sums: where each node's entries start.
         let mut heads = vec![Head::default(); slots + 1];
-        edges(&mut |a, b, _, _| {
-            if a < slots && b < slots {
-                heads[a + 1].entries += 1;
-                heads[b + 1].entries += 1;
+        edges(&mut |e| {
+            if e.start < slots && e.end < slots {
+                heads[e.start + 1].entries += 1;
+                heads[e.end + 1].entries += 1;
             }
         });
         for i in 0..slots {
@@ -355,28 +422,36 @@ impl Adjacency {
         }
         let total = heads[slots].entries as usize;
         let mut base = vec![AdjEntry::EMPTY; total];
-        let mut next: Vec<u64> = heads.iter().map(|head| head.entries).collect();
-        edges(&mut |a, b, out, inc| {
-            if a < slots && b < slots {
-                base[next[a] as usize] = out;
-                next[a] += 1;
-                base[next[b] as usize] = inc;
-                next[b] += 1;
-            }
-        });
-        drop(next);
+        // Filled and sorted a half at a time; counted first, so that the
+        // run list is allocated at its size: grown by doubling and then
+        // shrunk, it would hold up to three times its size at once (80 MB
+        // of runs on the million-event set), just when the rest of the
+        // graph is all in memory.
+        let fill = |part: &mut [AdjEntry], nodes: std::ops::Range<usize>| {
+            fill_part(part, nodes, &heads, slots, &edges, &id_at)
+        };
+        let run_count = if two_threads {
+            let half = slots / 2;
+            let split = heads[half].entries as usize;
+            let (low, high) = base.split_at_mut(split);
+            let (low_runs, high_runs) = std::thread::scope(|scope| {
+                let other = std::thread::Builder::new()
+                    .name("attest-adjacency".into())
+                    .spawn_scoped(scope, || fill(high, half..slots));
+                let low_runs = fill(low, 0..half);
+                (low_runs, other.ok().map(|thread| thread.join()))
+            });
+            // Without a second thread, the other half is filled after.
+            low_runs
+                + match high_runs {
+                    Some(Ok(count)) => count,
+                    _ => fill(&mut base[split..], half..slots),
+                }
+        } else {
+            fill(&mut base, 0..slots)
+        };
         let entries_of =
             |heads: &[Head], slot: usize| heads[slot].entries as usize..heads[slot + 1].entries as usize;
-        // Sorted and counted first, so that the run list is allocated at its
-        // size: grown by doubling and then shrunk, it would hold up to three
-        // times its size at once (80 MB of runs on the million-event set),
-        // just when the rest of the graph is all in memory.
-        let mut run_count = 0;
-        for slot in 0..slots {
-            let entries = &mut base[entries_of(&heads, slot)];
-            entries.sort_unstable_by_key(AdjEntry::key);
-            run_count += runs_of(entries).count();
-        }
         let mut runs = Vec::with_capacity(run_count);
         for slot in 0..slots {
             heads[slot].runs = runs.len() as u64;
@@ -518,12 +593,43 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Built on two threads (each filling and sorting half of the
+        /// nodes), the lists and runs are those built on one, whatever the
+        /// edges (self-loops, ends in either half, slots without edges).
+        #[test]
+        fn two_threads_build_what_one_builds(
+            slots in 1usize..40,
+            edges in proptest::collection::vec((0usize..40, 0usize..40, 0u32..5), 0..200),
+        ) {
+            let edges: Vec<(usize, usize, u32)> =
+                edges.into_iter().map(|(a, b, t)| (a % slots, b % slots, t)).collect();
+            let build = |two_threads: bool| {
+                let each = |add: &mut dyn FnMut(BuildEdge)| {
+                    for (i, (start, end, rel_type)) in edges.iter().enumerate() {
+                        add(BuildEdge { start: *start, end: *end, rel: RelId(1000 + i as u64), rel_type: *rel_type });
+                    }
+                };
+                Adjacency::built(slots, two_threads, each, |slot| NodeId(7 * slot as u64 + 1))
+            };
+            let (one, two) = (build(false), build(true));
+            proptest::prop_assert!(two.sorted());
+            proptest::prop_assert_eq!(&one.heads.iter().map(|h| (h.entries, h.runs)).collect::<Vec<_>>(),
+                &two.heads.iter().map(|h| (h.entries, h.runs)).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(&one.base_runs, &two.base_runs);
+            for slot in 0..slots {
+                proptest::prop_assert_eq!(one.all(slot), two.all(slot));
+            }
+            let listed: usize = (0..slots).map(|slot| two.all(slot).len()).sum();
+            proptest::prop_assert_eq!(listed, 2 * edges.len());
+        }
+
         /// Any sequence of adds and removes leaves the same entries as a
         /// plain sorted list, with runs that describe them.
         #[test]
         fn runs_follow_any_sequence_of_changes(
             ops in proptest::collection::vec((90u64..140, proptest::bool::ANY, 0u32..4, proptest::bool::ANY), 0..120),
             built in proptest::bool::ANY,
+            two_threads in proptest::bool::ANY,
             initial_edges in 0usize..30,
         ) {
             let mut adj = Adjacency::default();
@@ -534,18 +640,19 @@ mod tests {
                 let initial: Vec<AdjEntry> = (100..100 + initial_edges as u64)
                     .map(|rel| entry(rel, rel % 3 == 0, (rel % 4) as u32))
                     .collect();
-                adj = Adjacency::built(3, |add| {
+                // Node 0 holds the entries; the other end is node 2, whose
+                // id is 20.
+                let edges = |add: &mut dyn FnMut(BuildEdge)| {
                     for e in &initial {
-                        // Node 0 holds the entries; the other end is node 2.
-                        let mirror = AdjEntry::new(e.rel(), NodeId(0), 0, !e.incoming(), e.rel_type());
-                        if e.incoming() {
-                            add(2, 0, mirror, *e);
-                        } else {
-                            add(0, 2, *e, mirror);
-                        }
+                        let (start, end) = if e.incoming() { (2, 0) } else { (0, 2) };
+                        add(BuildEdge { start, end, rel: e.rel(), rel_type: e.rel_type() });
                     }
-                });
-                reference = initial;
+                };
+                adj = Adjacency::built(3, two_threads, edges, |slot| NodeId(slot as u64 * 10));
+                reference = initial
+                    .iter()
+                    .map(|e| AdjEntry::new(e.rel(), NodeId(20), 2, e.incoming(), e.rel_type()))
+                    .collect();
                 reference.sort_by_key(|r| r.key());
                 proptest::prop_assert!(adj.sorted());
                 // Allocated at its size, never grown.

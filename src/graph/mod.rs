@@ -25,7 +25,7 @@ mod table;
 
 pub use paths::ShortestPaths;
 
-use adjacency::{AdjEntry, Adjacency};
+use adjacency::{AdjEntry, Adjacency, BuildEdge};
 use idset::IdSet;
 use prefetch::prefetch;
 use table::{NodeTable, RelDetails, RelTable};
@@ -94,6 +94,10 @@ const SHORT_LIST: usize = 16;
 /// [`GraphIndex::try_for_each_neighbour_reading_ahead`] reads: enough for a
 /// few memory reads to be under way at once.
 const READ_AHEAD: usize = 16;
+
+/// Relationships from which building the adjacency of a store being
+/// opened takes a second thread.
+const TWO_THREADS_FROM: usize = 1 << 15;
 
 /// How many neighbours' label bits
 /// [`GraphIndex::read_ahead_neighbour_labels`] asks for.
@@ -311,9 +315,11 @@ impl GraphIndex {
 
     /// Builds the adjacency of everything inserted, in two sequential
     /// passes over the relationships (a counting sort by node), instead of
-    /// one random access per entry while loading.
+    /// one random access per entry while loading; on two threads, since
+    /// nothing else runs then, unless the graph is too small to pay for
+    /// starting one.
     pub(crate) fn finish_load(&mut self) {
-        let adjacency = self.loaded_adjacency();
+        let adjacency = self.loaded_adjacency(self.graph.edge_count() >= TWO_THREADS_FROM);
         self.finish_load_with(adjacency);
     }
 
@@ -325,30 +331,27 @@ impl GraphIndex {
     }
 
     /// The adjacency of everything in the index, built from petgraph's
-    /// edges in two sequential passes (a counting sort by node).
-    pub(crate) fn loaded_adjacency(&self) -> LoadedAdjacency {
+    /// edges in two sequential passes (a counting sort by node), on two
+    /// threads when `two_threads` is set.
+    pub(crate) fn loaded_adjacency(&self, two_threads: bool) -> LoadedAdjacency {
         let graph = &self.graph;
-        LoadedAdjacency(Adjacency::built(graph.node_bound(), |add| {
+        let edges = |add: &mut dyn FnMut(BuildEdge)| {
             for e in graph.edge_references() {
-                let (a, b) = (e.source(), e.target());
                 let weight = e.weight();
-                let out = AdjEntry::new(
-                    weight.id(),
-                    graph[b].id,
-                    b.index() as u32,
-                    false,
-                    weight.rel_type(),
-                );
-                let inc = AdjEntry::new(
-                    weight.id(),
-                    graph[a].id,
-                    a.index() as u32,
-                    true,
-                    weight.rel_type(),
-                );
-                add(a.index(), b.index(), out, inc);
+                add(BuildEdge {
+                    start: e.source().index(),
+                    end: e.target().index(),
+                    rel: weight.id(),
+                    rel_type: weight.rel_type(),
+                });
             }
-        }))
+        };
+        let id_at = |slot: usize| {
+            graph
+                .node_weight(NodeIndex::new(slot))
+                .map_or(NodeId(0), |n| n.id)
+        };
+        LoadedAdjacency(Adjacency::built(graph.node_bound(), two_threads, edges, id_at))
     }
 
     /// Number of nodes.
