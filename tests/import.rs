@@ -1133,3 +1133,65 @@ fn progress_reports_the_rows_read_then_the_write() {
     assert_eq!((last.rows, last.bytes), (rows, last.total_bytes));
     assert!(report.read_seconds > 0.0 && report.write_seconds > 0.0);
 }
+
+/// Records are read on a second thread in batches of 1024: a refusal far
+/// into a long file, in its third batch, is still the first error in file
+/// order and points at its own line and column.
+#[test]
+fn a_refusal_past_the_first_batches_names_its_own_line() {
+    let mut place = String::from("id,name,country\n");
+    for i in 0..2500 {
+        place.push_str(&format!("{},Place {i},Kaven\n", 100 + i));
+    }
+    // Line 2102 holds the 2101st data row (the header is line 1).
+    let mut at = String::from("from,to\n");
+    for i in 0..2500u64 {
+        let place_id = if i == 2100 { 99_999 } else { 100 + i };
+        at.push_str(&format!("30,{place_id}\n"));
+    }
+    rejects(
+        &[
+            ("Place.csv", Some(place.as_bytes())),
+            ("AT.csv", Some(at.as_bytes())),
+        ],
+        "AT.csv:2102:4",
+        "column `to`: node 99999 does not exist",
+    );
+}
+
+/// Files whose rows fill their last batch exactly, and an empty one, hand
+/// their batches on to the next file: every row of every file arrives.
+#[test]
+fn files_of_exactly_full_batches_and_no_rows_import_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut place = String::from("id,name,country\n");
+    for i in 0..2048 {
+        place.push_str(&format!("{},Place {i},Kaven\n", 100 + i));
+    }
+    let mut at = String::from("from,to\n");
+    for i in 0..1024 {
+        at.push_str(&format!("{},{}\n", 30 + i % 3, 100 + i));
+    }
+    write_dir(
+        dir.path(),
+        &[
+            ("Place.csv", Some(place.as_bytes())),
+            ("AT.csv", Some(at.as_bytes())),
+            ("TARGET.csv", Some(b"from,to\n")),
+        ],
+    );
+    let (graph, _engine) = base_store();
+    let report = import_csv(&graph, dir.path(), &ImportOptions::default()).unwrap();
+    assert_eq!(report.nodes, 3 + 2048 + 3);
+    assert_eq!(report.relationships, 3 + 1024);
+    assert_eq!(int(&graph, "MATCH (p:Place) RETURN count(p)"), Some(2048));
+    assert_eq!(
+        int(&graph, "MATCH (:Event)-[r:AT]->(:Place) RETURN count(r)"),
+        Some(1024)
+    );
+    assert_eq!(int(&graph, "MATCH ()-[r:TARGET]->() RETURN count(r)"), Some(0));
+    // Actors, places, events, AGENT, an empty TARGET and AT.
+    let rows: u64 = report.files.iter().map(|f| f.rows).sum();
+    assert_eq!(rows, 3 + 2048 + 3 + 3 + 1024);
+    graph.verify().unwrap();
+}
