@@ -1134,9 +1134,10 @@ fn progress_reports_the_rows_read_then_the_write() {
     assert!(report.read_seconds > 0.0 && report.write_seconds > 0.0);
 }
 
-/// Records are read on a second thread in batches of 1024: a refusal far
-/// into a long file, in its third batch, is still the first error in file
-/// order and points at its own line and column.
+/// A refusal far into a long file is the first error in file order and
+/// points at its own line and column (checked when records were read in
+/// batches on a second thread, a change measured and reverted: the test
+/// stays for whatever reads records next).
 #[test]
 fn a_refusal_past_the_first_batches_names_its_own_line() {
     let mut place = String::from("id,name,country\n");
@@ -1159,8 +1160,8 @@ fn a_refusal_past_the_first_batches_names_its_own_line() {
     );
 }
 
-/// Files whose rows fill their last batch exactly, and an empty one, hand
-/// their batches on to the next file: every row of every file arrives.
+/// Files of round sizes (2048 and 1024 rows) and an empty one: every row
+/// of every file arrives, and the per-file counts add up.
 #[test]
 fn files_of_exactly_full_batches_and_no_rows_import_every_row() {
     let dir = tempfile::tempdir().unwrap();

@@ -10,8 +10,7 @@
 //!
 //! - `files.rs`: which files, and what each holds (manifest or names and
 //!   headers), column types;
-//! - `rows.rs`: reading records (in batches, on a second thread while the
-//!   first converts and checks them) and fields, locating errors;
+//! - `rows.rs`: reading records and fields, locating errors;
 //! - `jsonl.rs`, `rdf.rs`: JSON Lines and RDF as `export` writes them
 //!   (decoded with the codecs in `export`), through the same bulk write.
 
@@ -28,7 +27,7 @@ use crate::db::{BulkElement, BulkField, BulkRejection, BulkSizeHint, BulkSource,
 use crate::error::{Error, ErrorClass, QueryError, Result};
 use crate::model::{Labels, NodeId, Properties};
 use files::CsvFile;
-use rows::{RecordReader, Row};
+use rows::RowReader;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -266,77 +265,6 @@ fn field_name(field: &BulkField) -> String {
 /// Rows between two progress reports.
 const PROGRESS_EVERY: u64 = 4096;
 
-/// Records the reading thread reads before handing them over at once.
-const PARSED_BATCH: usize = 1024;
-
-/// Batches the reading thread may be ahead of the converting one.
-const BATCHES_IN_FLIGHT: usize = 8;
-
-/// What the reading thread of [`CsvSource::elements`] hands over.
-enum Read {
-    /// The next `len` records of file `file`, in `records` (to be sent
-    /// back for the next batch).
-    Records {
-        file: usize,
-        records: Vec<csv::ByteRecord>,
-        len: usize,
-    },
-    /// File `file` was read to its end.
-    End { file: usize },
-    /// Reading failed; the records before the failure were handed over.
-    Failed(Error),
-}
-
-/// Reads the records of every file in order into the batches `empty`
-/// hands back, sending each filled batch, each file's end and a failure
-/// to `filled`; stops at the end, at a failure, or when the other side
-/// stopped listening.
-fn read_records(
-    files: &[CsvFile],
-    empty: &std::sync::mpsc::Receiver<Vec<csv::ByteRecord>>,
-    filled: &std::sync::mpsc::SyncSender<Read>,
-) {
-    // A batch that came back empty (a file ended just after a full one)
-    // serves the next file.
-    let mut spare = None;
-    for (file, csv_file) in files.iter().enumerate() {
-        let mut reader = match RecordReader::open(csv_file) {
-            Ok(reader) => reader,
-            Err(e) => {
-                let _ = filled.send(Read::Failed(e));
-                return;
-            }
-        };
-        loop {
-            let mut records = match spare.take() {
-                Some(records) => records,
-                None => match empty.recv() {
-                    Ok(records) => records,
-                    Err(_) => return,
-                },
-            };
-            let (len, read) = reader.fill(&mut records);
-            let at_end = len < records.len();
-            if len == 0 {
-                spare = Some(records);
-            } else if filled.send(Read::Records { file, records, len }).is_err() {
-                return;
-            }
-            // The records before a failure were handed over first.
-            if let Err(e) = read {
-                let _ = filled.send(Read::Failed(e));
-                return;
-            }
-            if at_end {
-                break;
-            }
-        }
-        if filled.send(Read::End { file }).is_err() {
-            return;
-        }
-    }
-}
-
 /// A file's label or relationship type, made once and shared by its rows
 /// (cloning either is a reference count, not an allocation per row).
 enum SharedName {
@@ -399,57 +327,28 @@ impl BulkSource for CsvSource<'_> {
         Some(hint)
     }
 
-    /// The files' records are read on a second thread, a batch at a time,
-    /// while this one converts each to an element and hands it to `sink`
-    /// (which checks and indexes it): splitting the CSV into records
-    /// overlaps with the rest, on two cores. The batches go back to the
-    /// reading thread to be filled again, so no memory crosses between the
-    /// threads' allocators; the elements are made here, so the values the
-    /// index keeps are allocated here (made on the reading thread, they
-    /// stayed in its malloc arena, and a store closed and reopened in one
-    /// process then peaked 440 MB higher at 1M).
     fn elements(&mut self, sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>) -> Result<()> {
         self.read_started = Some(Instant::now());
-        let files = self.files;
-        std::thread::scope(|scope| {
-            let (send_filled, filled) = std::sync::mpsc::sync_channel::<Read>(BATCHES_IN_FLIGHT);
-            let (send_empty, empty) = std::sync::mpsc::channel::<Vec<csv::ByteRecord>>();
-            for _ in 0..BATCHES_IN_FLIGHT + 2 {
-                // Cannot fail: `empty` is alive.
-                let _ = send_empty.send(vec![csv::ByteRecord::new(); PARSED_BATCH]);
-            }
-            let reading = std::thread::Builder::new()
-                .name("attest-import-read".into())
-                .spawn_scoped(scope, move || read_records(files, &empty, &send_filled));
-            if reading.is_err() {
-                let message = "could not start the thread that reads the files";
-                return Err(Error::Io {
-                    path: "the CSV files".into(),
-                    source: std::io::Error::other(message),
-                });
-            }
-            // Returning early drops `filled` and `send_empty`: the reading
-            // thread's next send or receive fails, and it stops.
-            let mut rows = 0;
-            for message in filled {
-                match message {
-                    Read::Records { file, records, len } => {
-                        for record in &records[..len] {
-                            rows += 1;
-                            self.accept(file, record, rows, sink)?;
-                        }
-                        // The reading thread may have stopped: nothing to do.
-                        let _ = send_empty.send(records);
-                    }
-                    Read::End { file } => {
-                        self.file_read(file, rows)?;
-                        rows = 0;
-                    }
-                    Read::Failed(e) => return Err(e),
+        for (index, file) in self.files.iter().enumerate() {
+            self.read.file = index;
+            let mut reader = RowReader::open(file)?;
+            while reader.next()? {
+                let element = self.element(&reader, index)?;
+                if let Err(rejection) = sink(element) {
+                    return Err(locate(&reader, file, rejection));
+                }
+                if reader.rows % PROGRESS_EVERY == 0 {
+                    let (rows, bytes) = (self.read.rows + reader.rows, self.read.bytes + reader.byte());
+                    self.report(ImportPhase::Reading, rows, bytes);
                 }
             }
-            Ok(())
-        })
+            check_count(&reader, file)?;
+            self.rows[index] = reader.rows;
+            self.read.rows += reader.rows;
+            self.read.bytes += file.bytes;
+            self.report(ImportPhase::Reading, self.read.rows, self.read.bytes);
+        }
+        Ok(())
     }
 
     fn reading_done(&mut self) {
@@ -459,41 +358,8 @@ impl BulkSource for CsvSource<'_> {
 }
 
 impl CsvSource<'_> {
-    /// Converts record `record` of file `index`, its `rows`-th, and hands
-    /// it to `sink`; a refused element is located at its row.
-    fn accept(
-        &mut self,
-        index: usize,
-        record: &csv::ByteRecord,
-        rows: u64,
-        sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
-    ) -> Result<()> {
-        let file = &self.files[index];
-        let row = Row::new(file, record)?;
-        let element = self.element(&row, index)?;
-        sink(element).map_err(|rejection| locate(&row, file, rejection))?;
-        if rows.is_multiple_of(PROGRESS_EVERY) {
-            self.read.file = index;
-            let (rows, bytes) = (self.read.rows + rows, self.read.bytes + row.byte());
-            self.report(ImportPhase::Reading, rows, bytes);
-        }
-        Ok(())
-    }
-
-    /// Bookkeeping at the end of file `index`, which had `rows` data rows.
-    fn file_read(&mut self, index: usize, rows: u64) -> Result<()> {
-        let file = &self.files[index];
-        check_count(rows, file)?;
-        self.read.file = index;
-        self.rows[index] = rows;
-        self.read.rows += rows;
-        self.read.bytes += file.bytes;
-        self.report(ImportPhase::Reading, self.read.rows, self.read.bytes);
-        Ok(())
-    }
-
     /// The current row as an element.
-    fn element(&mut self, reader: &Row<'_, '_>, index: usize) -> Result<BulkElement> {
+    fn element(&mut self, reader: &RowReader<'_>, index: usize) -> Result<BulkElement> {
         let file = &self.files[index];
         let mut entries = Vec::with_capacity(file.columns.len());
         for column in &file.columns {
@@ -523,7 +389,7 @@ impl CsvSource<'_> {
     }
 
     /// A node row's id: the CSV id, or in remap mode a fresh one.
-    fn node_id(&mut self, reader: &Row<'_, '_>) -> Result<NodeId> {
+    fn node_id(&mut self, reader: &RowReader<'_>) -> Result<NodeId> {
         let csv_id = reader.id(0, "id")?;
         match self.options.ids {
             IdMode::Keep => Ok(NodeId(csv_id)),
@@ -541,7 +407,7 @@ impl CsvSource<'_> {
     }
 
     /// A relationship row's `from` or `to` as a node id.
-    fn end_id(&self, reader: &Row<'_, '_>, field: usize, name: &str) -> Result<NodeId> {
+    fn end_id(&self, reader: &RowReader<'_>, field: usize, name: &str) -> Result<NodeId> {
         let csv_id = reader.id(field, name)?;
         match self.options.ids {
             IdMode::Keep => Ok(NodeId(csv_id)),
@@ -566,7 +432,7 @@ impl CsvSource<'_> {
 }
 
 /// Points a rejection at the column of the current row it is about.
-fn locate(reader: &Row<'_, '_>, file: &CsvFile, rejection: BulkRejection) -> Error {
+fn locate(reader: &RowReader<'_>, file: &CsvFile, rejection: BulkRejection) -> Error {
     let field = match (&rejection.field, &file.kind) {
         (Some(BulkField::End), _) => 1,
         (Some(BulkField::Property(name)), _) => file.field_of(name).unwrap_or(0),
@@ -598,10 +464,13 @@ fn locate(reader: &Row<'_, '_>, file: &CsvFile, rejection: BulkRejection) -> Err
 }
 
 /// The manifest's row count, when it gives one, must match the file.
-fn check_count(rows: u64, file: &CsvFile) -> Result<()> {
+fn check_count(reader: &RowReader<'_>, file: &CsvFile) -> Result<()> {
     match file.expected_rows {
-        Some(expected) if expected != rows => {
-            let message = format!("the file has {rows} data rows, but {MANIFEST} says {expected}");
+        Some(expected) if expected != reader.rows => {
+            let message = format!(
+                "the file has {} data rows, but {MANIFEST} says {expected}",
+                reader.rows
+            );
             let e = QueryError::new(ErrorClass::SemanticError, message).in_file(&file.name);
             Err(e.into())
         }

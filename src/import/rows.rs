@@ -21,7 +21,7 @@ pub struct Header {
 
 /// A reader for RFC 4180 CSV: comma separated, `"` quoting with `""`
 /// inside quotes, any line ending. Records may differ in width (`flexible`)
-/// so that a wrong width is reported by [`Row::new`] with its position.
+/// so that a wrong width is reported by [`RowReader`] with its position.
 fn open_csv(path: &Path) -> Result<csv::Reader<File>> {
     Ok(csv_builder().from_reader(open_file(path)?))
 }
@@ -91,62 +91,53 @@ pub fn header_error(path: &Path, field: usize, class: ErrorClass, message: Strin
         .into()
 }
 
-/// Reads a file's data records, a batch at a time, into records it is
-/// given back to reuse (no allocation per row once a batch has been
-/// filled).
-pub struct RecordReader<'f> {
+/// Reads a file's data rows one by one, converting fields on demand.
+pub struct RowReader<'f> {
     file: &'f CsvFile,
     reader: csv::Reader<File>,
+    record: csv::ByteRecord,
+    /// Data rows read so far.
+    pub rows: u64,
 }
 
-impl<'f> RecordReader<'f> {
+impl<'f> RowReader<'f> {
     /// Opens `file` and skips its header.
-    pub fn open(file: &'f CsvFile) -> Result<RecordReader<'f>> {
+    pub fn open(file: &'f CsvFile) -> Result<RowReader<'f>> {
         let mut reader = open_csv(&file.path)?;
-        let mut header = csv::ByteRecord::new();
+        let mut record = csv::ByteRecord::new();
         reader
-            .read_byte_record(&mut header)
+            .read_byte_record(&mut record)
             .map_err(|e| csv_error(&file.path, e))?;
-        Ok(RecordReader { file, reader })
+        Ok(RowReader {
+            file,
+            reader,
+            record,
+            rows: 0,
+        })
     }
 
-    /// Reads up to `records.len()` records into `records`, in order;
-    /// returns how many (fewer only at the end of the file, or before a
-    /// failure to read, which comes with them).
-    pub fn fill(&mut self, records: &mut [csv::ByteRecord]) -> (usize, Result<()>) {
-        for (filled, record) in records.iter_mut().enumerate() {
-            match self.reader.read_byte_record(record) {
-                Ok(true) => {}
-                Ok(false) => return (filled, Ok(())),
-                Err(e) => return (filled, Err(csv_error(&self.file.path, e))),
-            }
+    /// Reads the next record; false at the end. A record of the wrong
+    /// width is an error.
+    pub fn next(&mut self) -> Result<bool> {
+        let more = self
+            .reader
+            .read_byte_record(&mut self.record)
+            .map_err(|e| csv_error(&self.file.path, e))?;
+        if !more {
+            return Ok(false);
         }
-        (records.len(), Ok(()))
-    }
-}
-
-/// One data record of a file, converting fields on demand.
-pub struct Row<'f, 'r> {
-    file: &'f CsvFile,
-    record: &'r csv::ByteRecord,
-}
-
-impl<'f, 'r> Row<'f, 'r> {
-    /// Record `record` of `file`: an error if its width is not the
-    /// header's.
-    pub fn new(file: &'f CsvFile, record: &'r csv::ByteRecord) -> Result<Row<'f, 'r>> {
-        let row = Row { file, record };
-        let (got, want) = (record.len(), file.width);
+        self.rows += 1;
+        let (got, want) = (self.record.len(), self.file.width);
         if got != want {
             let message = format!("this row has {got} fields, but the header has {want} columns");
-            return Err(row.error_at(got.min(want), ErrorClass::SyntaxError, message));
+            return Err(self.error_at(got.min(want), ErrorClass::SyntaxError, message));
         }
-        Ok(row)
+        Ok(true)
     }
 
-    /// Bytes of the file up to the end of this record.
+    /// Bytes of the file read so far.
     pub fn byte(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.byte()) + self.record.as_slice().len() as u64
+        self.reader.position().byte()
     }
 
     /// Field `field` as text.
