@@ -206,19 +206,9 @@ proptest! {
         edges in prop::collection::vec((0usize..8, 0usize..8, 0usize..3), 0..40),
         labels in prop::collection::vec(0usize..3, 8),
     ) {
-        let graph = Graph::in_memory();
-        let label_names = ["A", "B", "C"];
-        let mut text = String::from("CREATE ");
-        let nodes: Vec<String> = labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| format!("(n{i}:{} {{name: 'n{i}'}})", label_names[*l]))
-            .collect();
-        text.push_str(&nodes.join(", "));
-        for (a, b, t) in &edges {
-            text.push_str(&format!(", (n{a})-[:{}]->(n{b})", ["T", "U", "V"][*t]));
-        }
-        graph.query(&text).unwrap();
+        // Every node named, each differently.
+        let names: Vec<usize> = (1..=labels.len()).collect();
+        let graph = random_graph(&edges, &labels, &names);
         for pattern in [
             "(a:A)-[r:T]->(e)",
             "(a:A)<-[r:T|U]-(e)",
@@ -345,8 +335,8 @@ fn id_comparisons_read_in_place_equal_computed_ones() {
     assert_eq!(unbound, vec!["Null".to_string()]);
 }
 
-/// Three-hop and two-hop patterns on a random open graph, big enough
-/// that batched steps fill and empty their batches many times.
+/// A random open graph: node `i` has label A, B or C by `labels[i]` and
+/// the name `p<names[i]>`, or none for 0; relationships of type T, U or V.
 fn random_graph(edges: &[(usize, usize, usize)], labels: &[usize], names: &[usize]) -> Graph {
     let graph = Graph::in_memory();
     let label_names = ["A", "B", "C"];
