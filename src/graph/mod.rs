@@ -221,7 +221,7 @@ pub struct GraphIndex {
     /// expansion can ask for a neighbour's bits to be read ahead: their
     /// address is known from the slot alone.
     slot_labels: Vec<LabelBits>,
-    /// Label name to the bit it has in [`NodeSlot::labels`].
+    /// Label name to the bit it has in [`GraphIndex::slot_labels`].
     label_ids: IdMap<String, u32>,
     /// Node records by slot, and node ids to slots.
     nodes: NodeTable,
