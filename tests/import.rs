@@ -1139,7 +1139,7 @@ fn progress_reports_the_rows_read_then_the_write() {
 /// batches on a second thread, a change measured and reverted: the test
 /// stays for whatever reads records next).
 #[test]
-fn a_refusal_past_the_first_batches_names_its_own_line() {
+fn a_refusal_far_into_a_long_file_names_its_own_line() {
     let mut place = String::from("id,name,country\n");
     for i in 0..2500 {
         place.push_str(&format!("{},Place {i},Kaven\n", 100 + i));

@@ -707,6 +707,7 @@ struct LoadedRelPage {
     rels: Vec<LoadedRel>,
 }
 
+/// One relationship of a [`LoadedRelPage`].
 enum LoadedRel {
     /// A relationship with nothing but a type (its position in the page's
     /// `types`) and two ends: nearly all of a large store's.
@@ -716,6 +717,7 @@ enum LoadedRel {
         start: NodeId,
         end: NodeId,
     },
+    /// A relationship with properties, sources or a key: its record.
     Full(Box<Relationship>),
 }
 
@@ -827,7 +829,12 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
                     start,
                     end,
                 } => {
-                    let rel_type = page.types.get(rel_type).map_or("", String::as_str);
+                    // `decode` names only types it listed.
+                    let Some(rel_type) = page.types.get(rel_type) else {
+                        return Err(Error::Format(format!(
+                            "relationship {id} lost its type while loading"
+                        )));
+                    };
                     (id, index.insert_plain_relationship(id, rel_type, start, end))
                 }
                 LoadedRel::Full(rel) => (rel.id, index.insert_relationship(*rel)),

@@ -91,8 +91,10 @@ pub type LabelBits = u64;
 const SHORT_LIST: usize = 16;
 
 /// How many entries ahead
-/// [`GraphIndex::try_for_each_neighbour_reading_ahead`] reads: enough for a
-/// few memory reads to be under way at once.
+/// [`GraphIndex::try_for_each_neighbour_reading_ahead`] asks for a
+/// neighbour's slot and adjacency head (and half as far, for the entries
+/// the head points to): enough for a few memory reads to be under way at
+/// once.
 const READ_AHEAD: usize = 16;
 
 /// Relationships from which building the adjacency of a store being

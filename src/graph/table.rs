@@ -189,7 +189,6 @@ impl<I: TableId, R> Table<I, R> {
         self.slots.get(id)
     }
 
-    /// The record of `id`.
     /// Asks for the slot of `id` to be brought into the cache.
     #[inline]
     pub fn prefetch_slot(&self, id: I) {

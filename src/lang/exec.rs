@@ -1516,14 +1516,23 @@ const FEW_GROUPS: usize = 16;
 /// operand) read where it is stored: `None` when it has to be evaluated
 /// (or reading it fails, which evaluating then reports).
 fn key_in_place<'a>(e: &CExpr, row: &'a [Value], index: &'a GraphIndex) -> Option<&'a Value> {
+    if let CExpr::Slot(slot) = e {
+        return row.get(*slot);
+    }
+    let (slot, key) = variable_property(e)?;
+    match row.get(slot)? {
+        Value::Node(id) => Some(index.node(*id)?.property(key)),
+        Value::Relationship(id) => Some(index.relationship(*id)?.property(key)),
+        _ => None,
+    }
+}
+
+/// The variable's slot and the key, when `e` is a property of a variable
+/// (`sp.name`).
+fn variable_property(e: &CExpr) -> Option<(usize, &str)> {
     match e {
-        CExpr::Slot(slot) => row.get(*slot),
         CExpr::Prop(target, key) => match target.as_ref() {
-            CExpr::Slot(slot) => match row.get(*slot)? {
-                Value::Node(id) => Some(index.node(*id)?.property(key)),
-                Value::Relationship(id) => Some(index.relationship(*id)?.property(key)),
-                _ => None,
-            },
+            CExpr::Slot(slot) => Some((*slot, key.as_str())),
             _ => None,
         },
         _ => None,
@@ -1653,14 +1662,9 @@ struct Grouper<'p> {
 /// The node whose property `e` reads, when `e` is a property of a
 /// variable holding a node.
 fn node_of_property(e: &CExpr, row: &[Value]) -> Option<NodeId> {
-    match e {
-        CExpr::Prop(target, _) => match target.as_ref() {
-            CExpr::Slot(slot) => match row.get(*slot)? {
-                Value::Node(id) => Some(*id),
-                _ => None,
-            },
-            _ => None,
-        },
+    let (slot, _) = variable_property(e)?;
+    match row.get(slot)? {
+        Value::Node(id) => Some(*id),
         _ => None,
     }
 }
