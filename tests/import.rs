@@ -713,6 +713,131 @@ fn numbered_node(id: u64) -> BulkElement {
     }
 }
 
+/// Nodes, then a relationship from each node to the next, then `late`
+/// nodes (ids after the first ones, so the first of them shares a page
+/// with the last early node), then, if `dangling`, a relationship to a
+/// node that does not exist. With tens of thousands of nodes first, the
+/// import writes their pages while it reads the relationships.
+struct NodesThenRelationships {
+    ids: std::ops::Range<u64>,
+    late: std::ops::Range<u64>,
+    dangling: bool,
+    /// Checked after the first late node is accepted: by then the early
+    /// node pages must be on disk (the late node waits for their writer).
+    engine: Option<SharedEngine>,
+}
+
+impl NodesThenRelationships {
+    fn new(ids: std::ops::Range<u64>) -> NodesThenRelationships {
+        NodesThenRelationships {
+            ids,
+            late: 0..0,
+            dangling: false,
+            engine: None,
+        }
+    }
+}
+
+/// Node pages (keys starting with `N`) in the raw store.
+fn node_pages(engine: &SharedEngine) -> usize {
+    engine
+        .dump()
+        .iter()
+        .filter(|(key, _)| key.first() == Some(&b'N'))
+        .count()
+}
+
+impl BulkSource for NodesThenRelationships {
+    fn elements(
+        &mut self,
+        sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
+    ) -> Result<()> {
+        for id in self.ids.clone() {
+            sink(numbered_node(id)).map_err(|r| r.error)?;
+        }
+        for id in self.ids.start..self.ids.end - 1 {
+            sink(link(id, id + 1, None)).map_err(|r| r.error)?;
+        }
+        for id in self.late.clone() {
+            sink(numbered_node(id)).map_err(|r| r.error)?;
+            if let (Some(engine), true) = (&self.engine, id == self.late.start) {
+                let early = (self.ids.end - self.ids.start) as usize / 128;
+                let written = node_pages(engine);
+                assert!(written >= early, "{written} node pages on disk, {early} expected");
+            }
+        }
+        if self.dangling {
+            sink(link(self.ids.start, 10_000_000, None)).map_err(|r| r.error)?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn node_pages_written_while_relationships_are_read_reopen_whole() {
+    let engine = SharedEngine::default();
+    let graph = Graph::with_engine(Box::new(engine.clone()), schemaless()).unwrap();
+    let mut source = NodesThenRelationships::new(100..40_100);
+    // Node 40_099 opens page 313 (ids 40_064..40_192); 40_150 joins it late.
+    source.late = 40_150..40_160;
+    source.engine = Some(engine.clone());
+    let info = graph.bulk_insert("early pages", &mut source).unwrap();
+    assert_eq!((info.nodes, info.relationships), (40_010, 39_999));
+    let imported = contents(&graph);
+    graph.verify().unwrap();
+    drop(graph);
+    let graph = Graph::with_engine(Box::new(engine.clone()), schemaless()).unwrap();
+    assert_eq!(contents(&graph), imported);
+    assert_eq!(
+        int(&graph, "MATCH (n:Blob) WHERE id(n) >= 40099 RETURN count(n)"),
+        Some(11)
+    );
+    assert_eq!(
+        int(&graph, "MATCH (:Blob)-[r:LINK]->(:Blob) RETURN count(r)"),
+        Some(39_999)
+    );
+    graph.verify().unwrap();
+    assert!(graph.recovered_import().is_none());
+}
+
+#[test]
+fn a_refusal_after_node_pages_were_written_leaves_the_store_as_it_was() {
+    let (graph, engine) = base_store_schemaless();
+    let before = (engine.dump(), contents(&graph));
+    let mut source = NodesThenRelationships::new(100..40_100);
+    source.dangling = true;
+    let err = graph.bulk_insert("refused", &mut source).unwrap_err();
+    assert!(err.to_string().contains("10000000"), "{err}");
+    assert_eq!((engine.dump(), contents(&graph)), before);
+    graph.verify().unwrap();
+    // The handle goes on writing, with the ids it would have had.
+    assert_eq!(int(&graph, "CREATE (n:Actor {name: 'B'}) RETURN id(n)"), Some(2));
+}
+
+#[test]
+fn a_disk_failure_while_node_pages_are_written_early_is_undone() {
+    let (graph, engine) = base_store_schemaless();
+    let before = (engine.dump(), contents(&graph));
+    // Apply 1 is the marker, 2 the first batch of node pages; 3 fails.
+    engine
+        .fail_at
+        .store(engine.applies.load(Ordering::SeqCst) + 3, Ordering::SeqCst);
+    let err = graph
+        .bulk_insert("big", &mut NodesThenRelationships::new(100..40_100))
+        .unwrap_err();
+    assert!(err.to_string().contains("simulated disk failure"), "{err}");
+    assert_eq!((engine.dump(), contents(&graph)), before);
+    graph.verify().unwrap();
+}
+
+/// An open store holding one actor (node 1), on a shared engine.
+fn base_store_schemaless() -> (Graph, SharedEngine) {
+    let engine = SharedEngine::default();
+    let graph = Graph::with_engine(Box::new(engine.clone()), schemaless()).unwrap();
+    graph.query("CREATE (:Actor {name: 'Existing'})").unwrap();
+    (graph, engine)
+}
+
 #[test]
 fn a_disk_failure_between_batches_is_undone_at_once() {
     let engine = SharedEngine::default();

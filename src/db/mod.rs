@@ -758,17 +758,27 @@ fn write_pages(
     rel_pages: impl IntoIterator<Item = u64>,
     batch: &mut WriteBatch,
 ) -> Result<()> {
-    for page in node_pages {
-        let nodes: Vec<&Node> = layout::page_ids(page)
-            .filter_map(|id| index.node(NodeId(id)))
-            .collect();
-        put_page(batch, layout::node_page_key(page), &nodes)?;
-    }
+    put_node_pages(|id| index.node(id), node_pages, batch)?;
     for page in rel_pages {
         let rels: Vec<RelView> = layout::page_ids(page)
             .filter_map(|id| index.relationship(RelId(id)))
             .collect();
         put_page(batch, layout::rel_page_key(page), &rels)?;
+    }
+    Ok(())
+}
+
+/// Puts into `batch` every listed node page with the live records `node`
+/// finds: [`write_pages`]'s node half, for callers that hold the records
+/// without their index (a bulk import's page writer).
+fn put_node_pages<'a>(
+    node: impl Fn(NodeId) -> Option<&'a Node>,
+    pages: impl IntoIterator<Item = u64>,
+    batch: &mut WriteBatch,
+) -> Result<()> {
+    for page in pages {
+        let nodes: Vec<&Node> = layout::page_ids(page).filter_map(|id| node(NodeId(id))).collect();
+        put_page(batch, layout::node_page_key(page), &nodes)?;
     }
     Ok(())
 }

@@ -36,6 +36,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 /// Edge weight inside petgraph: the relationship's id and its interned type,
 /// so traversals filter by type without touching the record.
@@ -183,6 +184,17 @@ pub enum ReadAhead {
     Entries,
 }
 
+/// A shared, read-only view of an index's node records
+/// ([`GraphIndex::node_records`]).
+pub(crate) struct NodeRecords(Arc<NodeTable>);
+
+impl NodeRecords {
+    /// The record of `id`.
+    pub(crate) fn node(&self, id: NodeId) -> Option<&Node> {
+        self.0.get(id)
+    }
+}
+
 /// Maps keyed by element id (and by label or type name). Ids are small
 /// integers the store hands out, not attacker-chosen keys, so the fast Fx
 /// hash replaces SipHash here: id lookups are most of the work of matching
@@ -225,8 +237,11 @@ pub struct GraphIndex {
     slot_labels: Vec<LabelBits>,
     /// Label name to the bit it has in [`GraphIndex::slot_labels`].
     label_ids: IdMap<String, u32>,
-    /// Node records by slot, and node ids to slots.
-    nodes: NodeTable,
+    /// Node records by slot, and node ids to slots. Shared only while a
+    /// bulk import writes its node pages on a second thread (see
+    /// [`GraphIndex::node_records`]); every change goes through
+    /// [`GraphIndex::nodes_mut`].
+    nodes: Arc<NodeTable>,
     /// Relationship ids to edge slots, and the details of the few
     /// relationships that have properties, sources or a key.
     rels: RelTable,
@@ -279,7 +294,7 @@ impl GraphIndex {
     /// relationships, so that loading a store does not grow the maps step
     /// by step.
     pub(crate) fn reserve(&mut self, nodes: usize, rels: usize) {
-        self.nodes.reserve(nodes);
+        self.nodes_mut().reserve(nodes);
         self.rels.reserve(rels);
         self.graph.reserve_nodes(nodes);
         self.slot_labels.reserve(nodes);
@@ -292,7 +307,7 @@ impl GraphIndex {
     /// out of order (a file of high ids first) stay in the dense id map.
     pub(crate) fn reserve_import(&mut self, nodes: usize, rels: usize) {
         self.reserve(nodes, rels);
-        self.nodes.expect(nodes);
+        self.nodes_mut().expect(nodes);
     }
 
     /// An empty index kept as this one is: the same unique-key indexes and
@@ -882,6 +897,23 @@ impl GraphIndex {
 
     // ----- mutation: called by the transaction layer only -----
 
+    /// The node records, to change. Copies them first if they are shared,
+    /// which they are only while a bulk import's node pages are being
+    /// written from a [`NodeRecords`]; the import waits for that writer
+    /// before it changes a node, so no copy is ever made in practice, and
+    /// if one were, it would cost time, never correctness.
+    fn nodes_mut(&mut self) -> &mut NodeTable {
+        Arc::make_mut(&mut self.nodes)
+    }
+
+    /// The node records as they are now, to read on another thread while
+    /// this index goes on taking relationships (which never change a node
+    /// record): a bulk import writes its node pages from them while it
+    /// reads its relationships.
+    pub(crate) fn node_records(&self) -> NodeRecords {
+        NodeRecords(Arc::clone(&self.nodes))
+    }
+
     /// Adds a node (its id must be new).
     pub(crate) fn insert_node(&mut self, node: Node) {
         let slot = self.graph.add_node(NodeSlot { id: node.id });
@@ -890,22 +922,22 @@ impl GraphIndex {
         if self.slot_labels.len() <= slot.index() {
             self.slot_labels.resize(slot.index() + 1, 0);
         }
-        self.nodes.set_slot(node.id, slot.index());
+        self.nodes_mut().set_slot(node.id, slot.index());
         self.index_node(&node);
-        self.nodes.put(slot.index(), node);
+        self.nodes_mut().put(slot.index(), node);
     }
 
     /// Replaces a node's record (labels, properties, sources, key), keeping
     /// its relationships. Returns the previous record.
     pub(crate) fn replace_node(&mut self, node: Node) -> Option<Node> {
         let slot = self.nodes.slot(node.id)?;
-        let old = self.nodes.take(node.id)?;
+        let old = self.nodes_mut().take(node.id)?;
         if old.labels.iter().any(|l| !node.has_label(l)) {
             self.labels_removed = true;
         }
         self.unindex_node(&old);
         self.index_node(&node);
-        self.nodes.put(slot, node);
+        self.nodes_mut().put(slot, node);
         Some(old)
     }
 
@@ -925,9 +957,9 @@ impl GraphIndex {
         {
             return None;
         }
-        let node = self.nodes.take(id)?;
+        let node = self.nodes_mut().take(id)?;
         self.graph.remove_node(slot);
-        self.nodes.forget(id);
+        self.nodes_mut().forget(id);
         self.unindex_node(&node);
         Some(node)
     }

@@ -60,6 +60,7 @@ const DENSE_SLACK: u64 = 1 << 16;
 
 /// Ids to slots: a vector indexed by id while ids are dense, a hash map
 /// once they are not.
+#[derive(Clone)]
 pub(super) enum SlotIndex<I> {
     Dense(Vec<u32>),
     Sparse(IdMap<I, u32>),
@@ -144,6 +145,7 @@ impl<I: TableId> SlotIndex<I> {
 }
 
 /// Records by slot, with the id-to-slot map.
+#[derive(Clone)]
 pub(super) struct Table<I, R> {
     slots: SlotIndex<I>,
     records: Vec<Option<R>>,
