@@ -246,13 +246,13 @@ fn provenance_resolves_through_sentence_nodes() {
 fn newer_formats_and_foreign_data_are_refused() {
     let engine = MemoryEngine::new();
     let mut batch = WriteBatch::new();
-    batch.put(b"Mformat".to_vec(), 3u32.to_be_bytes().to_vec());
+    batch.put(b"Mformat".to_vec(), 4u32.to_be_bytes().to_vec());
     engine.apply(batch).unwrap();
     let err = Graph::with_engine(Box::new(engine), OpenOptions::default())
         .err()
         .unwrap();
     assert!(
-        matches!(err, Error::Format(_)) && err.to_string().contains("format 3"),
+        matches!(err, Error::Format(_)) && err.to_string().contains("format 4"),
         "{err}"
     );
 

@@ -1058,18 +1058,30 @@ fn undo_in_memory(state: &mut State, checked: &Checked, was_empty: bool) {
 /// marker, and the next open finishes the job. Returns how many nodes and
 /// relationships were removed.
 pub(super) fn remove_partial_import(engine: &dyn Engine, marker: &ImportMarker) -> Result<(u64, u64)> {
-    let rels = trim_pages(engine, layout::REL, marker.next_rel, |key, value| {
-        Ok(layout::decode_rel_page(key, value)?
-            .into_iter()
-            .map(|rel| (rel.id.0, rel))
-            .collect())
-    })?;
-    let nodes = trim_pages(engine, layout::NODE, marker.next_node, |key, value| {
-        Ok(layout::decode_node_page(key, value)?
-            .into_iter()
-            .map(|node| (node.id.0, node))
-            .collect())
-    })?;
+    let rels = trim_pages(
+        engine,
+        layout::REL,
+        marker.next_rel,
+        |key, value| {
+            Ok(layout::decode_rel_page(key, value)?
+                .into_iter()
+                .map(|rel| (rel.id.0, rel))
+                .collect())
+        },
+        |kept| layout::encode_rel_page(&kept.iter().map(|rel| rel.as_view()).collect::<Vec<_>>()),
+    )?;
+    let nodes = trim_pages(
+        engine,
+        layout::NODE,
+        marker.next_node,
+        |key, value| {
+            Ok(layout::decode_node_page(key, value)?
+                .into_iter()
+                .map(|node| (node.id.0, node))
+                .collect())
+        },
+        |kept| layout::encode_page(kept),
+    )?;
     let mut last = WriteBatch::new();
     last.delete(layout::META_IMPORT);
     engine.apply(last)?;
@@ -1081,11 +1093,12 @@ pub(super) fn remove_partial_import(engine: &dyn Engine, marker: &ImportMarker) 
 /// keyspace `space`: pages holding only new ids are deleted, the page
 /// holding both old and new ones is written again with the old ones.
 /// Returns how many records were removed.
-fn trim_pages<T: serde::Serialize>(
+fn trim_pages<T>(
     engine: &dyn Engine,
     space: u8,
     first_new: u64,
     decode: impl Fn(&[u8], &[u8]) -> Result<Vec<(u64, T)>>,
+    encode: impl Fn(&[&T]) -> Result<Vec<u8>>,
 ) -> Result<u64> {
     let mut start = vec![space];
     start.extend(layout::page_of(first_new).to_be_bytes());
@@ -1105,7 +1118,7 @@ fn trim_pages<T: serde::Serialize>(
         if kept.is_empty() {
             batch.delete(key);
         } else if kept.len() < before {
-            batch.put(key, layout::encode_page(&kept)?);
+            batch.put(key, encode(&kept)?);
         }
         if batch.len() >= BATCH_PAGES {
             engine.apply(std::mem::take(&mut batch))?;

@@ -224,9 +224,21 @@ impl Graph {
         if created {
             initialise(engine.as_ref(), &options)?;
         }
-        check_format(engine.as_ref())?;
+        let format = check_format(engine.as_ref())?;
+        // An older store is marked as of this format before anything is
+        // written to it: before removing an unfinished import if there is
+        // one, else once it has loaded (a store that fails to load is left
+        // as it was).
+        let mut older = format < layout::FORMAT_VERSION;
+        if older && engine.get(layout::META_IMPORT)?.is_some() {
+            mark_format_current(engine.as_ref())?;
+            older = false;
+        }
         let recovered = bulk::recover(engine.as_ref())?;
         let state = load_state(engine.as_ref())?;
+        if older {
+            mark_format_current(engine.as_ref())?;
+        }
         Ok(Graph {
             engine,
             state: RwLock::new(state),
@@ -628,7 +640,8 @@ fn initialise(engine: &dyn Engine, options: &OpenOptions) -> Result<()> {
     engine.flush()
 }
 
-fn check_format(engine: &dyn Engine) -> Result<()> {
+/// The store's format, when this build reads it.
+fn check_format(engine: &dyn Engine) -> Result<u32> {
     let format = engine
         .get(layout::META_FORMAT)?
         .ok_or_else(|| Error::Format("no format version".into()))?;
@@ -638,13 +651,24 @@ fn check_format(engine: &dyn Engine) -> Result<()> {
             .try_into()
             .map_err(|_| Error::Format("damaged format version".into()))?,
     );
-    if version != layout::FORMAT_VERSION {
+    if !(layout::OLDEST_READ_FORMAT..=layout::FORMAT_VERSION).contains(&version) {
         return Err(Error::Format(format!(
-            "store format {version} is not supported (this Attest reads format {})",
+            "store format {version} is not supported (this Attest reads formats {} to {})",
+            layout::OLDEST_READ_FORMAT,
             layout::FORMAT_VERSION
         )));
     }
-    Ok(())
+    Ok(version)
+}
+
+/// Marks an older store as of this build's format (see
+/// `layout::OLDEST_READ_FORMAT`), before anything is written to it in the
+/// newer encoding.
+fn mark_format_current(engine: &dyn Engine) -> Result<()> {
+    let mut batch = WriteBatch::new();
+    batch.put(layout::META_FORMAT, layout::FORMAT_VERSION.to_be_bytes().to_vec());
+    engine.apply(batch)?;
+    engine.flush()
 }
 
 /// Decoded pages a reading thread may hold before the loading thread takes
@@ -763,7 +787,12 @@ fn write_pages(
         let rels: Vec<RelView> = layout::page_ids(page)
             .filter_map(|id| index.relationship(RelId(id)))
             .collect();
-        put_page(batch, layout::rel_page_key(page), &rels)?;
+        let key = layout::rel_page_key(page);
+        if rels.is_empty() {
+            batch.delete(key);
+        } else {
+            batch.put(key, layout::encode_rel_page(&rels)?);
+        }
     }
     Ok(())
 }
@@ -865,4 +894,100 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
         next_rel,
         next_txn: counter(layout::META_NEXT_TXN)?,
     })
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    /// Rewrites a store written by this build as format 2 wrote it: the
+    /// format key 2, and every relationship page in postcard's encoding of
+    /// the records.
+    fn make_format_2(path: &Path) {
+        let engine = storage::open_on_disk(path).unwrap();
+        let mut batch = WriteBatch::new();
+        batch.put(layout::META_FORMAT, 2u32.to_be_bytes().to_vec());
+        for item in engine.scan_prefix(&[layout::REL]) {
+            let (key, value) = item.unwrap();
+            let rels = layout::decode_rel_page(&key, &value).unwrap();
+            let views: Vec<RelView> = rels.iter().map(Relationship::as_view).collect();
+            assert_eq!(value.first(), Some(&0xff), "written packed");
+            batch.put(key, layout::encode_page(&views).unwrap());
+        }
+        engine.apply(batch).unwrap();
+        engine.flush().unwrap();
+    }
+
+    fn format_of(path: &Path) -> u32 {
+        let engine = storage::open_on_disk(path).unwrap();
+        let bytes = engine.get(layout::META_FORMAT).unwrap().unwrap();
+        u32::from_be_bytes(bytes.as_slice().try_into().unwrap())
+    }
+
+    fn contents(graph: &Graph) -> String {
+        let rels = graph
+            .query("MATCH (a)-[r]->(b) RETURN id(r), type(r), id(a), id(b), properties(r) ORDER BY id(r)")
+            .unwrap();
+        format!("{:?}", rels.rows)
+    }
+
+    #[test]
+    fn a_format_2_store_is_read_marked_current_and_written_packed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let before = {
+            let graph = Graph::open_with(
+                &path,
+                OpenOptions {
+                    schema: SchemaChoice::Schemaless,
+                },
+            )
+            .unwrap();
+            graph
+                .query("CREATE (a:A)-[:R]->(b:B), (b)-[:S {w: 2}]->(a), (a)-[:R]->(a)")
+                .unwrap();
+            contents(&graph)
+        };
+        make_format_2(&path);
+        assert_eq!(format_of(&path), 2);
+        {
+            let graph = Graph::open(&path).unwrap();
+            assert_eq!(contents(&graph), before);
+            graph.verify().unwrap();
+        }
+        assert_eq!(format_of(&path), layout::FORMAT_VERSION);
+        // A write rewrites its page packed; the others stay as they were,
+        // and both read.
+        let after = {
+            let graph = Graph::open(&path).unwrap();
+            graph.query("MATCH (a:A) CREATE (a)-[:T]->(:C)").unwrap();
+            contents(&graph)
+        };
+        let graph = Graph::open(&path).unwrap();
+        assert_eq!(contents(&graph), after);
+        assert_eq!(
+            graph.query("MATCH ()-[r]->() RETURN count(r)").unwrap().rows[0][0].as_int(),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn a_format_2_store_that_fails_to_load_is_left_as_format_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        Graph::open(&path)
+            .unwrap()
+            .query("CREATE (:Actor {name: 'A', kind: 'person'})")
+            .unwrap();
+        make_format_2(&path);
+        {
+            let engine = storage::open_on_disk(&path).unwrap();
+            let mut batch = WriteBatch::new();
+            batch.put(layout::node_page_key(0), b"\xff\xff garbage".to_vec());
+            engine.apply(batch).unwrap();
+            engine.flush().unwrap();
+        }
+        assert!(Graph::open(&path).is_err());
+        assert_eq!(format_of(&path), 2);
+    }
 }
