@@ -322,7 +322,7 @@ fn damaged_stores_are_refused_and_left_alone() {
                     put(e, &key, b"\xff\xff\xff\xff garbage");
                 })
             }),
-            "damaged node page record",
+            "damaged node page",
         ),
         (
             "missing id counter",

@@ -1080,7 +1080,7 @@ pub(super) fn remove_partial_import(engine: &dyn Engine, marker: &ImportMarker) 
                 .map(|node| (node.id.0, node))
                 .collect())
         },
-        |kept| layout::encode_page(kept),
+        layout::encode_node_page,
     )?;
     let mut last = WriteBatch::new();
     last.delete(layout::META_IMPORT);

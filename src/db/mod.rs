@@ -807,17 +807,12 @@ fn put_node_pages<'a>(
 ) -> Result<()> {
     for page in pages {
         let nodes: Vec<&Node> = layout::page_ids(page).filter_map(|id| node(NodeId(id))).collect();
-        put_page(batch, layout::node_page_key(page), &nodes)?;
-    }
-    Ok(())
-}
-
-/// Puts a page with these records under `key`, or deletes it when none.
-fn put_page<T: serde::Serialize>(batch: &mut WriteBatch, key: Vec<u8>, records: &[T]) -> Result<()> {
-    if records.is_empty() {
-        batch.delete(key);
-    } else {
-        batch.put(key, layout::encode_page(records)?);
+        let key = layout::node_page_key(page);
+        if nodes.is_empty() {
+            batch.delete(key);
+        } else {
+            batch.put(key, layout::encode_node_page(&nodes)?);
+        }
     }
     Ok(())
 }
@@ -901,12 +896,20 @@ mod format_tests {
     use super::*;
 
     /// Rewrites a store written by this build as format 2 wrote it: the
-    /// format key 2, and every relationship page in postcard's encoding of
-    /// the records.
+    /// format key 2, and every page in postcard's encoding of its records.
     fn make_format_2(path: &Path) {
         let engine = storage::open_on_disk(path).unwrap();
         let mut batch = WriteBatch::new();
         batch.put(layout::META_FORMAT, 2u32.to_be_bytes().to_vec());
+        for item in engine.scan_prefix(&[layout::NODE]) {
+            let (key, value) = item.unwrap();
+            let nodes = layout::decode_node_page(&key, &value).unwrap();
+            assert_eq!(value.first(), Some(&0xff), "written packed");
+            batch.put(
+                key,
+                layout::encode_page(&nodes.iter().collect::<Vec<_>>()).unwrap(),
+            );
+        }
         for item in engine.scan_prefix(&[layout::REL]) {
             let (key, value) = item.unwrap();
             let rels = layout::decode_rel_page(&key, &value).unwrap();
@@ -925,10 +928,13 @@ mod format_tests {
     }
 
     fn contents(graph: &Graph) -> String {
+        let nodes = graph
+            .query("MATCH (n) RETURN id(n), labels(n), properties(n) ORDER BY id(n)")
+            .unwrap();
         let rels = graph
             .query("MATCH (a)-[r]->(b) RETURN id(r), type(r), id(a), id(b), properties(r) ORDER BY id(r)")
             .unwrap();
-        format!("{:?}", rels.rows)
+        format!("{:?}\n{:?}", nodes.rows, rels.rows)
     }
 
     #[test]
@@ -944,7 +950,7 @@ mod format_tests {
             )
             .unwrap();
             graph
-                .query("CREATE (a:A)-[:R]->(b:B), (b)-[:S {w: 2}]->(a), (a)-[:R]->(a)")
+                .query("CREATE (a:A {x: 1})-[:R]->(b:B:C {s: 'b'}), (b)-[:S {w: 2}]->(a), (a)-[:R]->(a)")
                 .unwrap();
             contents(&graph)
         };

@@ -15,6 +15,7 @@ mod value;
 pub use date::Date;
 pub use labels::Labels;
 pub use properties::Properties;
+pub(crate) use properties::Shape;
 pub use value::{Path, Value, fmt_float as value_fmt_float, write_list, write_map};
 
 use serde::{Deserialize, Serialize};

@@ -220,6 +220,25 @@ impl Properties {
         }
     }
 
+    /// The keys, sorted: a stored page lists each set of keys once.
+    pub(crate) fn key_list(&self) -> &[String] {
+        self.keys_slice()
+    }
+
+    /// The map of `shape`'s keys to `values`, one each, in key order; `None`
+    /// when the counts differ.
+    pub(crate) fn with_shape(shape: &Shape, values: Vec<Value>) -> Option<Properties> {
+        match &shape.0 {
+            None => values.is_empty().then(Properties::new),
+            Some(names) => (names.len() == values.len()).then(|| Properties {
+                filled: Some(Filled {
+                    shape: Arc::clone(names),
+                    values: values.into_boxed_slice(),
+                }),
+            }),
+        }
+    }
+
     /// Builds the map from entries that may be in any order; a later entry
     /// for the same key wins, as with repeated inserts. Keys may be
     /// borrowed: a key already in a shape is not copied, and entries that
@@ -248,6 +267,28 @@ impl Properties {
         Properties {
             filled: Some(Filled { shape, values }),
         }
+    }
+}
+
+/// A set of property keys, interned, for building many maps of those keys
+/// ([`Properties::with_shape`]): a stored page lists each set once.
+pub(crate) struct Shape(Option<Arc<Names>>);
+
+impl Shape {
+    /// The shape of these keys; `None` unless they are sorted and distinct,
+    /// as a map's keys always are.
+    pub(crate) fn of(keys: &[&str]) -> Option<Shape> {
+        if !keys.windows(2).all(|w| w[0] < w[1]) {
+            return None;
+        }
+        Some(Shape(
+            (!keys.is_empty()).then(|| intern_names(keys.iter().copied())),
+        ))
+    }
+
+    /// How many keys.
+    pub(crate) fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |names| names.len())
     }
 }
 
