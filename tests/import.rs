@@ -752,9 +752,10 @@ impl BulkSource for NodesThenRelationships {
         &mut self,
         sink: &mut dyn FnMut(BulkElement) -> std::result::Result<(), BulkRejection>,
     ) -> Result<()> {
-        for id in self.ids.clone() {
-            sink(numbered_node(id)).map_err(|r| r.error)?;
+        ManyNodes {
+            ids: self.ids.clone(),
         }
+        .elements(sink)?;
         for id in self.ids.start..self.ids.end - 1 {
             sink(link(id, id + 1, None)).map_err(|r| r.error)?;
         }
