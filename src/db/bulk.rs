@@ -14,10 +14,11 @@
 //!    are checked against it. Readers wait, so none sees a half-read
 //!    import. Nothing is written to disk before the first relationship;
 //!    an element refused before then undoes the phase in memory and the
-//!    store is untouched. A large import writes the marker (below) at its
-//!    first relationship and its node pages on a second thread from then
-//!    on ([`EarlyNodePages`]); a refusal after that is undone on disk too,
-//!    as a failed write phase is.
+//!    store is untouched. An import that has filled many node pages by
+//!    its first relationship writes the marker (below) then, and those
+//!    pages on a second thread while it reads on ([`EarlyNodePages`]); a
+//!    refusal after that is undone on disk too, as a failed write phase
+//!    is.
 //! 2. **write** — an import marker ([`layout::ImportMarker`], holding the
 //!    id counters) is written and flushed, unless the read phase did; then
 //!    the pages of the new ids not yet written are encoded from memory and
@@ -27,10 +28,11 @@
 //!
 //! The write lock is held from the start to the end, so the new elements
 //! are exactly the ids at or above the counters in the marker. When
-//! anything fails once the marker is written, those are removed again, in memory and on disk
-//! ([`remove_partial_import`]). When the process dies instead, the marker is
-//! still there at the next open, which removes them the same way before
-//! loading the graph. Either way the store is as it was.
+//! anything fails once the marker is written, those are removed again, in
+//! memory and on disk ([`remove_partial_import`]). When the process dies
+//! instead, the marker is still there at the next open, which removes them
+//! the same way before loading the graph. Either way the store is as it
+//! was.
 //!
 //! Reading once matters at scale: parsing and converting the input was
 //! about half of each of the two passes an earlier design made (check, then

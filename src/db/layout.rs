@@ -175,13 +175,7 @@ pub fn encode_rel_page(rels: &[RelView<'_>]) -> Result<Vec<u8>> {
     out.push(PACKED);
     let positions: Vec<usize> = rels
         .iter()
-        .map(|rel| match types.iter().rposition(|t| *t == rel.rel_type) {
-            Some(at) => at,
-            None => {
-                types.push(rel.rel_type);
-                types.len() - 1
-            }
-        })
+        .map(|rel| position_in(&mut types, rel.rel_type))
         .collect();
     put_varint(&mut out, types.len() as u64);
     for name in &types {
@@ -356,14 +350,14 @@ fn encode_error(e: postcard::Error) -> Error {
     Error::Storage(format!("cannot encode a record: {e}"))
 }
 
-/// The position of `list` in `lists`, added at the end if new. A page
-/// holds one kind of node or a few: a search beats a map.
-fn position_in<'a>(lists: &mut Vec<&'a [String]>, list: &'a [String]) -> usize {
-    match lists.iter().rposition(|l| *l == list) {
+/// The position of `item` in `items`, added at the end if new. A page
+/// holds one kind of record or a few: a search beats a map.
+fn position_in<'a, T: PartialEq + ?Sized>(items: &mut Vec<&'a T>, item: &'a T) -> usize {
+    match items.iter().rposition(|i| *i == item) {
         Some(at) => at,
         None => {
-            lists.push(list);
-            lists.len() - 1
+            items.push(item);
+            items.len() - 1
         }
     }
 }
@@ -494,7 +488,7 @@ pub fn decode_stored_rels<'a>(key: &[u8], bytes: &'a [u8]) -> Result<Vec<StoredR
     Ok(rels)
 }
 
-/// Reads a page in which every relationship is plain (a type and two
+/// Reads a page of format 2 in which every relationship is plain (a type and two
 /// ends: nearly every page of a large store) straight from postcard's
 /// encoding of [`StoredRel`], which serde's generic decoding took most of
 /// the reading thread's time to do while a store opens. The type is
