@@ -488,10 +488,10 @@ pub fn decode_stored_rels<'a>(key: &[u8], bytes: &'a [u8]) -> Result<Vec<StoredR
     Ok(rels)
 }
 
-/// Reads a page of format 2 in which every relationship is plain (a type and two
-/// ends: nearly every page of a large store) straight from postcard's
-/// encoding of [`StoredRel`], which serde's generic decoding took most of
-/// the reading thread's time to do while a store opens. The type is
+/// Reads a page of format 2 in which every relationship is plain (a type
+/// and two ends: nearly every page of a large store) straight from
+/// postcard's encoding of [`StoredRel`], which serde's generic decoding
+/// took most of the reading thread's time to do while a store opens. The type is
 /// checked as UTF-8 only when its bytes differ from the record before's
 /// (a page mostly holds one type). `None` for anything else (a record with
 /// properties, sources or a key; a damaged page): the caller then decodes
