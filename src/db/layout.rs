@@ -184,10 +184,7 @@ pub fn encode_rel_page(rels: &[RelView<'_>]) -> Result<Vec<u8>> {
     put_varint(&mut out, rels.len() as u64);
     let mut previous = 0u64;
     for (rel, position) in rels.iter().zip(positions) {
-        // Wrapping, so that any order round-trips; the decoder's page
-        // check refuses records out of order.
-        put_varint(&mut out, rel.id.0.wrapping_sub(previous));
-        previous = rel.id.0;
+        put_id_step(&mut out, &mut previous, rel.id.0);
         put_varint(&mut out, position as u64);
         put_varint(&mut out, rel.start.0);
         put_varint(&mut out, rel.end.0);
@@ -199,6 +196,15 @@ pub fn encode_rel_page(rels: &[RelView<'_>]) -> Result<Vec<u8>> {
         }
     }
     Ok(out)
+}
+
+/// Writes `id` as the step from `previous` (the id before it on the page,
+/// 0 for the first), and makes it the new `previous`. Wrapping, so that
+/// any order round-trips; the decoder's page check refuses records out of
+/// order.
+fn put_id_step(out: &mut Vec<u8>, previous: &mut u64, id: u64) {
+    put_varint(out, id.wrapping_sub(*previous));
+    *previous = id;
 }
 
 fn put_varint(out: &mut Vec<u8>, mut value: u64) {
@@ -229,9 +235,10 @@ fn packed_rels(bytes: &[u8]) -> Result<Vec<StoredRel<'_>>> {
     let mut rels = Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(bytes.len() / 5));
     let mut previous = 0u64;
     for _ in 0..count {
+        let id = input
+            .id_step(&mut previous)
+            .ok_or_else(|| damaged("a record is cut short"))?;
         let mut field = || input.varint().ok_or_else(|| damaged("a record is cut short"));
-        let id = previous.wrapping_add(field()?);
-        previous = id;
         let position = field()?;
         let (start, end) = (NodeId(field()?), NodeId(field()?));
         let rel_type = usize::try_from(position)
@@ -313,7 +320,7 @@ pub fn encode_node_page(nodes: &[&Node]) -> Result<Vec<u8>> {
         .map(|node| {
             (
                 position_in(&mut label_lists, node.labels.as_slice()),
-                position_in(&mut key_sets, node.properties.key_list()),
+                position_in(&mut key_sets, node.properties.keys_slice()),
             )
         })
         .collect();
@@ -329,8 +336,7 @@ pub fn encode_node_page(nodes: &[&Node]) -> Result<Vec<u8>> {
     put_varint(&mut out, nodes.len() as u64);
     let mut previous = 0u64;
     for (node, (labels, keys)) in nodes.iter().zip(positions) {
-        put_varint(&mut out, node.id.0.wrapping_sub(previous));
-        previous = node.id.0;
+        put_id_step(&mut out, &mut previous, node.id.0);
         put_varint(&mut out, labels as u64);
         put_varint(&mut out, keys as u64);
         for value in node.properties.values() {
@@ -374,14 +380,8 @@ fn packed_nodes(bytes: &[u8]) -> Result<Vec<Node>> {
     let label_lists: Vec<Labels> = input
         .name_lists(bytes.len())
         .ok_or_else(|| damaged("its label lists are cut short or not UTF-8"))?
-        .into_iter()
-        .map(|names| {
-            names
-                .into_iter()
-                .map(str::to_owned)
-                .collect::<Vec<String>>()
-                .into()
-        })
+        .iter()
+        .map(|names| Labels::from(names.as_slice()))
         .collect();
     let key_sets: Vec<Shape> = input
         .name_lists(bytes.len())
@@ -394,9 +394,10 @@ fn packed_nodes(bytes: &[u8]) -> Result<Vec<Node>> {
     let mut nodes = Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(bytes.len() / 4));
     let mut previous = 0u64;
     for _ in 0..count {
+        let id = input
+            .id_step(&mut previous)
+            .ok_or_else(|| damaged("a record is cut short"))?;
         let mut field = || input.varint().ok_or_else(|| damaged("a record is cut short"));
-        let id = previous.wrapping_add(field()?);
-        previous = id;
         let (labels_at, keys_at) = (field()?, field()?);
         let labels = usize::try_from(labels_at)
             .ok()
@@ -478,57 +479,11 @@ pub fn decode_stored_rels<'a>(key: &[u8], bytes: &'a [u8]) -> Result<Vec<StoredR
     let rels = match bytes.split_first() {
         Some((&PACKED, packed)) => packed_rels(packed)?,
         // A page of format 2.
-        _ => match plain_rels(bytes) {
-            Some(rels) => rels,
-            None => postcard::from_bytes(bytes)
-                .map_err(|e| Error::Format(format!("damaged relationship page record: {e}")))?,
-        },
+        _ => postcard::from_bytes(bytes)
+            .map_err(|e| Error::Format(format!("damaged relationship page record: {e}")))?,
     };
     check_page(page, rels.iter().map(|r| r.id.0), "relationship")?;
     Ok(rels)
-}
-
-/// Reads a page of format 2 in which every relationship is plain (a type
-/// and two ends: nearly every page of a large store) straight from
-/// postcard's encoding of [`StoredRel`], which serde's generic decoding
-/// took most of the reading thread's time to do while a store opens. The type is
-/// checked as UTF-8 only when its bytes differ from the record before's
-/// (a page mostly holds one type). `None` for anything else (a record with
-/// properties, sources or a key; a damaged page): the caller then decodes
-/// the page with serde, which gives the same records or the error.
-fn plain_rels(bytes: &[u8]) -> Option<Vec<StoredRel<'_>>> {
-    let mut input = PostcardInput(bytes);
-    let count = usize::try_from(input.varint()?).ok()?;
-    // Each record takes at least 7 bytes: a damaged count cannot ask for
-    // more room than the page could fill.
-    let mut rels = Vec::with_capacity(count.min(bytes.len() / 7));
-    let mut last_type: &[u8] = &[];
-    let mut last_str = "";
-    for _ in 0..count {
-        let id = RelId(input.varint()?);
-        let type_bytes = input.bytes()?;
-        if type_bytes != last_type {
-            last_str = std::str::from_utf8(type_bytes).ok()?;
-            last_type = type_bytes;
-        }
-        let start = NodeId(input.varint()?);
-        let end = NodeId(input.varint()?);
-        // No properties (an empty map), no sources (an empty sequence),
-        // no key (`None`): each a single zero byte.
-        if input.byte()? != 0 || input.byte()? != 0 || input.byte()? != 0 {
-            return None;
-        }
-        rels.push(StoredRel {
-            id,
-            rel_type: last_str,
-            start,
-            end,
-            properties: Properties::new(),
-            sources: Vec::new(),
-            key: None,
-        });
-    }
-    Some(rels)
 }
 
 /// The rest of a postcard encoding, read from the front.
@@ -558,6 +513,12 @@ impl<'a> PostcardInput<'a> {
             }
         }
         None
+    }
+
+    /// An id written by `put_id_step` after `previous`, which it becomes.
+    fn id_step(&mut self, previous: &mut u64) -> Option<u64> {
+        *previous = previous.wrapping_add(self.varint()?);
+        Some(*previous)
     }
 
     /// Lists of names, as [`encode_node_page`] writes them; `None` when
@@ -707,24 +668,8 @@ mod tests {
         }
     }
 
-    /// What serde alone makes of a page: the reference the fast path
-    /// must equal.
-    fn by_serde(bytes: &[u8]) -> Option<Vec<Relationship>> {
-        let rels: Vec<StoredRel> = postcard::from_bytes(bytes).ok()?;
-        Some(rels.into_iter().map(StoredRel::into_relationship).collect())
-    }
-
-    fn by_fast_path(bytes: &[u8]) -> Option<Vec<Relationship>> {
-        Some(
-            plain_rels(bytes)?
-                .into_iter()
-                .map(StoredRel::into_relationship)
-                .collect(),
-        )
-    }
-
     #[test]
-    fn the_plain_page_reader_agrees_with_serde_or_steps_aside() {
+    fn format_2_relationship_pages_still_read_and_their_damage_is_an_error() {
         let page = [
             plain(0, "AGENT", 1, 2),
             plain(1, "AGENT", u64::MAX, 0),
@@ -732,27 +677,24 @@ mod tests {
             plain(3, "", 7, 7),
         ];
         let bytes = encode_page(&page).unwrap();
-        assert_eq!(by_fast_path(&bytes), Some(page.to_vec()));
-        assert_eq!(by_serde(&bytes), Some(page.to_vec()));
-        // A record with anything more: serde's turn.
+        assert!(bytes[0] <= 0x80);
+        assert_eq!(decode_rel_page(&rel_page_key(0), &bytes).unwrap(), page.to_vec());
         let mixed = encode_page(&[plain(0, "AGENT", 1, 2), rel(1, None)]).unwrap();
-        assert_eq!(plain_rels(&mixed).map(|r| r.len()), None);
         assert_eq!(decode_stored_rels(&rel_page_key(0), &mixed).unwrap().len(), 2);
-        // Every truncation steps aside (serde then reports the damage).
         for cut in 0..bytes.len() {
-            assert!(plain_rels(&bytes[..cut]).is_none(), "cut at {cut}");
-            assert!(decode_stored_rels(&rel_page_key(0), &bytes[..cut]).is_err());
+            assert!(
+                decode_stored_rels(&rel_page_key(0), &bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
         }
-        // A type that is not UTF-8 steps aside too.
+        // A type that is not UTF-8.
         let mut bad = encode_page(&[plain(0, "AB", 1, 2)]).unwrap();
         let at = bad.iter().position(|b| *b == b'A').unwrap();
         bad[at] = 0xff;
-        assert!(plain_rels(&bad).is_none());
         assert!(decode_stored_rels(&rel_page_key(0), &bad).is_err());
         // An integer longer than 64 bits.
         let too_long = [1u8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
-        assert!(plain_rels(&too_long).is_none());
-        assert!(by_serde(&too_long).is_none());
+        assert!(decode_stored_rels(&rel_page_key(0), &too_long).is_err());
     }
 
     fn packed_page(nodes: &[Node]) -> Vec<u8> {
@@ -974,29 +916,6 @@ mod tests {
             bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)
         ) {
             let _ = packed_rels(&bytes);
-        }
-
-        #[test]
-        fn the_plain_page_reader_equals_serde_on_any_plain_page(
-            records in proptest::collection::vec(
-                (0u64..u64::MAX, "[A-Z_]{0,12}|\\PC{0,4}", proptest::num::u64::ANY, proptest::num::u64::ANY),
-                0..40,
-            )
-        ) {
-            let page: Vec<Relationship> =
-                records.iter().map(|(id, t, s, e)| plain(*id, t, *s, *e)).collect();
-            let bytes = encode_page(&page).unwrap();
-            proptest::prop_assert_eq!(by_fast_path(&bytes), Some(page.clone()));
-            proptest::prop_assert_eq!(by_serde(&bytes), Some(page));
-        }
-
-        #[test]
-        fn the_plain_page_reader_never_disagrees_with_serde_on_any_bytes(
-            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)
-        ) {
-            if let Some(fast) = by_fast_path(&bytes) {
-                proptest::prop_assert_eq!(Some(fast), by_serde(&bytes));
-            }
         }
     }
 }

@@ -787,12 +787,7 @@ fn write_pages(
         let rels: Vec<RelView> = layout::page_ids(page)
             .filter_map(|id| index.relationship(RelId(id)))
             .collect();
-        let key = layout::rel_page_key(page);
-        if rels.is_empty() {
-            batch.delete(key);
-        } else {
-            batch.put(key, layout::encode_rel_page(&rels)?);
-        }
+        put_page(batch, layout::rel_page_key(page), &rels, layout::encode_rel_page)?;
     }
     Ok(())
 }
@@ -807,12 +802,28 @@ fn put_node_pages<'a>(
 ) -> Result<()> {
     for page in pages {
         let nodes: Vec<&Node> = layout::page_ids(page).filter_map(|id| node(NodeId(id))).collect();
-        let key = layout::node_page_key(page);
-        if nodes.is_empty() {
-            batch.delete(key);
-        } else {
-            batch.put(key, layout::encode_node_page(&nodes)?);
-        }
+        put_page(
+            batch,
+            layout::node_page_key(page),
+            &nodes,
+            layout::encode_node_page,
+        )?;
+    }
+    Ok(())
+}
+
+/// Puts a page with these records under `key`, encoded by `encode`, or
+/// deletes it when none.
+fn put_page<T>(
+    batch: &mut WriteBatch,
+    key: Vec<u8>,
+    records: &[T],
+    encode: impl FnOnce(&[T]) -> Result<Vec<u8>>,
+) -> Result<()> {
+    if records.is_empty() {
+        batch.delete(key);
+    } else {
+        batch.put(key, encode(records)?);
     }
     Ok(())
 }

@@ -183,6 +183,12 @@ impl From<&[String]> for Labels {
     }
 }
 
+impl From<&[&str]> for Labels {
+    fn from(names: &[&str]) -> Labels {
+        Labels::intern(names)
+    }
+}
+
 impl<const N: usize> From<[&str; N]> for Labels {
     fn from(names: [&str; N]) -> Labels {
         Labels::intern(&names)

@@ -71,7 +71,8 @@ impl Properties {
         Properties { filled: None }
     }
 
-    fn keys_slice(&self) -> &[String] {
+    /// The keys, sorted (a stored page lists each set of keys once).
+    pub(crate) fn keys_slice(&self) -> &[String] {
         self.filled.as_ref().map_or(&[], |f| &f.shape)
     }
 
@@ -218,11 +219,6 @@ impl Properties {
                 values: values.into_boxed_slice(),
             }),
         }
-    }
-
-    /// The keys, sorted: a stored page lists each set of keys once.
-    pub(crate) fn key_list(&self) -> &[String] {
-        self.keys_slice()
     }
 
     /// The map of `shape`'s keys to `values`, one each, in key order; `None`
