@@ -230,47 +230,36 @@ fn packed_rels(bytes: &[u8]) -> Result<Vec<StoredRel<'_>>> {
         let name = input.bytes().ok_or_else(|| damaged("a type name is cut short"))?;
         types.push(std::str::from_utf8(name).map_err(|_| damaged("a type name is not UTF-8"))?);
     }
-    let count = input.varint().ok_or_else(|| damaged("no record count"))?;
     // Each record takes at least 5 bytes.
-    let mut rels = Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(bytes.len() / 5));
-    let mut previous = 0u64;
-    for _ in 0..count {
-        let id = input
-            .id_step(&mut previous)
-            .ok_or_else(|| damaged("a record is cut short"))?;
-        let mut field = || input.varint().ok_or_else(|| damaged("a record is cut short"));
-        let position = field()?;
-        let (start, end) = (NodeId(field()?), NodeId(field()?));
-        let rel_type = usize::try_from(position)
-            .ok()
-            .and_then(|at| types.get(at))
-            .ok_or_else(|| {
-                damaged(&format!(
-                    "relationship {id} names type {position} of {type_count}"
-                ))
-            })?;
-        let mut rel = StoredRel {
+    input.records(5, &damaged, |input, id| {
+        let cut = || damaged("a record is cut short");
+        let position = input.varint().ok_or_else(cut)?;
+        let start = NodeId(input.varint().ok_or_else(cut)?);
+        let end = NodeId(input.varint().ok_or_else(cut)?);
+        let rel_type = listed(&types, position).ok_or_else(|| {
+            damaged(&format!(
+                "relationship {id} names type {position} of {type_count}"
+            ))
+        })?;
+        let details: Option<RelDetails> = input
+            .details()
+            .map_err(|e| damaged(&format!("relationship {id}: {e}")))?;
+        let (properties, sources, key) = details.unwrap_or_default();
+        Ok(StoredRel {
             id: RelId(id),
             rel_type,
             start,
             end,
-            properties: Properties::new(),
-            sources: Vec::new(),
-            key: None,
-        };
-        match input.byte() {
-            Some(0) => {}
-            Some(1) => {
-                let (details, rest) = postcard::take_from_bytes::<RelDetails>(input.0)
-                    .map_err(|e| damaged(&format!("relationship {id}: {e}")))?;
-                (rel.properties, rel.sources, rel.key) = details;
-                input.0 = rest;
-            }
-            _ => return Err(damaged(&format!("relationship {id} has no details flag"))),
-        }
-        rels.push(rel);
-    }
-    Ok(rels)
+            properties,
+            sources,
+            key,
+        })
+    })
+}
+
+/// The entry at `at` of a page's list of names.
+fn listed<T>(list: &[T], at: u64) -> Option<&T> {
+    list.get(usize::try_from(at).ok()?)
 }
 
 /// The page number in a node or relationship page key.
@@ -389,52 +378,35 @@ fn packed_nodes(bytes: &[u8]) -> Result<Vec<Node>> {
         .iter()
         .map(|keys| Shape::of(keys).ok_or_else(|| damaged("a key set is out of order")))
         .collect::<Result<_>>()?;
-    let count = input.varint().ok_or_else(|| damaged("no record count"))?;
     // Each record takes at least 4 bytes.
-    let mut nodes = Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(bytes.len() / 4));
-    let mut previous = 0u64;
-    for _ in 0..count {
-        let id = input
-            .id_step(&mut previous)
-            .ok_or_else(|| damaged("a record is cut short"))?;
-        let mut field = || input.varint().ok_or_else(|| damaged("a record is cut short"));
-        let (labels_at, keys_at) = (field()?, field()?);
-        let labels = usize::try_from(labels_at)
-            .ok()
-            .and_then(|at| label_lists.get(at))
+    input.records(4, &damaged, |input, id| {
+        let cut = || damaged("a record is cut short");
+        let (labels_at, keys_at) = (input.varint().ok_or_else(cut)?, input.varint().ok_or_else(cut)?);
+        let labels = listed(&label_lists, labels_at)
             .ok_or_else(|| damaged(&format!("node {id} names label list {labels_at}")))?;
-        let shape = usize::try_from(keys_at)
-            .ok()
-            .and_then(|at| key_sets.get(at))
+        let shape = listed(&key_sets, keys_at)
             .ok_or_else(|| damaged(&format!("node {id} names key set {keys_at}")))?;
         let mut values = Vec::with_capacity(shape.len());
         for _ in 0..shape.len() {
-            let (value, rest) = postcard::take_from_bytes::<Value>(input.0)
-                .map_err(|e| damaged(&format!("node {id}: {e}")))?;
-            values.push(value);
-            input.0 = rest;
+            values.push(
+                input
+                    .postcard::<Value>()
+                    .map_err(|e| damaged(&format!("node {id}: {e}")))?,
+            );
         }
         let properties =
             Properties::with_shape(shape, values).ok_or_else(|| damaged(&format!("node {id}: values")))?;
-        let (sources, key) = match input.byte() {
-            Some(0) => (Sources::default(), None),
-            Some(1) => {
-                let (details, rest) = postcard::take_from_bytes::<(Sources, Option<String>)>(input.0)
-                    .map_err(|e| damaged(&format!("node {id}: {e}")))?;
-                input.0 = rest;
-                details
-            }
-            _ => return Err(damaged(&format!("node {id} has no details flag"))),
-        };
-        nodes.push(Node {
+        let details: Option<(Sources, Option<String>)> =
+            input.details().map_err(|e| damaged(&format!("node {id}: {e}")))?;
+        let (sources, key) = details.unwrap_or_default();
+        Ok(Node {
             id: NodeId(id),
             labels: labels.clone(),
             properties,
             sources,
             key,
-        });
-    }
-    Ok(nodes)
+        })
+    })
 }
 
 /// A relationship record as a page holds it, its type borrowed from the
@@ -519,6 +491,46 @@ impl<'a> PostcardInput<'a> {
     fn id_step(&mut self, previous: &mut u64) -> Option<u64> {
         *previous = previous.wrapping_add(self.varint()?);
         Some(*previous)
+    }
+
+    /// A packed page's records: their count, then each record, whose id
+    /// (`put_id_step`) is read here and the rest by `record`. No record
+    /// takes fewer than `min_bytes`, so a damaged count cannot ask for
+    /// more room than the page could fill.
+    fn records<T>(
+        &mut self,
+        min_bytes: usize,
+        damaged: &dyn Fn(&str) -> Error,
+        mut record: impl FnMut(&mut Self, u64) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let count = self.varint().ok_or_else(|| damaged("no record count"))?;
+        let room = self.0.len() / min_bytes;
+        let mut records = Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(room));
+        let mut previous = 0u64;
+        for _ in 0..count {
+            let id = self
+                .id_step(&mut previous)
+                .ok_or_else(|| damaged("a record is cut short"))?;
+            records.push(record(self, id)?);
+        }
+        Ok(records)
+    }
+
+    /// A value in postcard's encoding.
+    fn postcard<T: DeserializeOwned>(&mut self) -> std::result::Result<T, postcard::Error> {
+        let (value, rest) = postcard::take_from_bytes(self.0)?;
+        self.0 = rest;
+        Ok(value)
+    }
+
+    /// What follows a record's flag byte: nothing for 0, a value in
+    /// postcard's encoding for 1.
+    fn details<T: DeserializeOwned>(&mut self) -> std::result::Result<Option<T>, String> {
+        match self.byte() {
+            Some(0) => Ok(None),
+            Some(1) => self.postcard().map(Some).map_err(|e| e.to_string()),
+            _ => Err("no details flag".into()),
+        }
     }
 
     /// Lists of names, as [`encode_node_page`] writes them; `None` when
