@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Labels, Node, NodeId, Properties, RelId, RelView, Relationship, Shape, Source, Sources, Value,
+    Date, Labels, Node, NodeId, Properties, RelId, RelView, Relationship, Shape, Source, Sources, Value,
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -220,6 +220,39 @@ type RelDetails = (Properties, Vec<Source>, Option<String>);
 
 /// Decodes a packed relationship page ([`encode_rel_page`]).
 fn packed_rels(bytes: &[u8]) -> Result<Vec<StoredRel<'_>>> {
+    let (_, rels) = packed_rel_records(bytes, |rel| {
+        let (properties, sources, key) = rel.details.unwrap_or_default();
+        StoredRel {
+            id: rel.id,
+            rel_type: rel.type_name,
+            start: rel.start,
+            end: rel.end,
+            properties,
+            sources,
+            key,
+        }
+    })?;
+    Ok(rels)
+}
+
+/// One record of a packed relationship page, as [`packed_rel_records`]
+/// reads it.
+struct PackedRel<'a> {
+    id: RelId,
+    /// The type's position in the page's list of types.
+    type_at: usize,
+    type_name: &'a str,
+    start: NodeId,
+    end: NodeId,
+    details: Option<RelDetails>,
+}
+
+/// Reads a packed relationship page: its list of types, and each record
+/// through `record`.
+fn packed_rel_records<'a, T>(
+    bytes: &'a [u8],
+    mut record: impl FnMut(PackedRel<'a>) -> T,
+) -> Result<(Vec<&'a str>, Vec<T>)> {
     let damaged = |what: &str| Error::Format(format!("damaged relationship page: {what}"));
     let mut input = PostcardInput(bytes);
     let type_count = input.varint().ok_or_else(|| damaged("no type count"))?;
@@ -231,30 +264,147 @@ fn packed_rels(bytes: &[u8]) -> Result<Vec<StoredRel<'_>>> {
         types.push(std::str::from_utf8(name).map_err(|_| damaged("a type name is not UTF-8"))?);
     }
     // Each record takes at least 5 bytes.
-    input.records(5, &damaged, |input, id| {
+    let records = input.records(5, &damaged, |input, id| {
         let cut = || damaged("a record is cut short");
         let position = input.varint().ok_or_else(cut)?;
         let start = NodeId(input.varint().ok_or_else(cut)?);
         let end = NodeId(input.varint().ok_or_else(cut)?);
-        let rel_type = listed(&types, position).ok_or_else(|| {
-            damaged(&format!(
+        let named = usize::try_from(position)
+            .ok()
+            .and_then(|at| Some((at, *types.get(at)?)));
+        let Some((type_at, type_name)) = named else {
+            return Err(damaged(&format!(
                 "relationship {id} names type {position} of {type_count}"
-            ))
-        })?;
+            )));
+        };
         let details: Option<RelDetails> = input
             .details()
             .map_err(|e| damaged(&format!("relationship {id}: {e}")))?;
-        let (properties, sources, key) = details.unwrap_or_default();
-        Ok(StoredRel {
+        Ok(record(PackedRel {
             id: RelId(id),
-            rel_type,
+            type_at,
+            type_name,
             start,
             end,
-            properties,
-            sources,
-            key,
-        })
-    })
+            details,
+        }))
+    })?;
+    Ok((types, records))
+}
+
+/// A relationship page decoded for loading into the in-memory index:
+/// owned, so that it can cross from the thread that reads the store to the
+/// one that loads it, yet with no type name allocated per relationship.
+pub struct LoadedRelPage {
+    /// The page's relationship types, each once.
+    pub types: Vec<String>,
+    pub rels: Vec<LoadedRel>,
+}
+
+/// One relationship of a [`LoadedRelPage`].
+pub enum LoadedRel {
+    /// A relationship with nothing but a type (its position in the page's
+    /// `types`) and two ends: nearly all of a large store's.
+    Plain {
+        id: RelId,
+        rel_type: usize,
+        start: NodeId,
+        end: NodeId,
+    },
+    /// A relationship with properties, sources or a key: its record.
+    Full(Box<Relationship>),
+}
+
+impl LoadedRel {
+    /// A record read from a page as the index loads it: plain when its
+    /// details are absent or empty.
+    fn of(
+        id: RelId,
+        rel_type: (usize, &str),
+        start: NodeId,
+        end: NodeId,
+        details: Option<RelDetails>,
+    ) -> LoadedRel {
+        match details {
+            Some((properties, sources, key))
+                if !properties.is_empty() || !sources.is_empty() || key.is_some() =>
+            {
+                LoadedRel::Full(Box::new(Relationship {
+                    id,
+                    rel_type: rel_type.1.to_string(),
+                    start,
+                    end,
+                    properties,
+                    sources,
+                    key,
+                }))
+            }
+            _ => LoadedRel::Plain {
+                id,
+                rel_type: rel_type.0,
+                start,
+                end,
+            },
+        }
+    }
+
+    fn id(&self) -> RelId {
+        match self {
+            LoadedRel::Plain { id, .. } => *id,
+            LoadedRel::Full(rel) => rel.id,
+        }
+    }
+}
+
+/// Decodes a relationship page for loading, and checks every record
+/// belongs to it, in id order. A packed page's relationships name their
+/// type by its place in the page's list; a format-2 page's, which spell
+/// out their type, are matched to a list built as they come.
+pub fn decode_rel_page_for_load(key: &[u8], bytes: &[u8]) -> Result<LoadedRelPage> {
+    let page = page_in_key(REL, key)?;
+    let loaded = rels_for_load(bytes)?;
+    check_page(page, loaded.rels.iter().map(|r| r.id().0), "relationship")?;
+    Ok(loaded)
+}
+
+/// [`decode_rel_page_for_load`] but for the page check.
+fn rels_for_load(bytes: &[u8]) -> Result<LoadedRelPage> {
+    let (types, rels) = match bytes.split_first() {
+        Some((&PACKED, packed)) => {
+            let (names, rels) = packed_rel_records(packed, |rel| {
+                LoadedRel::of(
+                    rel.id,
+                    (rel.type_at, rel.type_name),
+                    rel.start,
+                    rel.end,
+                    rel.details,
+                )
+            })?;
+            (names.into_iter().map(str::to_string).collect(), rels)
+        }
+        _ => {
+            let stored: Vec<StoredRel> = postcard::from_bytes(bytes)
+                .map_err(|e| Error::Format(format!("damaged relationship page record: {e}")))?;
+            let mut types: Vec<String> = Vec::new();
+            let rels = stored
+                .into_iter()
+                .map(|rel| {
+                    // A page holds one type or a few: a search beats a map.
+                    let at = match types.iter().rposition(|t| t == rel.rel_type) {
+                        Some(at) => at,
+                        None => {
+                            types.push(rel.rel_type.to_string());
+                            types.len() - 1
+                        }
+                    };
+                    let details = Some((rel.properties, rel.sources, rel.key));
+                    LoadedRel::of(rel.id, (at, rel.rel_type), rel.start, rel.end, details)
+                })
+                .collect();
+            (types, rels)
+        }
+    };
+    Ok(LoadedRelPage { types, rels })
 }
 
 /// The entry at `at` of a page's list of names.
@@ -388,11 +538,7 @@ fn packed_nodes(bytes: &[u8]) -> Result<Vec<Node>> {
             .ok_or_else(|| damaged(&format!("node {id} names key set {keys_at}")))?;
         let mut values = Vec::with_capacity(shape.len());
         for _ in 0..shape.len() {
-            values.push(
-                input
-                    .postcard::<Value>()
-                    .map_err(|e| damaged(&format!("node {id}: {e}")))?,
-            );
+            values.push(input.value().map_err(|e| damaged(&format!("node {id}: {e}")))?);
         }
         let properties =
             Properties::with_shape(shape, values).ok_or_else(|| damaged(&format!("node {id}: values")))?;
@@ -425,11 +571,6 @@ pub struct StoredRel<'a> {
 }
 
 impl StoredRel<'_> {
-    /// True when the record has nothing but its type and ends.
-    pub fn is_plain(&self) -> bool {
-        self.properties.is_empty() && self.sources.is_empty() && self.key.is_none()
-    }
-
     /// The owned record.
     pub fn into_relationship(self) -> Relationship {
         Relationship {
@@ -470,7 +611,19 @@ impl<'a> PostcardInput<'a> {
 
     /// An unsigned integer in postcard's varint encoding (seven bits a
     /// byte, low bits first, high bit set on all but the last byte).
+    #[inline]
     fn varint(&mut self) -> Option<u64> {
+        // Most integers of a page (id steps, list positions) take one byte.
+        match self.0.split_first() {
+            Some((&byte, rest)) if byte < 0x80 => {
+                self.0 = rest;
+                Some(u64::from(byte))
+            }
+            _ => self.long_varint(),
+        }
+    }
+
+    fn long_varint(&mut self) -> Option<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.byte()?;
@@ -559,6 +712,59 @@ impl<'a> PostcardInput<'a> {
         self.0 = rest;
         Some(taken)
     }
+
+    /// A varint of a 32-bit integer: at most five bytes, as postcard reads
+    /// one.
+    fn varint_u32(&mut self) -> Option<u32> {
+        let before = self.0.len();
+        let value = self.varint()?;
+        (before - self.0.len() <= 5).then_some(value)?.try_into().ok()
+    }
+
+    /// A [`Value`] in postcard's encoding (the variant's index, then its
+    /// contents), read the way `postcard::take_from_bytes::<Value>` reads
+    /// it, with the same result and the same refusals: the variants node
+    /// pages hold (strings, integers, dates, floats, booleans, null) are read
+    /// here, the others through serde. Opening a million-event store reads
+    /// over six million of these, and serde's generic path cost more than
+    /// the strings themselves.
+    fn value(&mut self) -> std::result::Result<Value, postcard::Error> {
+        let start = self.0;
+        // Serde numbers the variants in the order `Value` declares them;
+        // the round-trip test below fails if that order changes.
+        let read = match self.varint_u32() {
+            Some(0) => Some(Value::Null),
+            Some(1) => match self.byte() {
+                Some(0) => Some(Value::Bool(false)),
+                Some(1) => Some(Value::Bool(true)),
+                _ => None,
+            },
+            // Zigzag: the sign in the lowest bit.
+            Some(2) => self
+                .varint()
+                .map(|n| Value::Int((n >> 1) as i64 ^ -((n & 1) as i64))),
+            Some(3) => self.0.split_first_chunk::<8>().map(|(bits, rest)| {
+                self.0 = rest;
+                Value::Float(f64::from_le_bytes(*bits))
+            }),
+            Some(4) => self
+                .bytes()
+                .and_then(|text| std::str::from_utf8(text).ok())
+                .map(|text| Value::String(text.to_string())),
+            Some(5) => self
+                .varint_u32()
+                .map(|n| Value::Date(Date::from_days((n >> 1) as i32 ^ -((n & 1) as i32)))),
+            _ => None,
+        };
+        match read {
+            Some(value) => Ok(value),
+            // Anything else, damage included, is serde's to read or refuse.
+            None => {
+                self.0 = start;
+                self.postcard()
+            }
+        }
+    }
 }
 
 /// Decodes a relationship page and checks every record belongs to it, in id
@@ -589,6 +795,7 @@ fn check_page(page: u64, ids: impl Iterator<Item = u64>, what: &str) -> Result<(
 mod tests {
     use super::*;
     use crate::model::Value;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn integer_keys_sort_numerically() {
@@ -655,17 +862,22 @@ mod tests {
         let viewed = encode_page(&[a.as_view(), b.as_view()]).unwrap();
         assert_eq!(owned, viewed);
         let stored = decode_stored_rels(&rel_page_key(0), &owned).unwrap();
-        assert!(stored.iter().all(|r| r.rel_type == "AGENT" && !r.is_plain()));
+        assert!(stored.iter().all(|r| r.rel_type == "AGENT"));
         let back: Vec<Relationship> = stored.into_iter().map(StoredRel::into_relationship).collect();
-        assert_eq!(back, vec![a, b]);
+        assert_eq!(back, vec![a.clone(), b.clone()]);
+        assert_eq!(
+            loaded(&rel_page_key(0), &owned).unwrap(),
+            (vec![a, b], vec![false, false])
+        );
         let plain = Relationship {
             properties: Default::default(),
             sources: vec![],
             ..rel(3, None)
         };
         let bytes = encode_page(&[plain.as_view()]).unwrap();
-        assert!(decode_stored_rels(&rel_page_key(0), &bytes).unwrap()[0].is_plain());
+        assert_eq!(loaded(&rel_page_key(0), &bytes).unwrap().1, [true]);
         assert!(decode_stored_rels(&rel_page_key(1), &bytes).is_err());
+        assert!(loaded(&rel_page_key(1), &bytes).is_err());
     }
 
     fn plain(id: u64, rel_type: &str, start: u64, end: u64) -> Relationship {
@@ -690,23 +902,22 @@ mod tests {
         ];
         let bytes = encode_page(&page).unwrap();
         assert!(bytes[0] <= 0x80);
-        assert_eq!(decode_rel_page(&rel_page_key(0), &bytes).unwrap(), page.to_vec());
+        assert_eq!(unpacked(&rel_page_key(0), &bytes).unwrap(), page.to_vec());
+        assert_eq!(loaded(&rel_page_key(0), &bytes).unwrap().1, [true; 4]);
         let mixed = encode_page(&[plain(0, "AGENT", 1, 2), rel(1, None)]).unwrap();
         assert_eq!(decode_stored_rels(&rel_page_key(0), &mixed).unwrap().len(), 2);
+        assert_eq!(loaded(&rel_page_key(0), &mixed).unwrap().1, [true, false]);
         for cut in 0..bytes.len() {
-            assert!(
-                decode_stored_rels(&rel_page_key(0), &bytes[..cut]).is_err(),
-                "cut at {cut}"
-            );
+            assert!(unpacked(&rel_page_key(0), &bytes[..cut]).is_err(), "cut at {cut}");
         }
         // A type that is not UTF-8.
         let mut bad = encode_page(&[plain(0, "AB", 1, 2)]).unwrap();
         let at = bad.iter().position(|b| *b == b'A').unwrap();
         bad[at] = 0xff;
-        assert!(decode_stored_rels(&rel_page_key(0), &bad).is_err());
+        assert!(unpacked(&rel_page_key(0), &bad).is_err());
         // An integer longer than 64 bits.
         let too_long = [1u8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
-        assert!(decode_stored_rels(&rel_page_key(0), &too_long).is_err());
+        assert!(unpacked(&rel_page_key(0), &too_long).is_err());
     }
 
     fn packed_page(nodes: &[Node]) -> Vec<u8> {
@@ -786,12 +997,42 @@ mod tests {
         );
     }
 
+    /// A page decoded for loading, as records again, and which of them it
+    /// loads as plain.
+    fn loaded(key: &[u8], bytes: &[u8]) -> Result<(Vec<Relationship>, Vec<bool>)> {
+        Ok(as_records(decode_rel_page_for_load(key, bytes)?))
+    }
+
+    fn as_records(page: LoadedRelPage) -> (Vec<Relationship>, Vec<bool>) {
+        let LoadedRelPage { types, rels } = page;
+        rels.into_iter()
+            .map(|rel| match rel {
+                LoadedRel::Plain {
+                    id,
+                    rel_type,
+                    start,
+                    end,
+                } => (plain(id.0, &types[rel_type], start.0, end.0), true),
+                LoadedRel::Full(rel) => (*rel, false),
+            })
+            .unzip()
+    }
+
     fn packed(rels: &[Relationship]) -> Vec<u8> {
         encode_rel_page(&rels.iter().map(Relationship::as_view).collect::<Vec<_>>()).unwrap()
     }
 
+    /// Decodes a relationship page both ways a store reads one (whole
+    /// records, and for loading), which must agree.
     fn unpacked(key: &[u8], bytes: &[u8]) -> Result<Vec<Relationship>> {
-        decode_rel_page(key, bytes)
+        let whole = decode_rel_page(key, bytes);
+        let for_load = loaded(key, bytes).map(|(rels, _)| rels);
+        match (&whole, &for_load) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            (Err(_), Err(_)) => {}
+            _ => panic!("the decoders disagree: {whole:?} against {for_load:?}"),
+        }
+        whole
     }
 
     #[test]
@@ -806,9 +1047,10 @@ mod tests {
         let bytes = packed(&page);
         assert_eq!(bytes[0], PACKED);
         assert_eq!(unpacked(&rel_page_key(1), &bytes).unwrap(), page);
-        let stored = decode_stored_rels(&rel_page_key(1), &bytes).unwrap();
-        let plain_ones: Vec<bool> = stored.iter().map(StoredRel::is_plain).collect();
-        assert_eq!(plain_ones, [true, false, true, false, true]);
+        assert_eq!(
+            loaded(&rel_page_key(1), &bytes).unwrap().1,
+            [true, false, true, false, true]
+        );
         // The page check holds for packed pages too.
         assert!(unpacked(&rel_page_key(0), &bytes).is_err());
         assert!(
@@ -862,6 +1104,54 @@ mod tests {
         );
     }
 
+    /// What [`PostcardInput::value`] reads from `bytes`: the value
+    /// (encoded again, since a NaN is not equal to itself) and how many
+    /// bytes are left, or None for an error.
+    fn fast_read(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
+        let mut input = PostcardInput(bytes);
+        let value = input.value().ok()?;
+        Some((postcard::to_allocvec(&value).unwrap(), input.0.len()))
+    }
+
+    /// The same, read by serde.
+    fn serde_read(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
+        let (value, rest) = postcard::take_from_bytes::<Value>(bytes).ok()?;
+        Some((postcard::to_allocvec(&value).unwrap(), rest.len()))
+    }
+
+    #[test]
+    fn values_read_fast_are_refused_where_serde_refuses_them() {
+        let refused: [&[u8]; 10] = [
+            &[1, 2],                                                          // a boolean neither 0 nor 1
+            &[0x80, 0x80, 0x80, 0x80, 0x80, 0],                               // a tag longer than five bytes
+            &[5, 0x80, 0x80, 0x80, 0x80, 0x10],                               // a date past 32 bits
+            &[5, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00],                         // a date longer than five bytes
+            &[2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02], // an integer past 64 bits
+            &[3, 1, 2, 3],                                                    // a float cut short
+            &[4, 3, b'a', b'b'],                                              // a string cut short
+            &[4, 2, 0xc3, 0x28],                                              // a string that is not UTF-8
+            &[4],                                                             // no length
+            &[],                                                              // nothing at all
+        ];
+        for bytes in refused {
+            assert_eq!(serde_read(bytes), None, "{bytes:?}");
+            assert_eq!(fast_read(bytes), None, "{bytes:?}");
+        }
+        let read: [&[u8]; 7] = [
+            &[0, 9],
+            &[1, 1],
+            &[2, 3],
+            &[5, 0xff, 0xff, 0xff, 0xff, 0x0f],
+            &[4, 2, 0xc3, 0xa9, 7],
+            &[0x80, 0x00], // a tag of two bytes still reads
+            &[6, 1, 2, 4], // a list: serde's to read
+        ];
+        for bytes in read {
+            assert!(serde_read(bytes).is_some(), "{bytes:?}");
+            assert_eq!(fast_read(bytes), serde_read(bytes), "{bytes:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn packed_pages_round_trip_any_records(
@@ -887,7 +1177,11 @@ mod tests {
             let bytes = packed(&page);
             let back: Vec<Relationship> =
                 packed_rels(&bytes[1..]).unwrap().into_iter().map(StoredRel::into_relationship).collect();
-            proptest::prop_assert_eq!(back, page);
+            proptest::prop_assert_eq!(&back, &page);
+            let (for_load, plain_ones) = as_records(rels_for_load(&bytes).unwrap());
+            proptest::prop_assert_eq!(for_load, page);
+            let detailed: Vec<bool> = records.iter().map(|r| !r.4).collect();
+            proptest::prop_assert_eq!(plain_ones, detailed);
         }
 
         #[test]
@@ -917,6 +1211,37 @@ mod tests {
         }
 
         #[test]
+        fn values_read_as_serde_reads_them(
+            // Bytes near the edges of varints and tags, and any others.
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![0u8..7, 0x7eu8..0x82, 0x0fu8..0x11, proptest::num::u8::ANY],
+                0..24,
+            ),
+        ) {
+            proptest::prop_assert_eq!(fast_read(&bytes), serde_read(&bytes));
+        }
+
+        #[test]
+        fn stored_values_round_trip_through_the_fast_reader(
+            value in proptest::prop_oneof![
+                proptest::strategy::Just(Value::Null),
+                proptest::bool::ANY.prop_map(Value::Bool),
+                proptest::num::i64::ANY.prop_map(Value::Int),
+                proptest::num::f64::ANY.prop_map(Value::Float),
+                "\\PC{0,40}".prop_map(Value::String),
+                proptest::num::i32::ANY.prop_map(|d| Value::Date(Date::from_days(d))),
+                proptest::collection::vec(proptest::num::i64::ANY.prop_map(Value::Int), 0..4)
+                    .prop_map(Value::List),
+            ],
+        ) {
+            let encoded = postcard::to_allocvec(&value).unwrap();
+            let mut input = PostcardInput(&encoded);
+            let back = input.value().unwrap();
+            proptest::prop_assert!(input.0.is_empty());
+            proptest::prop_assert_eq!(postcard::to_allocvec(&back).unwrap(), encoded);
+        }
+
+        #[test]
         fn any_bytes_after_the_packed_tag_decode_nodes_or_fail_without_panicking(
             bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)
         ) {
@@ -928,6 +1253,9 @@ mod tests {
             bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)
         ) {
             let _ = packed_rels(&bytes);
+            let mut page = vec![PACKED];
+            page.extend(&bytes);
+            let _ = decode_rel_page_for_load(&rel_page_key(0), &page);
         }
     }
 }

@@ -722,58 +722,6 @@ fn pipelined_pages<T: Send>(
     })
 }
 
-/// A relationship page decoded on the reading thread of
-/// [`pipelined_pages`]: owned, so that it can cross to the loading thread,
-/// yet with no type name allocated per relationship.
-struct LoadedRelPage {
-    /// The page's relationship types, each once.
-    types: Vec<String>,
-    rels: Vec<LoadedRel>,
-}
-
-/// One relationship of a [`LoadedRelPage`].
-enum LoadedRel {
-    /// A relationship with nothing but a type (its position in the page's
-    /// `types`) and two ends: nearly all of a large store's.
-    Plain {
-        id: RelId,
-        rel_type: usize,
-        start: NodeId,
-        end: NodeId,
-    },
-    /// A relationship with properties, sources or a key: its record.
-    Full(Box<Relationship>),
-}
-
-impl LoadedRelPage {
-    fn decode(key: &[u8], bytes: &[u8]) -> Result<LoadedRelPage> {
-        let mut types: Vec<String> = Vec::new();
-        let rels = layout::decode_stored_rels(key, bytes)?
-            .into_iter()
-            .map(|rel| {
-                if !rel.is_plain() {
-                    return LoadedRel::Full(Box::new(rel.into_relationship()));
-                }
-                // A page holds one type or a few: a search beats a map.
-                let rel_type = match types.iter().rposition(|t| t == rel.rel_type) {
-                    Some(at) => at,
-                    None => {
-                        types.push(rel.rel_type.to_string());
-                        types.len() - 1
-                    }
-                };
-                LoadedRel::Plain {
-                    id: rel.id,
-                    rel_type,
-                    start: rel.start,
-                    end: rel.end,
-                }
-            })
-            .collect();
-        Ok(LoadedRelPage { types, rels })
-    }
-}
-
 /// Puts into `batch` every listed page as the in-memory `index` has it now:
 /// the page's live records, or a delete when none is left.
 fn write_pages(
@@ -865,10 +813,10 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
         }
     }
     index.begin_load();
-    pipelined_pages(engine, layout::REL, LoadedRelPage::decode, |page| {
+    pipelined_pages(engine, layout::REL, layout::decode_rel_page_for_load, |page| {
         for rel in page.rels {
             let (id, inserted) = match rel {
-                LoadedRel::Plain {
+                layout::LoadedRel::Plain {
                     id,
                     rel_type,
                     start,
@@ -882,7 +830,7 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
                     };
                     (id, index.insert_plain_relationship(id, rel_type, start, end))
                 }
-                LoadedRel::Full(rel) => (rel.id, index.insert_relationship(*rel)),
+                layout::LoadedRel::Full(rel) => (rel.id, index.insert_relationship(*rel)),
             };
             if !inserted {
                 return Err(Error::Format(format!(
