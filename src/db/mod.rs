@@ -822,7 +822,7 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
                     start,
                     end,
                 } => {
-                    // `decode` names only types it listed.
+                    // `decode_rel_page_for_load` names only types it listed.
                     let Some(rel_type) = page.types.get(rel_type) else {
                         return Err(Error::Format(format!(
                             "relationship {id} lost its type while loading"
