@@ -1064,24 +1064,16 @@ pub(super) fn remove_partial_import(engine: &dyn Engine, marker: &ImportMarker) 
         engine,
         layout::REL,
         marker.next_rel,
-        |key, value| {
-            Ok(layout::decode_rel_page(key, value)?
-                .into_iter()
-                .map(|rel| (rel.id.0, rel))
-                .collect())
-        },
+        layout::decode_rel_page,
+        |rel| rel.id.0,
         |kept| layout::encode_rel_page(&kept.iter().map(|rel| rel.as_view()).collect::<Vec<_>>()),
     )?;
     let nodes = trim_pages(
         engine,
         layout::NODE,
         marker.next_node,
-        |key, value| {
-            Ok(layout::decode_node_page(key, value)?
-                .into_iter()
-                .map(|node| (node.id.0, node))
-                .collect())
-        },
+        layout::decode_node_page,
+        |node| node.id.0,
         layout::encode_node_page,
     )?;
     let mut last = WriteBatch::new();
@@ -1094,12 +1086,13 @@ pub(super) fn remove_partial_import(engine: &dyn Engine, marker: &ImportMarker) 
 /// Takes the records with ids at or above `first_new` out of the pages of
 /// keyspace `space`: pages holding only new ids are deleted, the page
 /// holding both old and new ones is written again with the old ones.
-/// Returns how many records were removed.
+/// `id` names a record's id. Returns how many records were removed.
 fn trim_pages<T>(
     engine: &dyn Engine,
     space: u8,
     first_new: u64,
-    decode: impl Fn(&[u8], &[u8]) -> Result<Vec<(u64, T)>>,
+    decode: impl Fn(&[u8], &[u8]) -> Result<Vec<T>>,
+    id: impl Fn(&T) -> u64,
     encode: impl Fn(&[&T]) -> Result<Vec<u8>>,
 ) -> Result<u64> {
     let mut start = vec![space];
@@ -1110,17 +1103,10 @@ fn trim_pages<T>(
     for item in engine.scan_range(&start, Some(&end)) {
         let (key, value) = item?;
         let records = decode(&key, &value)?;
-        let before = records.len();
-        let kept: Vec<&T> = records
-            .iter()
-            .filter(|(id, _)| *id < first_new)
-            .map(|(_, r)| r)
-            .collect();
-        removed += (before - kept.len()) as u64;
-        if kept.is_empty() {
-            batch.delete(key);
-        } else if kept.len() < before {
-            batch.put(key, encode(&kept)?);
+        let kept: Vec<&T> = records.iter().filter(|r| id(r) < first_new).collect();
+        removed += (records.len() - kept.len()) as u64;
+        if kept.len() < records.len() {
+            super::put_page(&mut batch, key, &kept, &encode)?;
         }
         if batch.len() >= BATCH_PAGES {
             engine.apply(std::mem::take(&mut batch))?;

@@ -218,13 +218,14 @@ fn put_varint(out: &mut Vec<u8>, mut value: u64) {
 /// What follows a packed relationship whose flag byte is set.
 type RelDetails = (Properties, Vec<Source>, Option<String>);
 
-/// Decodes a packed relationship page ([`encode_rel_page`]).
-fn packed_rels(bytes: &[u8]) -> Result<Vec<StoredRel<'_>>> {
+/// Decodes a packed relationship page ([`encode_rel_page`]) into whole
+/// records.
+fn packed_rels(bytes: &[u8]) -> Result<Vec<Relationship>> {
     let (_, rels) = packed_rel_records(bytes, |rel| {
         let (properties, sources, key) = rel.details.unwrap_or_default();
-        StoredRel {
+        Relationship {
             id: rel.id,
-            rel_type: rel.type_name,
+            rel_type: rel.type_name.to_string(),
             start: rel.start,
             end: rel.end,
             properties,
@@ -382,26 +383,20 @@ fn rels_for_load(bytes: &[u8]) -> Result<LoadedRelPage> {
             })?;
             (names.into_iter().map(str::to_string).collect(), rels)
         }
+        // A page of format 2, whose records spell out their type.
         _ => {
             let stored: Vec<StoredRel> = postcard::from_bytes(bytes)
                 .map_err(|e| Error::Format(format!("damaged relationship page record: {e}")))?;
-            let mut types: Vec<String> = Vec::new();
+            let mut names: Vec<&str> = Vec::new();
             let rels = stored
                 .into_iter()
                 .map(|rel| {
-                    // A page holds one type or a few: a search beats a map.
-                    let at = match types.iter().rposition(|t| t == rel.rel_type) {
-                        Some(at) => at,
-                        None => {
-                            types.push(rel.rel_type.to_string());
-                            types.len() - 1
-                        }
-                    };
+                    let at = position_in(&mut names, rel.rel_type);
                     let details = Some((rel.properties, rel.sources, rel.key));
                     LoadedRel::of(rel.id, (at, rel.rel_type), rel.start, rel.end, details)
                 })
                 .collect();
-            (types, rels)
+            (names.into_iter().map(str::to_string).collect(), rels)
         }
     };
     Ok(LoadedRelPage { types, rels })
@@ -555,48 +550,19 @@ fn packed_nodes(bytes: &[u8]) -> Result<Vec<Node>> {
     })
 }
 
-/// A relationship record as a page holds it, its type borrowed from the
-/// page's bytes: opening a store reads millions of these, nearly all with
-/// nothing but a type and two ends, and allocates nothing for those.
+/// A relationship record as a format-2 page holds it (postcard's encoding
+/// of a [`Relationship`]), its type borrowed from the page's bytes, so that
+/// loading such a page allocates no type name per relationship.
 #[derive(Deserialize)]
-pub struct StoredRel<'a> {
-    pub id: RelId,
+struct StoredRel<'a> {
+    id: RelId,
     #[serde(borrow)]
-    pub rel_type: &'a str,
-    pub start: NodeId,
-    pub end: NodeId,
-    pub properties: Properties,
-    pub sources: Vec<Source>,
-    pub key: Option<String>,
-}
-
-impl StoredRel<'_> {
-    /// The owned record.
-    pub fn into_relationship(self) -> Relationship {
-        Relationship {
-            id: self.id,
-            rel_type: self.rel_type.to_string(),
-            start: self.start,
-            end: self.end,
-            properties: self.properties,
-            sources: self.sources,
-            key: self.key,
-        }
-    }
-}
-
-/// Decodes a relationship page as [`StoredRel`]s, checking that every
-/// record belongs to it, in id order.
-pub fn decode_stored_rels<'a>(key: &[u8], bytes: &'a [u8]) -> Result<Vec<StoredRel<'a>>> {
-    let page = page_in_key(REL, key)?;
-    let rels = match bytes.split_first() {
-        Some((&PACKED, packed)) => packed_rels(packed)?,
-        // A page of format 2.
-        _ => postcard::from_bytes(bytes)
-            .map_err(|e| Error::Format(format!("damaged relationship page record: {e}")))?,
-    };
-    check_page(page, rels.iter().map(|r| r.id.0), "relationship")?;
-    Ok(rels)
+    rel_type: &'a str,
+    start: NodeId,
+    end: NodeId,
+    properties: Properties,
+    sources: Vec<Source>,
+    key: Option<String>,
 }
 
 /// The rest of a postcard encoding, read from the front.
@@ -767,13 +733,17 @@ impl<'a> PostcardInput<'a> {
     }
 }
 
-/// Decodes a relationship page and checks every record belongs to it, in id
-/// order.
+/// Decodes a relationship page into whole records and checks every record
+/// belongs to it, in id order.
 pub fn decode_rel_page(key: &[u8], bytes: &[u8]) -> Result<Vec<Relationship>> {
-    Ok(decode_stored_rels(key, bytes)?
-        .into_iter()
-        .map(StoredRel::into_relationship)
-        .collect())
+    let page = page_in_key(REL, key)?;
+    let rels = match bytes.split_first() {
+        Some((&PACKED, packed)) => packed_rels(packed)?,
+        // A page of format 2.
+        _ => decode(bytes, "relationship page")?,
+    };
+    check_page(page, rels.iter().map(|r| r.id.0), "relationship")?;
+    Ok(rels)
 }
 
 fn check_page(page: u64, ids: impl Iterator<Item = u64>, what: &str) -> Result<()> {
@@ -861,10 +831,11 @@ mod tests {
         let owned = encode_page(&[&a, &b]).unwrap();
         let viewed = encode_page(&[a.as_view(), b.as_view()]).unwrap();
         assert_eq!(owned, viewed);
-        let stored = decode_stored_rels(&rel_page_key(0), &owned).unwrap();
-        assert!(stored.iter().all(|r| r.rel_type == "AGENT"));
-        let back: Vec<Relationship> = stored.into_iter().map(StoredRel::into_relationship).collect();
-        assert_eq!(back, vec![a.clone(), b.clone()]);
+        // Both readers: whole records, and borrowed ones for loading.
+        assert_eq!(
+            unpacked(&rel_page_key(0), &owned).unwrap(),
+            vec![a.clone(), b.clone()]
+        );
         assert_eq!(
             loaded(&rel_page_key(0), &owned).unwrap(),
             (vec![a, b], vec![false, false])
@@ -876,8 +847,7 @@ mod tests {
         };
         let bytes = encode_page(&[plain.as_view()]).unwrap();
         assert_eq!(loaded(&rel_page_key(0), &bytes).unwrap().1, [true]);
-        assert!(decode_stored_rels(&rel_page_key(1), &bytes).is_err());
-        assert!(loaded(&rel_page_key(1), &bytes).is_err());
+        assert!(unpacked(&rel_page_key(1), &bytes).is_err());
     }
 
     fn plain(id: u64, rel_type: &str, start: u64, end: u64) -> Relationship {
@@ -905,7 +875,10 @@ mod tests {
         assert_eq!(unpacked(&rel_page_key(0), &bytes).unwrap(), page.to_vec());
         assert_eq!(loaded(&rel_page_key(0), &bytes).unwrap().1, [true; 4]);
         let mixed = encode_page(&[plain(0, "AGENT", 1, 2), rel(1, None)]).unwrap();
-        assert_eq!(decode_stored_rels(&rel_page_key(0), &mixed).unwrap().len(), 2);
+        assert_eq!(
+            unpacked(&rel_page_key(0), &mixed).unwrap(),
+            vec![plain(0, "AGENT", 1, 2), rel(1, None)]
+        );
         assert_eq!(loaded(&rel_page_key(0), &mixed).unwrap().1, [true, false]);
         for cut in 0..bytes.len() {
             assert!(unpacked(&rel_page_key(0), &bytes[..cut]).is_err(), "cut at {cut}");
@@ -1176,7 +1149,7 @@ mod tests {
                 .collect();
             let bytes = packed(&page);
             let back: Vec<Relationship> =
-                packed_rels(&bytes[1..]).unwrap().into_iter().map(StoredRel::into_relationship).collect();
+                packed_rels(&bytes[1..]).unwrap();
             proptest::prop_assert_eq!(&back, &page);
             let (for_load, plain_ones) = as_records(rels_for_load(&bytes).unwrap());
             proptest::prop_assert_eq!(for_load, page);
