@@ -1038,6 +1038,11 @@ fn undo_in_memory(state: &mut State, checked: &Checked, was_empty: bool) {
         return;
     }
     let index = &mut state.index;
+    // Only a built adjacency tells that a node has no relationships left,
+    // and a node is removed only then.
+    if index.is_loading() {
+        index.finish_load();
+    }
     // Every relationship of the import has an id at or above the counter
     // before it, and nothing else does.
     let new: Vec<RelId> = index

@@ -1,15 +1,16 @@
 //! Per-node adjacency grouped by direction and relationship type.
 //!
-//! petgraph keeps each node's relationships in one linked list in insertion
-//! order: asking for a node's outgoing `AGENT` relationships walks every
-//! relationship the node has, each a separate cache line once the graph
-//! outgrows the caches (on the million-event set, Q7's expansion spent most
-//! of its time there). This index keeps, for each node, one vector of its
+//! With each node's relationships in one linked list in insertion order
+//! (as petgraph's graphs keep them, and as this index once did), asking
+//! for a node's outgoing `AGENT` relationships walks every relationship
+//! the node has, each a separate cache line once the graph outgrows the
+//! caches (on the million-event set, Q7's expansion spent most of its
+//! time there). This index keeps, for each node, one vector of its
 //! relationships sorted by (direction, type, relationship id): the
 //! relationships of one type in one direction are a contiguous run, found by
 //! binary search, and their number is the run's length.
 //!
-//! Vectors are indexed by petgraph's node slot, and each entry names the
+//! Vectors are indexed by node slot, and each entry names the
 //! other end both by id and by slot, so an expansion that needs the other
 //! end's labels reads them without a hash lookup. Slots are reused only
 //! after a node is removed, and a node is removed only when it has no
@@ -22,13 +23,13 @@
 //! 345 MB; at 20, 288 MB, and an open store's peak RSS went from 2362 to
 //! 2306 MB with Q2-Q4 and Q7 no slower. A node id of 2^32 - 1 or more
 //! does not fit: the entry says so ([`WIDE_ID`]) and the id is read from
-//! petgraph's node weight in the other end's slot, a cache miss per
+//! the node record in the other end's slot, a cache miss per
 //! neighbour. Ids the store hands out are dense, so only an import that
 //! keeps ids of its own past four billion pays it.
 //!
 //! Two 16-byte layouts were measured and left out (minimums of 3 x 12
 //! runs on the million-event set, against 24-byte entries). Keeping only
-//! the slot and reading every id from petgraph's node weight made each
+//! the slot and reading every id from the node in that slot made each
 //! neighbour a dependent cache miss: Q2 0.27 -> 0.47 ms, Q3 +13 %, Q4
 //! +11 %. Keeping id and slot and leaving the group to the node's run list
 //! (which describes it already) saved 90 MB of peak RSS and made Q7 20 %
@@ -46,7 +47,7 @@ pub(super) struct AdjEntry {
     rel: [u32; 2],
     /// The other end's id, or [`WIDE_ID`] when it does not fit here.
     other_id: u32,
-    /// The other end's petgraph slot (`NodeIndex::index()`).
+    /// The other end's node slot.
     pub other_slot: u32,
     /// Direction bit (highest) and interned type (the rest): the sort key.
     group: u32,
@@ -91,7 +92,7 @@ impl AdjEntry {
     }
 
     /// The other end's id, unless it is too wide to be kept here (then
-    /// petgraph's node weight at `other_slot` has it).
+    /// the node record at `other_slot` has it).
     #[inline]
     pub fn other_id(&self) -> Option<NodeId> {
         (self.other_id != WIDE_ID).then_some(NodeId(u64::from(self.other_id)))

@@ -1,9 +1,8 @@
 //! The in-memory graph index: every node and relationship, held for traversal.
 //!
 //! This layer owns the structures queries walk: the node records (in a
-//! table by slot, `table.rs`), a petgraph [`StableDiGraph`] for the graph's
-//! structure and graph algorithms (its node weights carry each node's
-//! labels as bits, its edge weights each relationship's id and type, so a
+//! table by slot, `table.rs`) with each node's labels as bits by the same
+//! slot, each relationship's type and ends (12 bytes by id, `table.rs`; a
 //! relationship has a record only for properties, sources or a key), the
 //! typed adjacency expansions read (`adjacency.rs`), and the lookup indexes
 //! (by label, `idset.rs`; by unique key; by fact key). These are all of
@@ -12,10 +11,9 @@
 //! transaction layer (`crate::db`), which is the only caller of its
 //! mutating methods.
 //!
-//! **Architecture invariant:** petgraph's `NodeIndex`/`EdgeIndex` never leave
-//! this module and are never stored. petgraph reuses the slots of removed
-//! elements, so they are not identities; Attest's own [`NodeId`]/[`RelId`]
-//! are. Calls only `crate::model`.
+//! **Architecture invariant:** slots never leave this module and are never
+//! stored. A removed node's slot is reused, so slots are not identities;
+//! Attest's own [`NodeId`]/[`RelId`] are. Calls only `crate::model`.
 
 mod adjacency;
 mod idset;
@@ -28,59 +26,11 @@ pub use paths::ShortestPaths;
 use adjacency::{AdjEntry, Adjacency, BuildEdge};
 use idset::IdSet;
 use prefetch::prefetch;
-use table::{NodeTable, RelDetails, RelTable};
+use table::{Edge, NodeTable, RelDetails, RelTable};
 
 use crate::model::{Direction, ElementId, Labels, Node, NodeId, RelId, RelView, Relationship, Value};
-use petgraph::Direction as PetDirection;
-use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::num::NonZeroU32;
 use std::sync::Arc;
-
-/// Edge weight inside petgraph: the relationship's id and its interned type,
-/// so traversals filter by type without touching the record.
-///
-/// The type is kept as its id plus one in a `NonZeroU32`: petgraph's stable
-/// graph wraps every weight in an `Option`, and the zero the type can never
-/// be lets that `Option` cost nothing. The id is kept as two halves, so the
-/// weight needs 4-byte alignment only: an edge is then 28 bytes where it
-/// was 40, 86 MB less on the million-event store's 7.2M relationships.
-#[derive(Clone, Copy, Debug)]
-struct EdgeSlot {
-    id_low: u32,
-    id_high: u32,
-    type_plus_one: NonZeroU32,
-}
-
-impl EdgeSlot {
-    fn new(id: RelId, rel_type: u32) -> EdgeSlot {
-        // Interned type ids index a vector of names, so they are far below
-        // u32::MAX; saturating keeps even an impossible one non-zero.
-        EdgeSlot {
-            id_low: id.0 as u32,
-            id_high: (id.0 >> 32) as u32,
-            type_plus_one: NonZeroU32::MIN.saturating_add(rel_type),
-        }
-    }
-
-    /// The relationship's id.
-    fn id(&self) -> RelId {
-        RelId(u64::from(self.id_high) << 32 | u64::from(self.id_low))
-    }
-
-    /// The interned type id.
-    fn rel_type(&self) -> u32 {
-        self.type_plus_one.get() - 1
-    }
-}
-
-/// Node weight inside petgraph: the node's id. Its labels, as bits, are
-/// in [`GraphIndex::slot_labels`] by the same slot.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct NodeSlot {
-    id: NodeId,
-}
 
 /// Bit `i` set: the node has the label interned as `i`. Label ids from
 /// [`OVERFLOW_LABEL`] on share that last bit, which then means "ask the
@@ -227,13 +177,15 @@ pub(crate) struct LoadedAdjacency(Adjacency);
 /// ```
 #[derive(Default)]
 pub struct GraphIndex {
-    graph: StableDiGraph<NodeSlot, EdgeSlot>,
-    /// By petgraph node slot: the node's labels as bits of interned label
+    /// Slots of removed nodes, to reuse (the last freed first) before the
+    /// node table grows.
+    free_slots: Vec<u32>,
+    /// By node slot: the node's labels as bits of interned label
     /// ids, so checking `(:Event)` on a neighbour costs no lookup of its
     /// record (on the million-event set, that lookup is a cache miss or
-    /// three per row). Kept apart from petgraph's node weight so that an
-    /// expansion can ask for a neighbour's bits to be read ahead: their
-    /// address is known from the slot alone.
+    /// three per row). Kept apart from the records so that an expansion
+    /// can ask for a neighbour's bits to be read ahead: their address is
+    /// known from the slot alone.
     slot_labels: Vec<LabelBits>,
     /// Label name to the bit it has in [`GraphIndex::slot_labels`].
     label_ids: IdMap<String, u32>,
@@ -242,7 +194,7 @@ pub struct GraphIndex {
     /// [`GraphIndex::node_records`]); every change goes through
     /// [`GraphIndex::nodes_mut`].
     nodes: Arc<NodeTable>,
-    /// Relationship ids to edge slots, and the details of the few
+    /// Each relationship's type and ends by id, and the details of the few
     /// relationships that have properties, sources or a key.
     rels: RelTable,
     /// Each label's nodes.
@@ -296,14 +248,12 @@ impl GraphIndex {
     pub(crate) fn reserve(&mut self, nodes: usize, rels: usize) {
         self.nodes_mut().reserve(nodes);
         self.rels.reserve(rels);
-        self.graph.reserve_nodes(nodes);
         self.slot_labels.reserve(nodes);
-        self.graph.reserve_edges(rels);
     }
 
     /// Makes room for a bulk import of about `nodes` new nodes and `rels`
     /// new relationships, as its source expects: no vector grows step by
-    /// step (copying petgraph's edges each time), and node ids that arrive
+    /// step (copying the relationship table each time), and node ids that arrive
     /// out of order (a file of high ids first) stay in the dense id map.
     pub(crate) fn reserve_import(&mut self, nodes: usize, rels: usize) {
         self.reserve(nodes, rels);
@@ -336,7 +286,7 @@ impl GraphIndex {
     /// nothing else runs then, unless the graph is too small to pay for
     /// starting one.
     pub(crate) fn finish_load(&mut self) {
-        let adjacency = self.loaded_adjacency(self.graph.edge_count() >= TWO_THREADS_FROM);
+        let adjacency = self.loaded_adjacency(self.rels.len() >= TWO_THREADS_FROM);
         self.finish_load_with(adjacency);
     }
 
@@ -347,28 +297,23 @@ impl GraphIndex {
         self.adjacency = adjacency.0;
     }
 
-    /// The adjacency of everything in the index, built from petgraph's
-    /// edges in two sequential passes (a counting sort by node), on two
-    /// threads when `two_threads` is set.
+    /// The adjacency of everything in the index, built from the
+    /// relationship table in two sequential passes (a counting sort by
+    /// node), on two threads when `two_threads` is set.
     pub(crate) fn loaded_adjacency(&self, two_threads: bool) -> LoadedAdjacency {
-        let graph = &self.graph;
+        let (rels, nodes) = (&self.rels, &*self.nodes);
         let edges = |add: &mut dyn FnMut(BuildEdge)| {
-            for e in graph.edge_references() {
-                let weight = e.weight();
+            for (rel, edge) in rels.edges() {
                 add(BuildEdge {
-                    start: e.source().index(),
-                    end: e.target().index(),
-                    rel: weight.id(),
-                    rel_type: weight.rel_type(),
+                    start: edge.start as usize,
+                    end: edge.end as usize,
+                    rel,
+                    rel_type: edge.rel_type,
                 });
             }
         };
-        let id_at = |slot: usize| {
-            graph
-                .node_weight(NodeIndex::new(slot))
-                .map_or(NodeId(0), |n| n.id)
-        };
-        LoadedAdjacency(Adjacency::built(graph.node_bound(), two_threads, edges, id_at))
+        let id_at = |slot: usize| nodes.at(slot).map_or(NodeId(0), |n| n.id);
+        LoadedAdjacency(Adjacency::built(nodes.slot_bound(), two_threads, edges, id_at))
     }
 
     /// Number of nodes.
@@ -388,17 +333,16 @@ impl GraphIndex {
 
     /// The relationship with this id.
     pub fn relationship(&self, id: RelId) -> Option<RelView<'_>> {
-        self.rel_at(EdgeIndex::new(self.rels.slot(id)?))
+        self.rel_view(id, self.rels.edge(id)?)
     }
 
-    /// The relationship in edge slot `slot`, put together from petgraph's
-    /// edge and the details, if it has any.
-    fn rel_at(&self, slot: EdgeIndex) -> Option<RelView<'_>> {
-        let weight = self.graph.edge_weight(slot)?;
-        let (a, b) = self.graph.edge_endpoints(slot)?;
-        let rel_type = self.rel_type_names.get(weight.rel_type() as usize)?;
-        let id = weight.id();
-        let mut view = RelView::plain(id, rel_type, self.graph[a].id, self.graph[b].id);
+    /// The relationship `id`, put together from its type and ends and its
+    /// details, if it has any.
+    fn rel_view(&self, id: RelId, edge: Edge) -> Option<RelView<'_>> {
+        let rel_type = self.rel_type_names.get(edge.rel_type as usize)?;
+        let start = self.nodes.at(edge.start as usize)?.id;
+        let end = self.nodes.at(edge.end as usize)?.id;
+        let mut view = RelView::plain(id, rel_type, start, end);
         if let Some(details) = self.rels.details(id) {
             view.properties = &details.properties;
             view.sources = &details.sources;
@@ -419,9 +363,10 @@ impl GraphIndex {
         ids
     }
 
-    /// Every relationship, in no particular order.
+    /// Every relationship, in no particular order (by id while ids are
+    /// dense).
     pub fn relationships(&self) -> impl Iterator<Item = RelView<'_>> {
-        self.graph.edge_indices().filter_map(|slot| self.rel_at(slot))
+        self.rels.edges().filter_map(|(id, edge)| self.rel_view(id, edge))
     }
 
     /// Ids of the nodes carrying `label`, ascending.
@@ -809,7 +754,7 @@ impl GraphIndex {
     /// name only live nodes' slots (see `adjacency.rs`).
     #[cold]
     fn id_at_slot(&self, slot: u32) -> NodeId {
-        self.graph[NodeIndex::new(slot as usize)].id
+        self.nodes.at(slot as usize).map_or(NodeId(0), |n| n.id)
     }
 
     /// Label bits that every node met by expanding in `direction` over
@@ -916,15 +861,18 @@ impl GraphIndex {
 
     /// Adds a node (its id must be new).
     pub(crate) fn insert_node(&mut self, node: Node) {
-        let slot = self.graph.add_node(NodeSlot { id: node.id });
-        // petgraph reuses a removed node's slot: its bits are set anew by
+        // A removed node's slot is reused: its bits are set anew by
         // `index_node`.
-        if self.slot_labels.len() <= slot.index() {
-            self.slot_labels.resize(slot.index() + 1, 0);
+        let slot = match self.free_slots.pop() {
+            Some(slot) => slot as usize,
+            None => self.nodes.slot_bound(),
+        };
+        if self.slot_labels.len() <= slot {
+            self.slot_labels.resize(slot + 1, 0);
         }
-        self.nodes_mut().set_slot(node.id, slot.index());
+        self.nodes_mut().set_slot(node.id, slot);
         self.index_node(&node);
-        self.nodes_mut().put(slot.index(), node);
+        self.nodes_mut().put(slot, node);
     }
 
     /// Replaces a node's record (labels, properties, sources, key), keeping
@@ -942,24 +890,17 @@ impl GraphIndex {
     }
 
     /// Removes a node that has no relationships left; returns its record.
+    /// Refuses (`None`) while a load is under way: the adjacency, which
+    /// tells whether a node still has relationships, is not built yet.
     pub(crate) fn remove_node(&mut self, id: NodeId) -> Option<Node> {
-        let slot = NodeIndex::new(self.nodes.slot(id)?);
-        if self
-            .graph
-            .edges_directed(slot, PetDirection::Outgoing)
-            .next()
-            .is_some()
-            || self
-                .graph
-                .edges_directed(slot, PetDirection::Incoming)
-                .next()
-                .is_some()
-        {
+        let slot = self.nodes.slot(id)?;
+        if self.loading || !self.adjacency.all(slot).is_empty() {
             return None;
         }
         let node = self.nodes_mut().take(id)?;
-        self.graph.remove_node(slot);
         self.nodes_mut().forget(id);
+        // Slots are u32 (see `Table::set_slot`).
+        self.free_slots.push(slot as u32);
         self.unindex_node(&node);
         Some(node)
     }
@@ -967,13 +908,13 @@ impl GraphIndex {
     /// Adds a relationship between two existing nodes; false if either end
     /// is missing.
     pub(crate) fn insert_relationship(&mut self, rel: Relationship) -> bool {
-        let Some(slot) = self.add_edge(rel.as_view()) else {
+        let Some(edge) = self.add_edge(rel.as_view()) else {
             return false;
         };
         if let Some(key) = &rel.key {
             self.by_key.insert(key.clone(), ElementId::Rel(rel.id));
         }
-        self.rels.insert(rel.id, slot, RelDetails::of(rel));
+        self.rels.insert(rel.id, edge, RelDetails::of(rel));
         true
     }
 
@@ -987,21 +928,20 @@ impl GraphIndex {
         start: NodeId,
         end: NodeId,
     ) -> bool {
-        let Some(slot) = self.add_edge(RelView::plain(id, rel_type, start, end)) else {
+        let Some(edge) = self.add_edge(RelView::plain(id, rel_type, start, end)) else {
             return false;
         };
-        self.rels.insert(id, slot, None);
+        self.rels.insert(id, edge, None);
         true
     }
 
-    /// Puts a relationship's edge into petgraph and the adjacency; returns
-    /// its slot, or `None` if either end is missing.
-    fn add_edge(&mut self, rel: RelView<'_>) -> Option<usize> {
-        let a = NodeIndex::new(self.nodes.slot(rel.start)?);
-        let b = NodeIndex::new(self.nodes.slot(rel.end)?);
+    /// Puts a relationship into the adjacency (unless a load defers it)
+    /// and counts its type; returns its type and ends for the relationship
+    /// table, or `None` if either end is missing.
+    fn add_edge(&mut self, rel: RelView<'_>) -> Option<Edge> {
+        let a = self.nodes.slot(rel.start)?;
+        let b = self.nodes.slot(rel.end)?;
         let rel_type = self.intern_type(rel.rel_type);
-        let slot = self.graph.add_edge(a, b, EdgeSlot::new(rel.id, rel_type));
-        let (a, b) = (a.index(), b.index());
         if !self.loading {
             let outgoing = AdjEntry::new(rel.id, rel.end, b as u32, false, rel_type);
             let incoming = AdjEntry::new(rel.id, rel.start, a as u32, true, rel_type);
@@ -1009,7 +949,11 @@ impl GraphIndex {
             self.adjacency.add(b, incoming);
         }
         self.rel_type_counts[rel_type as usize] += 1;
-        Some(slot.index())
+        Some(Edge {
+            start: a as u32,
+            end: b as u32,
+            rel_type,
+        })
     }
 
     /// Replaces a relationship's properties, sources and key (type and ends
@@ -1028,14 +972,13 @@ impl GraphIndex {
 
     /// Removes a relationship; returns its record.
     pub(crate) fn remove_relationship(&mut self, id: RelId) -> Option<Relationship> {
-        let slot = EdgeIndex::new(self.rels.slot(id)?);
-        let rel = self.rel_at(slot)?.to_relationship();
-        let (a, b) = self.graph.edge_endpoints(slot)?;
-        let rel_type = self.graph.remove_edge(slot)?.rel_type();
+        let edge = self.rels.edge(id)?;
+        let rel = self.rel_view(id, edge)?.to_relationship();
+        let rel_type = edge.rel_type;
         self.adjacency
-            .remove(a.index(), adjacency::group(false, rel_type), id);
+            .remove(edge.start as usize, adjacency::group(false, rel_type), id);
         self.adjacency
-            .remove(b.index(), adjacency::group(true, rel_type), id);
+            .remove(edge.end as usize, adjacency::group(true, rel_type), id);
         self.rels.remove(id);
         if let Some(n) = self.rel_type_counts.get_mut(rel_type as usize) {
             *n -= 1;
@@ -1177,8 +1120,12 @@ impl GraphIndex {
     /// Checks every internal index against the records; returns the first
     /// disagreement found. Used by tests and the crash harness.
     pub fn verify(&self) -> Result<(), String> {
-        if self.graph.node_count() != self.nodes.len() || self.graph.edge_count() != self.rels.len() {
-            return Err("petgraph element counts differ from the records".into());
+        if let Some(slot) = self
+            .free_slots
+            .iter()
+            .find(|s| self.nodes.at(**s as usize).is_some())
+        {
+            return Err(format!("free slot {slot} holds a record"));
         }
         for node in self.nodes.values() {
             let id = &node.id;
@@ -1186,16 +1133,12 @@ impl GraphIndex {
             if self.nodes.at(slot).map(|n| n.id) != Some(*id) {
                 return Err(format!("{id}'s slot holds another record"));
             }
-            let slot = &NodeIndex::new(slot);
-            if self.graph[*slot].id != *id {
-                return Err(format!("{id}'s slot holds another node"));
-            }
             let bits = node
                 .labels
                 .iter()
                 .filter_map(|l| self.label_ids.get(l))
                 .fold(0, |bits, id| bits | 1 << (*id).min(OVERFLOW_LABEL));
-            if self.slot_labels.get(slot.index()) != Some(&bits)
+            if self.slot_labels.get(slot) != Some(&bits)
                 || node.labels.iter().any(|l| !self.label_ids.contains_key(l))
             {
                 return Err(format!("{id}'s label bits disagree with its labels"));
@@ -1214,13 +1157,20 @@ impl GraphIndex {
                 return Err(format!("label index {label} lists {id} wrongly"));
             }
         }
-        for slot in self.graph.edge_indices() {
-            let id = self.graph[slot].id();
-            if self.rels.slot(id) != Some(slot.index()) {
-                return Err(format!("{id} is not found in its graph slot"));
+        let mut rels = 0;
+        for (id, edge) in self.rels.edges() {
+            rels += 1;
+            if self.rel_view(id, edge).is_none() {
+                return Err(format!("{id} names a type or an end that does not exist"));
             }
         }
-        if let Some(id) = self.rels.detailed().find(|id| self.rels.slot(*id).is_none()) {
+        if rels != self.rels.len() {
+            return Err(format!(
+                "{rels} relationships listed, {} counted",
+                self.rels.len()
+            ));
+        }
+        if let Some(id) = self.rels.detailed().find(|id| self.rels.edge(*id).is_none()) {
             return Err(format!("{id} has details but is not in the graph"));
         }
         self.verify_adjacency()?;
@@ -1235,7 +1185,7 @@ impl GraphIndex {
         if !self.adjacency.sorted() {
             return Err("an adjacency list is out of order".into());
         }
-        let id_at = |slot: usize| self.graph.node_weight(NodeIndex::new(slot)).map(|w| w.id);
+        let id_at = |slot: usize| self.nodes.at(slot).map(|n| n.id);
         let mut entries = 0;
         for (slot, e) in self.adjacency.entries() {
             entries += 1;
@@ -1377,26 +1327,6 @@ mod tests {
         assert_ne!(bits(1), bits(3));
     }
 
-    #[test]
-    fn an_edge_weight_costs_petgraph_no_option_tag() {
-        // petgraph's stable graph stores `Option<EdgeSlot>`; the non-zero
-        // type keeps that at the weight's own 12 bytes, 4-byte aligned.
-        assert_eq!(std::mem::size_of::<Option<EdgeSlot>>(), 12);
-        assert_eq!(std::mem::align_of::<EdgeSlot>(), 4);
-        for rel_type in [0, 1, 7, u32::MAX - 1] {
-            assert_eq!(EdgeSlot::new(RelId(3), rel_type).rel_type(), rel_type);
-        }
-        for id in [
-            1,
-            u64::from(u32::MAX),
-            1 << 32,
-            (1 << 40) + 5,
-            i64::MAX as u64,
-            u64::MAX,
-        ] {
-            assert_eq!(EdgeSlot::new(RelId(id), 2).id(), RelId(id));
-        }
-    }
     use crate::model::Properties;
 
     fn node(id: u64, label: &str, name: &str) -> Node {
@@ -1504,13 +1434,36 @@ mod tests {
         );
         g.remove_relationship(RelId(7)).unwrap();
         g.remove_node(NodeId(1)).unwrap();
-        g.insert_node(node(4, "B", "y")); // reuses petgraph's freed slot
+        let bound = g.nodes.slot_bound();
+        g.insert_node(node(4, "B", "y"));
+        assert_eq!(g.nodes.slot_bound(), bound, "the freed slot is reused");
         assert!(g.insert_relationship(rel(8, "R", 4, 3)));
         assert_eq!(
             g.relationships_of(NodeId(3), Direction::Incoming, &[]),
             vec![(RelId(8), NodeId(4))]
         );
+        assert_eq!(
+            g.relationship(RelId(8)).map(|r| (r.start, r.end)),
+            Some((NodeId(4), NodeId(3)))
+        );
         assert_eq!(g.label_count("A"), 2);
+        g.verify().unwrap();
+    }
+
+    #[test]
+    fn no_node_is_removed_while_a_load_defers_the_adjacency() {
+        let mut g = GraphIndex::new(&[]);
+        g.begin_load();
+        for i in 1..=3 {
+            g.insert_node(node(i, "A", "x"));
+        }
+        assert!(g.insert_relationship(rel(7, "R", 1, 2)));
+        // Only the adjacency tells that a node has relationships, and a
+        // load builds it at the end: until then, removing is refused.
+        assert!(g.remove_node(NodeId(3)).is_none());
+        g.finish_load();
+        assert!(g.remove_node(NodeId(1)).is_none());
+        assert!(g.remove_node(NodeId(3)).is_some());
         g.verify().unwrap();
     }
 
@@ -1544,11 +1497,7 @@ mod tests {
             let freed = g.nodes.slot(NodeId(wide));
             g.remove_node(NodeId(wide)).unwrap();
             g.insert_node(node(wide + 1, "D", "w"));
-            assert_eq!(
-                g.nodes.slot(NodeId(wide + 1)),
-                freed,
-                "petgraph reuses the freed slot"
-            );
+            assert_eq!(g.nodes.slot(NodeId(wide + 1)), freed, "the freed slot is reused");
             assert!(g.insert_relationship(rel(12, "S", wide + 1, 1)));
             g.verify().unwrap();
             let types = g.type_set::<&str>(&[]).unwrap();

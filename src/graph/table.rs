@@ -1,5 +1,6 @@
-//! Record tables: node records by petgraph slot, the details of the
-//! relationships that have any, and the way from an id to its slot.
+//! Record tables: node records by slot, each relationship's type and ends
+//! (with the details of the few that have more), and the way from an id to
+//! its slot.
 //!
 //! Ids the store hands out are dense (1, 2, 3, …), so the id-to-slot map is
 //! a vector indexed by id: one read, where a hash map costs a probe into a
@@ -15,8 +16,8 @@
 //! follow insertion order, so a label scan in id order reads records in
 //! memory order, and no hash table surrounds them. Relationships have no
 //! record here unless they have properties, sources or a key: their type
-//! and ends are petgraph's edge, and on a news graph nearly all of them are
-//! nothing more (a 120-byte record each had been a third of the memory of
+//! and ends are a 12-byte [`Edge`], and on a news graph nearly all of them
+//! are nothing more (a 120-byte record each had been a third of the memory of
 //! an open million-event store).
 
 use super::IdMap;
@@ -48,7 +49,7 @@ impl TableId for RelId {
     }
 }
 
-/// Node records, by petgraph node slot.
+/// Node records, by node slot.
 pub(super) type NodeTable = Table<NodeId, Node>;
 
 /// No slot, in the dense map.
@@ -58,21 +59,31 @@ const NONE: u32 = u32::MAX;
 /// as sparse.
 const DENSE_SLACK: u64 = 1 << 16;
 
-/// Ids to slots: a vector indexed by id while ids are dense, a hash map
-/// once they are not.
-#[derive(Clone)]
-pub(super) enum SlotIndex<I> {
-    Dense(Vec<u32>),
-    Sparse(IdMap<I, u32>),
+/// A value a [`SlotIndex`] holds, with the one value that stands for
+/// "none" in its dense vector.
+pub(super) trait Vacant: Copy + PartialEq {
+    const VACANT: Self;
 }
 
-impl<I> Default for SlotIndex<I> {
-    fn default() -> SlotIndex<I> {
+impl Vacant for u32 {
+    const VACANT: u32 = NONE;
+}
+
+/// Ids to values (a slot, or a relationship's ends): a vector indexed by id
+/// while ids are dense, a hash map once they are not.
+#[derive(Clone)]
+pub(super) enum SlotIndex<I, V = u32> {
+    Dense(Vec<V>),
+    Sparse(IdMap<I, V>),
+}
+
+impl<I, V> Default for SlotIndex<I, V> {
+    fn default() -> SlotIndex<I, V> {
         SlotIndex::Dense(Vec::new())
     }
 }
 
-impl<I: TableId> SlotIndex<I> {
+impl<I: TableId, V: Vacant> SlotIndex<I, V> {
     fn reserve(&mut self, more: usize) {
         match self {
             SlotIndex::Dense(v) => v.reserve(more),
@@ -80,61 +91,72 @@ impl<I: TableId> SlotIndex<I> {
         }
     }
 
-    fn get(&self, id: I) -> Option<usize> {
-        let slot = match self {
+    fn get(&self, id: I) -> Option<V> {
+        let value = match self {
             SlotIndex::Dense(v) => *v.get(usize::try_from(id.raw()).ok()?)?,
             SlotIndex::Sparse(m) => *m.get(&id)?,
         };
-        (slot != NONE).then_some(slot as usize)
+        (value != V::VACANT).then_some(value)
     }
 
-    /// Records `id` in `slot`, given how many ids are held (which decides
+    /// Records `value` for `id`, given how many ids are held (which decides
     /// when the vector would be mostly holes).
-    fn set(&mut self, id: I, slot: usize, held: usize) {
+    fn set(&mut self, id: I, value: V, held: usize) {
         // An id the vector already covers costs no memory, however sparse.
         if let SlotIndex::Dense(v) = self
             && id.raw() >= v.len() as u64
             && id.raw() > 2 * (held as u64) + DENSE_SLACK
         {
-            let sparse = v
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| **s != NONE)
-                .map(|(i, s)| (I::from_raw(i as u64), *s))
-                .collect();
-            *self = SlotIndex::Sparse(sparse);
+            *self = SlotIndex::Sparse(self.iter().collect());
         }
-        // Slots are petgraph indices, which are u32.
-        let slot = u32::try_from(slot).unwrap_or(NONE);
         match self {
             SlotIndex::Dense(v) => {
                 let at = id.raw() as usize;
                 if v.len() <= at {
-                    v.resize(at + 1, NONE);
+                    v.resize(at + 1, V::VACANT);
                 }
-                v[at] = slot;
+                v[at] = value;
             }
             SlotIndex::Sparse(m) => {
-                m.insert(id, slot);
+                m.insert(id, value);
             }
         }
     }
 
-    /// Asks for the slot of `id` to be brought into the cache.
+    /// Every id held with its value: in id order while the ids are dense,
+    /// in no particular order once they are not.
+    fn iter(&self) -> impl Iterator<Item = (I, V)> + '_ {
+        let (dense, sparse) = match self {
+            SlotIndex::Dense(v) => (Some(v), None),
+            SlotIndex::Sparse(m) => (None, Some(m)),
+        };
+        let dense = dense.into_iter().flat_map(|v| {
+            v.iter()
+                .enumerate()
+                .filter(|(_, value)| **value != V::VACANT)
+                .map(|(at, value)| (I::from_raw(at as u64), *value))
+        });
+        let sparse = sparse
+            .into_iter()
+            .flat_map(|m| m.iter().map(|(id, value)| (*id, *value)));
+        dense.chain(sparse)
+    }
+
+    /// Asks for the value of `id` to be brought into the cache.
     #[inline]
     fn prefetch(&self, id: I) {
         if let SlotIndex::Dense(v) = self
-            && let Some(slot) = usize::try_from(id.raw()).ok().and_then(|at| v.get(at))
+            && let Some(value) = usize::try_from(id.raw()).ok().and_then(|at| v.get(at))
         {
-            prefetch(slot);
+            prefetch(value);
         }
     }
 
     fn forget(&mut self, id: I) {
         match self {
             SlotIndex::Dense(v) => {
-                if let Some(s) = usize::try_from(id.raw()).ok().and_then(|i| v.get_mut(i)) {
-                    *s = NONE;
+                if let Some(value) = usize::try_from(id.raw()).ok().and_then(|i| v.get_mut(i)) {
+                    *value = V::VACANT;
                 }
             }
             SlotIndex::Sparse(m) => {
@@ -188,7 +210,13 @@ impl<I: TableId, R> Table<I, R> {
 
     /// The slot of `id`.
     pub fn slot(&self, id: I) -> Option<usize> {
-        self.slots.get(id)
+        self.slots.get(id).map(|slot| slot as usize)
+    }
+
+    /// One past the highest slot that has held a record: where the next
+    /// new slot goes.
+    pub fn slot_bound(&self) -> usize {
+        self.records.len()
     }
 
     /// Asks for the slot of `id` to be brought into the cache.
@@ -210,6 +238,9 @@ impl<I: TableId, R> Table<I, R> {
     /// Records that `id` lives in `slot` (its record comes later, with
     /// [`Table::put`]).
     pub fn set_slot(&mut self, id: I, slot: usize) {
+        // Slots are u32, as adjacency entries keep them: four billion
+        // nodes would need hundreds of GB of records first.
+        let slot = u32::try_from(slot).unwrap_or(NONE);
         self.slots.set(id, slot, self.len.max(self.expected));
     }
 
@@ -274,12 +305,31 @@ impl RelDetails {
     }
 }
 
-/// Relationships by petgraph edge slot: the id-to-slot map, and details for
-/// the few relationships that have any. Type and ends live in petgraph's
-/// edge, so a plain relationship costs this table four bytes (its slot).
+/// A relationship's type and ends: its interned type id and its start
+/// and end nodes' slots: 12 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Edge {
+    pub start: u32,
+    pub end: u32,
+    pub rel_type: u32,
+}
+
+impl Vacant for Edge {
+    // No interned type reaches u32::MAX: types index a vector of names.
+    const VACANT: Edge = Edge {
+        start: NONE,
+        end: NONE,
+        rel_type: NONE,
+    };
+}
+
+/// Relationships by id: each one's type and ends (by node slot) in a
+/// vector indexed by id while ids are dense, and details for the few
+/// relationships that have any. A plain relationship costs this table 12
+/// bytes and nothing else; its two adjacency entries are the rest of it.
 #[derive(Default)]
 pub(super) struct RelTable {
-    slots: SlotIndex<RelId>,
+    edges: SlotIndex<RelId, Edge>,
     details: IdMap<RelId, RelDetails>,
     len: usize,
 }
@@ -287,7 +337,7 @@ pub(super) struct RelTable {
 impl RelTable {
     /// Makes room for about `more` more relationships.
     pub fn reserve(&mut self, more: usize) {
-        self.slots.reserve(more);
+        self.edges.reserve(more);
     }
 
     /// Number of relationships.
@@ -295,9 +345,16 @@ impl RelTable {
         self.len
     }
 
-    /// The slot of `id`.
-    pub fn slot(&self, id: RelId) -> Option<usize> {
-        self.slots.get(id)
+    /// The type and ends of `id`.
+    pub fn edge(&self, id: RelId) -> Option<Edge> {
+        self.edges.get(id)
+    }
+
+    /// Every relationship's id with its type and ends: in id order while
+    /// ids are dense (as the store hands them out), else in no particular
+    /// order.
+    pub fn edges(&self) -> impl Iterator<Item = (RelId, Edge)> + '_ {
+        self.edges.iter()
     }
 
     /// The details of `id`, if it has any.
@@ -305,9 +362,9 @@ impl RelTable {
         self.details.get(&id)
     }
 
-    /// Adds `id` in `slot` with its details.
-    pub fn insert(&mut self, id: RelId, slot: usize, details: Option<RelDetails>) {
-        self.slots.set(id, slot, self.len);
+    /// Adds `id` (a new id) with its type, ends and details.
+    pub fn insert(&mut self, id: RelId, edge: Edge, details: Option<RelDetails>) {
+        self.edges.set(id, edge, self.len);
         self.len += 1;
         // A new id has no details to replace: plain relationships (nearly
         // all of a large store) skip the map.
@@ -329,13 +386,15 @@ impl RelTable {
         self.details.keys().copied()
     }
 
-    /// Removes `id` and its details.
-    pub fn remove(&mut self, id: RelId) {
-        if self.slots.get(id).is_some() {
-            self.slots.forget(id);
+    /// Removes `id` and its details; returns its type and ends.
+    pub fn remove(&mut self, id: RelId) -> Option<Edge> {
+        let edge = self.edges.get(id);
+        if edge.is_some() {
+            self.edges.forget(id);
             self.len -= 1;
         }
         self.details.remove(&id);
+        edge
     }
 }
 
@@ -418,6 +477,49 @@ mod tests {
             table.get(NodeId(1_000_000_000)).map(|n| n.id),
             Some(NodeId(1_000_000_000))
         );
+    }
+
+    fn edge(start: u32, end: u32, rel_type: u32) -> Edge {
+        Edge { start, end, rel_type }
+    }
+
+    #[test]
+    fn a_relationship_costs_twelve_bytes_and_any_id_is_kept() {
+        assert_eq!(std::mem::size_of::<Edge>(), 12);
+        let mut table = RelTable::default();
+        let ids = [1, 2, u64::from(u32::MAX), 1 << 32, (1 << 40) + 5, u64::MAX];
+        for (i, id) in ids.into_iter().enumerate() {
+            table.insert(RelId(id), edge(i as u32, 7, i as u32 % 3), None);
+        }
+        assert!(matches!(table.edges, SlotIndex::Sparse(_)));
+        assert_eq!(table.len(), ids.len());
+        for (i, id) in ids.into_iter().enumerate() {
+            assert_eq!(table.edge(RelId(id)), Some(edge(i as u32, 7, i as u32 % 3)));
+        }
+        let mut listed: Vec<u64> = table.edges().map(|(id, _)| id.0).collect();
+        listed.sort_unstable();
+        assert_eq!(listed, ids);
+        assert_eq!(table.remove(RelId(1 << 32)), Some(edge(3, 7, 0)));
+        assert_eq!(table.remove(RelId(1 << 32)), None);
+        assert_eq!(table.edge(RelId(1 << 32)), None);
+        assert_eq!(table.len(), ids.len() - 1);
+    }
+
+    #[test]
+    fn dense_relationship_ids_are_listed_in_id_order_with_details_apart() {
+        let mut table = RelTable::default();
+        for id in [3u64, 1, 2, 5] {
+            let details = (id == 2).then(RelDetails::default);
+            table.insert(RelId(id), edge(id as u32, 0, 1), details);
+        }
+        assert!(matches!(table.edges, SlotIndex::Dense(_)));
+        let listed: Vec<u64> = table.edges().map(|(id, _)| id.0).collect();
+        assert_eq!(listed, [1, 2, 3, 5]);
+        assert_eq!(table.edge(RelId(4)), None);
+        assert_eq!(table.detailed().collect::<Vec<_>>(), [RelId(2)]);
+        table.remove(RelId(2));
+        assert_eq!(table.detailed().count(), 0);
+        assert_eq!(table.edges().count(), 3);
     }
 
     #[test]
