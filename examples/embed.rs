@@ -1,5 +1,6 @@
 //! Embedding Attest in another tool: open a store, load facts, ask
-//! questions, follow provenance back to the sentences.
+//! questions, follow provenance back to the sentences, run a petgraph
+//! algorithm over the graph.
 //!
 //! Run with `cargo run --example embed`.
 
@@ -42,5 +43,17 @@ fn main() -> attest::Result<()> {
     // Results serialise with serde, e.g. to JSON for another program.
     let result = graph.query("MATCH (a:Assertion {certainty: 'anonymous'}) RETURN a.text AS claim")?;
     println!("\nanonymous claims as JSON:\n{}", result.to_json_line());
+
+    // petgraph's algorithms run on a snapshot's index as it is: nodes are
+    // node ids, edges relationship ids.
+    let snapshot = graph.read();
+    let index = snapshot.index();
+    let groups = attest::petgraph::algo::kosaraju_scc(index);
+    let largest = groups.iter().map(Vec::len).max().unwrap_or(0);
+    println!(
+        "\n{} nodes in {} strongly connected groups, the largest of {largest}",
+        index.node_count(),
+        groups.len()
+    );
     Ok(())
 }

@@ -50,3 +50,7 @@ pub mod storage;
 
 pub use db::Graph;
 pub use error::{Error, ErrorClass, Position, QueryError, Result};
+/// The petgraph whose visit traits [`graph::GraphIndex`] implements: its
+/// algorithms run over a snapshot's index without a copy, and using them
+/// through this path keeps the versions matched.
+pub use petgraph;

@@ -9,7 +9,8 @@
 //! Attest's indexes: the store keeps only records. It is rebuilt
 //! from the store when a store is opened and kept in step by the
 //! transaction layer (`crate::db`), which is the only caller of its
-//! mutating methods.
+//! mutating methods. petgraph's algorithms and walkers run over it through
+//! petgraph's visit traits (`visit.rs`), without a copy.
 //!
 //! **Architecture invariant:** slots never leave this module and are never
 //! stored. A removed node's slot is reused, so slots are not identities;
@@ -20,8 +21,10 @@ mod idset;
 mod paths;
 mod prefetch;
 mod table;
+mod visit;
 
 pub use paths::ShortestPaths;
+pub use visit::{Edges, Neighbors, RelRef};
 
 use adjacency::{AdjEntry, Adjacency, BuildEdge};
 use idset::IdSet;

@@ -206,11 +206,12 @@ fn join(forward: &Parents, backward: &Parents, meet: NodeId) -> Path {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::{Node, Properties, Relationship};
 
-    fn chain(edges: &[(u64, u64)]) -> GraphIndex {
+    /// An index of `N` nodes joined by `R` relationships with ids from 100.
+    pub(in crate::graph) fn chain(edges: &[(u64, u64)]) -> GraphIndex {
         let mut g = GraphIndex::new(&[]);
         let mut ids: Vec<u64> = edges.iter().flat_map(|(a, b)| [*a, *b]).collect();
         ids.sort_unstable();
