@@ -71,6 +71,10 @@ macro_rules! engine_suite {
             fn writing_during_a_scan_works() {
                 super::writing_during_a_scan_works(&*$engine().engine);
             }
+            #[test]
+            fn releasing_the_cache_keeps_everything() {
+                super::releasing_the_cache_keeps_everything(&mut *$engine().engine);
+            }
 
             proptest! {
                 // Every case opens a fresh engine, which costs a few
@@ -327,6 +331,22 @@ fn matches_model(engine: &dyn Engine, batches: &[Vec<BatchOp>], probes: &[Vec<u8
     }
 }
 
+fn releasing_the_cache_keeps_everything(engine: &mut dyn Engine) {
+    let ops: Vec<_> = (0..300u32).map(|i| put(&i.to_be_bytes(), &[1; 200])).collect();
+    apply(engine, &ops);
+    // Not flushed: an applied batch survives the release all the same.
+    apply(engine, &[delete(&7u32.to_be_bytes()), put(b"late", b"x")]);
+    let before = keys(engine.scan_prefix(b""));
+    engine.release_cache().unwrap();
+    assert_eq!(keys(engine.scan_prefix(b"")), before);
+    assert_eq!(engine.get(b"late").unwrap(), Some(b"x".to_vec()));
+    // The engine goes on taking writes, and releases again.
+    apply(engine, &[put(b"after", b"y")]);
+    engine.release_cache().unwrap();
+    assert_eq!(engine.get(b"after").unwrap(), Some(b"y".to_vec()));
+    assert_eq!(engine.scan_prefix(b"").count(), before.len() + 1);
+}
+
 // ---- sled only ----
 
 mod sled_only {
@@ -367,6 +387,23 @@ mod sled_only {
         let engine = SledEngine::open(&path).unwrap();
         apply(&engine, &[put(b"k", b"v")]);
         assert!(path.join("conf").is_file());
+    }
+
+    #[test]
+    fn a_store_that_disappears_is_not_recreated_on_release() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let mut engine = SledEngine::open(&path).unwrap();
+        apply(&engine, &[put(b"k", b"v")]);
+        std::fs::rename(&path, dir.path().join("moved")).unwrap();
+        let err = engine.release_cache().unwrap_err();
+        assert!(err.to_string().contains("disappeared"), "{err}");
+        assert!(!path.exists(), "no empty store is created in its place");
+        // The handle is closed for good: every operation says why.
+        let err = engine.get(b"k").unwrap_err();
+        assert!(err.to_string().contains("could not be opened again"), "{err}");
+        assert!(engine.scan_prefix(b"").next().unwrap().is_err());
+        assert!(engine.flush().is_err());
     }
 
     /// Set by [`a_store_open_in_another_process_is_locked`] for the child it

@@ -219,7 +219,7 @@ impl Graph {
     /// Opens a store on any engine: initialises an empty one, or checks
     /// the format and loads an existing one, first removing an import that
     /// never finished (see [`Graph::recovered_import`]).
-    pub fn with_engine(engine: Box<dyn Engine>, options: OpenOptions) -> Result<Graph> {
+    pub fn with_engine(mut engine: Box<dyn Engine>, options: OpenOptions) -> Result<Graph> {
         let created = engine.get(layout::META_FORMAT)?.is_none();
         if created {
             initialise(engine.as_ref(), &options)?;
@@ -235,7 +235,7 @@ impl Graph {
             older = false;
         }
         let recovered = bulk::recover(engine.as_ref())?;
-        let state = load_state(engine.as_ref())?;
+        let state = load_owned_state(engine.as_mut())?;
         if older {
             mark_format_current(engine.as_ref())?;
         }
@@ -671,13 +671,67 @@ fn mark_format_current(engine: &dyn Engine) -> Result<()> {
     engine.flush()
 }
 
+/// Page bytes a load reads before the engine drops its cache
+/// ([`Engine::release_cache`]): sled keeps every page a scan reads until it
+/// is closed. The load's own records then reuse the memory of the pages
+/// read before them, instead of adding to it; closing and reopening sled
+/// takes a few milliseconds.
+const STRETCH_BYTES: usize = 16 << 20;
+
+/// The engine a load reads, and whether the load may have it drop its
+/// cache between stretches of pages.
+enum LoadFrom<'a> {
+    /// The engine of a store being opened, which the load holds alone.
+    Owned(&'a mut dyn Engine),
+    /// The engine of an open store, shared (an integrity check's reload).
+    Shared(&'a dyn Engine),
+}
+
+impl LoadFrom<'_> {
+    fn engine(&self) -> &dyn Engine {
+        match self {
+            LoadFrom::Owned(engine) => &**engine,
+            LoadFrom::Shared(engine) => *engine,
+        }
+    }
+
+    /// Reads every page under `prefix` in stretches: `stretch` reads from
+    /// a key to the prefix's end and returns the key it stopped before
+    /// (`None`: at the end). Between stretches an owned engine drops its
+    /// cache.
+    fn in_stretches(
+        &mut self,
+        prefix: u8,
+        mut stretch: impl FnMut(&dyn Engine, (&[u8], &[u8])) -> Result<Option<Vec<u8>>>,
+    ) -> Result<()> {
+        let end = [prefix.saturating_add(1)];
+        let mut from = vec![prefix];
+        while let Some(next) = stretch(self.engine(), (&from, &end))? {
+            if let LoadFrom::Owned(engine) = self {
+                engine.release_cache()?;
+            }
+            from = next;
+        }
+        Ok(())
+    }
+}
+
+/// The first key after `key` in byte order: where a scan that stopped
+/// after `key` goes on.
+fn key_after(mut key: Vec<u8>) -> Vec<u8> {
+    key.push(0);
+    key
+}
+
 /// Decoded pages a reading thread may hold before the loading thread takes
 /// them (a page is at most [`layout::PAGE_RECORDS`] records).
 const PAGES_IN_FLIGHT: usize = 64;
 
-/// Scans the pages under `prefix` and decodes them on a second thread,
-/// while this one `consume`s them in key order, so that reading and
-/// inserting overlap on two cores. The first error (reading, decoding or
+/// Scans the pages from `from` to `end` and decodes them on a second
+/// thread, while this one `consume`s them in key order, so that reading
+/// and inserting overlap on two cores. Stops after `stretch` bytes of
+/// pages and returns the key to go on from (`None`: the scan reached
+/// `end`). The first error (reading, decoding or
 /// consuming) ends both; without a second thread the pages are read and
 /// consumed on this one.
 ///
@@ -688,37 +742,66 @@ const PAGES_IN_FLIGHT: usize = 64;
 /// faults in that arena) for no gain in wall time.
 fn pipelined_pages<T: Send>(
     engine: &dyn Engine,
-    prefix: u8,
+    (from, end): (&[u8], &[u8]),
+    stretch: usize,
     decode: impl Fn(&[u8], &[u8]) -> Result<T> + Send + Copy,
     mut consume: impl FnMut(T) -> Result<()>,
-) -> Result<()> {
-    let read = move |key: Vec<u8>, value: Vec<u8>| decode(&key, &value);
+) -> Result<Option<Vec<u8>>> {
+    // Reads pages into `send` until the stretch is full; returns where the
+    // next stretch starts.
+    let read = move |send: &mut dyn FnMut(Result<T>) -> bool| -> Option<Vec<u8>> {
+        let mut read = 0;
+        for item in engine.scan_range(from, Some(end)) {
+            let page = item.and_then(|(key, value)| {
+                read += value.len();
+                let page = decode(&key, &value)?;
+                Ok((key, page))
+            });
+            match page {
+                Ok((key, page)) => {
+                    if !send(Ok(page)) {
+                        return None;
+                    }
+                    if read >= stretch {
+                        return Some(key_after(key));
+                    }
+                }
+                Err(e) => {
+                    send(Err(e));
+                    return None;
+                }
+            }
+        }
+        None
+    };
     std::thread::scope(|scope| {
         let (sender, pages) = std::sync::mpsc::sync_channel::<Result<T>>(PAGES_IN_FLIGHT);
         let reader = std::thread::Builder::new()
             .name("attest-open".into())
             .spawn_scoped(scope, move || {
-                for item in engine.scan_prefix(&[prefix]) {
-                    let page = item.and_then(|(key, value)| read(key, value));
-                    let failed = page.is_err();
-                    // A closed channel means the loading thread stopped.
-                    if sender.send(page).is_err() || failed {
-                        break;
-                    }
+                // A closed channel means the loading thread stopped.
+                read(&mut |page| sender.send(page).is_ok())
+            });
+        let Ok(reader) = reader else {
+            // No second thread to be had: read on this one.
+            let mut failed = None;
+            let next = read(&mut |page| match page.and_then(&mut consume) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
                 }
             });
-        if reader.is_err() {
-            // No second thread to be had: read on this one.
-            for item in engine.scan_prefix(&[prefix]) {
-                let (key, value) = item?;
-                consume(read(key, value)?)?;
-            }
-            return Ok(());
-        }
+            return failed.map_or(Ok(next), Err);
+        };
         for page in pages {
             consume(page?)?;
         }
-        Ok(())
+        // The reader ended without an error (else one came through the
+        // channel above); a panic in it is a bug, reported as one.
+        reader
+            .join()
+            .map_err(|_| Error::Storage("the thread reading the store's pages panicked".into()))
     })
 }
 
@@ -777,6 +860,19 @@ fn put_page<T>(
 }
 
 fn load_state(engine: &dyn Engine) -> Result<State> {
+    load_state_from(LoadFrom::Shared(engine), STRETCH_BYTES)
+}
+
+/// Loads the store an opening handle holds alone: as [`load_state`], and
+/// the engine drops its cache between stretches of pages.
+fn load_owned_state(engine: &mut dyn Engine) -> Result<State> {
+    load_state_from(LoadFrom::Owned(engine), STRETCH_BYTES)
+}
+
+/// Loads the index from `from`, reading `stretch` bytes of pages between
+/// the times an owned engine drops its cache.
+fn load_state_from(mut from: LoadFrom<'_>, stretch: usize) -> Result<State> {
+    let engine = from.engine();
     check_format(engine)?;
     let schema: Option<Schema> = match engine.get(layout::META_SCHEMA)? {
         Some(bytes) => Some(layout::decode(&bytes, "schema")?),
@@ -802,43 +898,55 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
     // while it opens) reserves nothing rather than failing the open.
     let by_size = engine.size_on_disk().unwrap_or(0) / MIN_RECORD_BYTES;
     let (next_node, next_rel) = (counter(layout::META_NEXT_NODE)?, counter(layout::META_NEXT_REL)?);
+    let next_txn = counter(layout::META_NEXT_TXN)?;
     index.reserve(
         usize::try_from(next_node.min(by_size)).unwrap_or(0),
         usize::try_from(next_rel.min(by_size)).unwrap_or(0),
     );
-    for item in engine.scan_prefix(&[layout::NODE]) {
-        let (key, value) = item?;
-        for node in layout::decode_node_page(&key, &value)? {
-            index.insert_node(node);
-        }
-    }
-    index.begin_load();
-    pipelined_pages(engine, layout::REL, layout::decode_rel_page_for_load, |page| {
-        for rel in page.rels {
-            let (id, inserted) = match rel {
-                layout::LoadedRel::Plain {
-                    id,
-                    rel_type,
-                    start,
-                    end,
-                } => {
-                    // `decode_rel_page_for_load` names only types it listed.
-                    let Some(rel_type) = page.types.get(rel_type) else {
-                        return Err(Error::Format(format!(
-                            "relationship {id} lost its type while loading"
-                        )));
-                    };
-                    (id, index.insert_plain_relationship(id, rel_type, start, end))
-                }
-                layout::LoadedRel::Full(rel) => (rel.id, index.insert_relationship(*rel)),
-            };
-            if !inserted {
-                return Err(Error::Format(format!(
-                    "relationship {id} joins a node that does not exist"
-                )));
+    from.in_stretches(layout::NODE, |engine, (from, end)| {
+        let mut read = 0;
+        for item in engine.scan_range(from, Some(end)) {
+            let (key, value) = item?;
+            for node in layout::decode_node_page(&key, &value)? {
+                index.insert_node(node);
+            }
+            read += value.len();
+            if read >= stretch {
+                return Ok(Some(key_after(key)));
             }
         }
-        Ok(())
+        Ok(None)
+    })?;
+    index.begin_load();
+    let decode = layout::decode_rel_page_for_load;
+    from.in_stretches(layout::REL, |engine, range| {
+        pipelined_pages(engine, range, stretch, decode, |page| {
+            for rel in page.rels {
+                let (id, inserted) = match rel {
+                    layout::LoadedRel::Plain {
+                        id,
+                        rel_type,
+                        start,
+                        end,
+                    } => {
+                        // `decode_rel_page_for_load` names only types it listed.
+                        let Some(rel_type) = page.types.get(rel_type) else {
+                            return Err(Error::Format(format!(
+                                "relationship {id} lost its type while loading"
+                            )));
+                        };
+                        (id, index.insert_plain_relationship(id, rel_type, start, end))
+                    }
+                    layout::LoadedRel::Full(rel) => (rel.id, index.insert_relationship(*rel)),
+                };
+                if !inserted {
+                    return Err(Error::Format(format!(
+                        "relationship {id} joins a node that does not exist"
+                    )));
+                }
+            }
+            Ok(())
+        })
     })?;
     index.finish_load();
     Ok(State {
@@ -846,7 +954,7 @@ fn load_state(engine: &dyn Engine) -> Result<State> {
         schema,
         next_node,
         next_rel,
-        next_txn: counter(layout::META_NEXT_TXN)?,
+        next_txn,
     })
 }
 
@@ -954,5 +1062,122 @@ mod format_tests {
         }
         assert!(Graph::open(&path).is_err());
         assert_eq!(format_of(&path), 2);
+    }
+}
+
+#[cfg(test)]
+mod load_tests {
+    use super::*;
+    use crate::storage::KeyValue;
+
+    /// An engine that counts how often a load had it drop its cache.
+    struct Counting {
+        inner: Box<dyn Engine>,
+        releases: usize,
+    }
+
+    impl Engine for Counting {
+        fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+            self.inner.get(key)
+        }
+        fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+            self.inner.scan_prefix(prefix)
+        }
+        fn scan_range<'a>(
+            &'a self,
+            start: &[u8],
+            end: Option<&[u8]>,
+        ) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+            self.inner.scan_range(start, end)
+        }
+        fn apply(&self, batch: WriteBatch) -> Result<()> {
+            self.inner.apply(batch)
+        }
+        fn flush(&self) -> Result<()> {
+            self.inner.flush()
+        }
+        fn size_on_disk(&self) -> Result<u64> {
+            self.inner.size_on_disk()
+        }
+        fn name(&self) -> &'static str {
+            self.inner.name()
+        }
+        fn release_cache(&mut self) -> Result<()> {
+            self.releases += 1;
+            self.inner.release_cache()
+        }
+    }
+
+    /// Every node and relationship of a loaded index, in id order.
+    fn records(state: &State) -> (Vec<Node>, Vec<Relationship>) {
+        let index = &state.index;
+        let nodes = index
+            .node_ids()
+            .into_iter()
+            .filter_map(|id| index.node(id).cloned());
+        let mut rels: Vec<Relationship> = index.relationships().map(|r| r.to_relationship()).collect();
+        rels.sort_by_key(|r| r.id);
+        (nodes.collect(), rels)
+    }
+
+    #[test]
+    fn the_key_after_a_key_sorts_between_it_and_every_later_one() {
+        let key = layout::rel_page_key(5);
+        let after = key_after(key.clone());
+        assert!(key < after && after < layout::rel_page_key(6));
+        assert!(after < vec![layout::REL, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0]);
+    }
+
+    #[test]
+    fn a_load_in_stretches_of_one_page_equals_a_load_in_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        {
+            let schemaless = OpenOptions {
+                schema: SchemaChoice::Schemaless,
+            };
+            let graph = Graph::open_with(&path, schemaless).unwrap();
+            // Several pages of each kind (a page holds 128 ids), some
+            // relationships with properties.
+            graph
+                .query("UNWIND range(1, 700) AS i CREATE (:N {i: i, s: 'node ' + toString(i)})")
+                .unwrap();
+            let ring = "MATCH (a:N) WITH a ORDER BY a.i WITH collect(a) AS ns \
+                        UNWIND range(0, size(ns) - 1) AS k \
+                        WITH ns[k] AS a, ns[(k + 1) % size(ns)] AS b, k";
+            graph.query(&format!("{ring} CREATE (a)-[:NEXT]->(b)")).unwrap();
+            graph
+                .query(&format!(
+                    "{ring} WHERE k % 2 = 0 CREATE (b)-[:BACK {{k: k}}]->(a)"
+                ))
+                .unwrap();
+        }
+        let engine = storage::open_on_disk(&path).unwrap();
+        let whole = load_state(engine.as_ref()).unwrap();
+        let mut counting = Counting {
+            inner: engine,
+            releases: 0,
+        };
+        let stretched = load_state_from(LoadFrom::Owned(&mut counting), 1).unwrap();
+        // A stretch of one byte ends after every page, the last of each
+        // kind included (the stretch after it finds nothing): one release
+        // per page.
+        let pages =
+            counting.scan_prefix(&[layout::NODE]).count() + counting.scan_prefix(&[layout::REL]).count();
+        assert!(pages >= 12, "{pages} pages");
+        assert_eq!(counting.releases, pages);
+        let (nodes, rels) = records(&stretched);
+        assert_eq!((nodes.len(), rels.len()), (700, 1050));
+        assert_eq!((nodes, rels), records(&whole));
+        stretched.index.verify().unwrap();
+        // A shared engine is never asked to release.
+        let mut shared = Counting {
+            inner: counting.inner,
+            releases: 0,
+        };
+        let again = load_state_from(LoadFrom::Shared(&shared), 1).unwrap();
+        assert_eq!(records(&again), records(&whole));
+        assert_eq!(shared.releases, 0);
+        shared.release_cache().unwrap();
     }
 }

@@ -66,8 +66,11 @@ impl Default for SledOptions {
 /// ```
 #[derive(Debug)]
 pub struct SledEngine {
-    db: sled::Db,
+    /// `None` only after [`Engine::release_cache`] closed the database and
+    /// could not open it again: every operation then fails.
+    db: Option<sled::Db>,
     path: PathBuf,
+    options: SledOptions,
 }
 
 impl SledEngine {
@@ -117,8 +120,9 @@ impl SledEngine {
             }
         };
         Ok(SledEngine {
-            db,
+            db: Some(db),
             path: path.to_path_buf(),
+            options,
         })
     }
 
@@ -200,6 +204,27 @@ impl SledEngine {
         Error::Storage(format!("sled store {}: {e}", self.path.display()))
     }
 
+    /// The open database.
+    fn db(&self) -> Result<&sled::Db> {
+        self.db.as_ref().ok_or_else(|| {
+            Error::Storage(format!(
+                "sled store {} was closed to release its cache and could not be opened again",
+                self.path.display()
+            ))
+        })
+    }
+
+    /// The pairs `scan` finds in the open database.
+    fn scan<'a>(
+        &'a self,
+        scan: impl FnOnce(&sled::Db) -> sled::Iter,
+    ) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
+        match self.db() {
+            Ok(db) => self.pairs(scan(db)),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        }
+    }
+
     fn pairs<'a>(&'a self, iter: sled::Iter) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
         Box::new(iter.map(move |pair| {
             pair.map(|(k, v)| (k.to_vec(), v.to_vec()))
@@ -210,12 +235,12 @@ impl SledEngine {
 
 impl Engine for SledEngine {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        let value = self.db.get(key).map_err(|e| self.storage_error(e))?;
+        let value = self.db()?.get(key).map_err(|e| self.storage_error(e))?;
         Ok(value.map(|v| v.to_vec()))
     }
 
     fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
-        self.pairs(self.db.scan_prefix(prefix))
+        self.scan(|db| db.scan_prefix(prefix))
     }
 
     fn scan_range<'a>(
@@ -225,8 +250,8 @@ impl Engine for SledEngine {
     ) -> Box<dyn Iterator<Item = Result<KeyValue>> + 'a> {
         match end {
             _ if is_empty_range(start, end) => Box::new(std::iter::empty()),
-            Some(end) => self.pairs(self.db.range(start..end)),
-            None => self.pairs(self.db.range(start..)),
+            Some(end) => self.scan(|db| db.range(start..end)),
+            None => self.scan(|db| db.range(start..)),
         }
     }
 
@@ -239,12 +264,14 @@ impl Engine for SledEngine {
                 BatchOp::Delete { key } => sled_batch.remove(key),
             }
         }
-        self.db.apply_batch(sled_batch).map_err(|e| self.storage_error(e))
+        self.db()?
+            .apply_batch(sled_batch)
+            .map_err(|e| self.storage_error(e))
     }
 
     fn flush(&self) -> Result<()> {
         // sled's flush writes every dirty buffer and fsyncs before returning.
-        self.db.flush().map_err(|e| self.storage_error(e))?;
+        self.db()?.flush().map_err(|e| self.storage_error(e))?;
         Ok(())
     }
 
@@ -254,6 +281,27 @@ impl Engine for SledEngine {
 
     fn name(&self) -> &'static str {
         "sled"
+    }
+
+    fn release_cache(&mut self) -> Result<()> {
+        // sled allows one open handle per store, and frees its pages only
+        // when the last one is dropped: close first, then open again (a
+        // few milliseconds; `open_with` waits out the file lock that sled
+        // releases from a background thread).
+        if let Some(db) = self.db.take() {
+            db.flush().map_err(|e| self.storage_error(e))?;
+        }
+        // Opening creates a store where there is none: if this one's files
+        // went away meanwhile, that would carry on over an empty store.
+        if !self.path.join("conf").is_file() {
+            return Err(Error::Storage(format!(
+                "sled store {} disappeared while it was open",
+                self.path.display()
+            )));
+        }
+        let reopened = SledEngine::open_with(&self.path, self.options.clone())?;
+        self.db = reopened.db;
+        Ok(())
     }
 }
 
