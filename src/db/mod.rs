@@ -674,9 +674,10 @@ fn mark_format_current(engine: &dyn Engine) -> Result<()> {
 /// Page bytes a load reads before the engine drops its cache
 /// ([`Engine::release_cache`]): sled keeps every page a scan reads until it
 /// is closed. The load's own records then reuse the memory of the pages
-/// read before them, instead of adding to it; closing and reopening sled
-/// takes a few milliseconds.
-const STRETCH_BYTES: usize = 16 << 20;
+/// read before them, instead of adding to it. Closing and reopening sled
+/// takes 9-17 ms at a million events; smaller stretches saved a little
+/// more memory for more of that time (docs/performance.md, change 41).
+const STRETCH_BYTES: usize = 32 << 20;
 
 /// The engine a load reads, and whether the load may have it drop its
 /// cache between stretches of pages.
