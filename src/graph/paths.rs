@@ -271,16 +271,18 @@ pub(super) mod tests {
         );
     }
 
+    /// A small grid-like graph of 20 nodes, two relationships out of each.
+    pub(in crate::graph) fn twenty_nodes() -> GraphIndex {
+        let edges: Vec<(u64, u64)> = (1..=20u64)
+            .flat_map(|i| [(i, (i * 7) % 20 + 1), (i, (i * 3) % 20 + 1)])
+            .collect();
+        chain(&edges)
+    }
+
     #[test]
     fn bidirectional_search_agrees_with_brute_force_lengths() {
-        // A small grid-like graph: every pair's length must match the
-        // one-sided BFS used by `all`.
-        let mut edges = Vec::new();
-        for i in 1..=20u64 {
-            edges.push((i, (i * 7) % 20 + 1));
-            edges.push((i, (i * 3) % 20 + 1));
-        }
-        let g = chain(&edges);
+        // Every pair's length must match the one-sided BFS used by `all`.
+        let g = twenty_nodes();
         let sp = g.shortest_paths(Direction::Both, &[], 20);
         for a in 1..=20 {
             for b in 1..=20 {

@@ -220,7 +220,7 @@ impl<'a> IntoNodeIdentifiers for &'a GraphIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::paths::tests::chain;
+    use crate::graph::paths::tests::{chain, twenty_nodes};
     use petgraph::algo::{dijkstra, has_path_connecting, kosaraju_scc};
     use petgraph::visit::{Bfs, Walker};
 
@@ -232,12 +232,7 @@ mod tests {
 
     #[test]
     fn dijkstra_agrees_with_the_shortest_path_search() {
-        let mut edges = Vec::new();
-        for i in 1..=20u64 {
-            edges.push((i, (i * 7) % 20 + 1));
-            edges.push((i, (i * 3) % 20 + 1));
-        }
-        let g = chain(&edges);
+        let g = twenty_nodes();
         let search = g.shortest_paths(crate::model::Direction::Outgoing, &[], 20);
         for a in 1..=20 {
             let hops = dijkstra(&g, NodeId(a), None, |_| 1usize);
