@@ -28,6 +28,8 @@ pub const OLDEST_READ_FORMAT: u32 = 2;
 pub const NODE: u8 = b'N';
 pub const REL: u8 = b'R';
 pub const TXN: u8 = b'T';
+/// The first byte of every `META_` key.
+pub const META: u8 = b'M';
 
 pub const META_FORMAT: &[u8] = b"Mformat";
 pub const META_SCHEMA: &[u8] = b"Mschema";

@@ -35,7 +35,7 @@ use crate::error::{Error, ErrorClass, Result};
 use crate::graph::GraphIndex;
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, RelView, Relationship, Source};
 use crate::schema::Schema;
-use crate::storage::{self, Engine, MemoryEngine, WriteBatch};
+use crate::storage::{self, Engine, KeyValue, MemoryEngine, WriteBatch};
 use std::path::{Path, PathBuf};
 use std::sync::{OnceLock, RwLock, RwLockReadGuard};
 
@@ -709,12 +709,31 @@ impl LoadFrom<'_> {
         let mut from = vec![prefix];
         while let Some(next) = stretch(self.engine(), (&from, &end))? {
             if let LoadFrom::Owned(engine) = self {
-                engine.release_cache()?;
+                release_unchanged(&mut **engine)?;
             }
             from = next;
         }
         Ok(())
     }
+}
+
+/// Has `engine` drop its cache, and checks that the store did not change
+/// meanwhile. sled lets go of its file lock between closing and opening
+/// again (a few milliseconds), and another process may open the store in
+/// that gap; if it wrote, the pages already loaded would not match the
+/// rest. Every commit and every import changes the meta keys (the
+/// transaction counter, an import's marker), so comparing them tells.
+fn release_unchanged(engine: &mut dyn Engine) -> Result<()> {
+    let meta =
+        |engine: &dyn Engine| -> Result<Vec<KeyValue>> { engine.scan_prefix(&[layout::META]).collect() };
+    let before = meta(engine)?;
+    engine.release_cache()?;
+    if meta(engine)? != before {
+        return Err(Error::Storage(
+            "the store changed while it was being opened (another process wrote to it); open it again".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The first key after `key` in byte order: where a scan that stopped
@@ -1069,12 +1088,13 @@ mod format_tests {
 #[cfg(test)]
 mod load_tests {
     use super::*;
-    use crate::storage::KeyValue;
 
-    /// An engine that counts how often a load had it drop its cache.
+    /// An engine that counts how often a load had it drop its cache, and
+    /// can play another process that commits while it is closed.
     struct Counting {
         inner: Box<dyn Engine>,
         releases: usize,
+        commit_on_release: bool,
     }
 
     impl Engine for Counting {
@@ -1105,7 +1125,13 @@ mod load_tests {
         }
         fn release_cache(&mut self) -> Result<()> {
             self.releases += 1;
-            self.inner.release_cache()
+            self.inner.release_cache()?;
+            if self.commit_on_release {
+                let mut batch = WriteBatch::new();
+                batch.put(layout::META_NEXT_TXN, 1_000u64.to_be_bytes().to_vec());
+                self.inner.apply(batch)?;
+            }
+            Ok(())
         }
     }
 
@@ -1158,6 +1184,7 @@ mod load_tests {
         let mut counting = Counting {
             inner: engine,
             releases: 0,
+            commit_on_release: false,
         };
         let stretched = load_state_from(LoadFrom::Owned(&mut counting), 1).unwrap();
         // A stretch of one byte ends after every page, the last of each
@@ -1172,13 +1199,28 @@ mod load_tests {
         assert_eq!((nodes, rels), records(&whole));
         stretched.index.verify().unwrap();
         // A shared engine is never asked to release.
-        let mut shared = Counting {
+        let shared = Counting {
             inner: counting.inner,
             releases: 0,
+            commit_on_release: false,
         };
         let again = load_state_from(LoadFrom::Shared(&shared), 1).unwrap();
         assert_eq!(records(&again), records(&whole));
         assert_eq!(shared.releases, 0);
-        shared.release_cache().unwrap();
+        // A commit by another process while the store is closed between
+        // stretches fails the load instead of mixing pages from before
+        // and after it.
+        let mut raced = Counting {
+            commit_on_release: true,
+            ..shared
+        };
+        let Err(err) = load_state_from(LoadFrom::Owned(&mut raced), 1) else {
+            panic!("a load across another process's commit succeeded");
+        };
+        assert!(
+            err.to_string().contains("changed while it was being opened"),
+            "{err}"
+        );
+        assert_eq!(raced.releases, 1);
     }
 }
