@@ -747,13 +747,16 @@ fn key_after(mut key: Vec<u8>) -> Vec<u8> {
 /// them (a page is at most [`layout::PAGE_RECORDS`] records).
 const PAGES_IN_FLIGHT: usize = 64;
 
-/// Scans the pages from `from` to `end` and decodes them on a second
-/// thread, while this one `consume`s them in key order, so that reading
-/// and inserting overlap on two cores. Stops after `stretch` bytes of
-/// pages and returns the key to go on from (`None`: the scan reached
-/// `end`). The first error (reading, decoding or
-/// consuming) ends both; without a second thread the pages are read and
-/// consumed on this one.
+/// Scans the pages from `from` to `end` on a second thread, while this one
+/// `consume`s them in key order, so that reading and inserting overlap on
+/// two cores. The second thread decodes every other page and hands the
+/// rest over as read, for this one to decode: inserting a relationship
+/// costs less than reading and decoding it, and decoding all of them on
+/// the reading thread left this one waiting (docs/performance.md, change
+/// 42). Stops after `stretch` bytes of pages and returns the key to go on
+/// from (`None`: the scan reached `end`). The first error (reading,
+/// decoding or consuming) ends both; without a second thread the pages
+/// are read and consumed on this one.
 ///
 /// Opening a store uses it for relationship pages, whose decoded form is
 /// small and short-lived. Node pages are decoded where they are indexed:
@@ -768,13 +771,18 @@ fn pipelined_pages<T: Send>(
     mut consume: impl FnMut(T) -> Result<()>,
 ) -> Result<Option<Vec<u8>>> {
     // Reads pages into `send` until the stretch is full; returns where the
-    // next stretch starts.
-    let read = move |send: &mut dyn FnMut(Result<T>) -> bool| -> Option<Vec<u8>> {
+    // next stretch starts. Every other page is handed over as read, for the
+    // loading thread to decode.
+    let read = move |send: &mut dyn FnMut(Result<Page<T>>) -> bool, split: bool| -> Option<Vec<u8>> {
         let mut read = 0;
-        for item in engine.scan_range(from, Some(end)) {
+        for (at, item) in engine.scan_range(from, Some(end)).enumerate() {
             let page = item.and_then(|(key, value)| {
                 read += value.len();
-                let page = decode(&key, &value)?;
+                let page = if split && at % 2 == 1 {
+                    Page::Read(key.clone(), value)
+                } else {
+                    Page::Decoded(decode(&key, &value)?)
+                };
                 Ok((key, page))
             });
             match page {
@@ -794,28 +802,35 @@ fn pipelined_pages<T: Send>(
         }
         None
     };
+    let mut take = |page: Page<T>| match page {
+        Page::Decoded(page) => consume(page),
+        Page::Read(key, value) => consume(decode(&key, &value)?),
+    };
     std::thread::scope(|scope| {
-        let (sender, pages) = std::sync::mpsc::sync_channel::<Result<T>>(PAGES_IN_FLIGHT);
+        let (sender, pages) = std::sync::mpsc::sync_channel::<Result<Page<T>>>(PAGES_IN_FLIGHT);
         let reader = std::thread::Builder::new()
             .name("attest-open".into())
             .spawn_scoped(scope, move || {
                 // A closed channel means the loading thread stopped.
-                read(&mut |page| sender.send(page).is_ok())
+                read(&mut |page| sender.send(page).is_ok(), true)
             });
         let Ok(reader) = reader else {
             // No second thread to be had: read on this one.
             let mut failed = None;
-            let next = read(&mut |page| match page.and_then(&mut consume) {
-                Ok(()) => true,
-                Err(e) => {
-                    failed = Some(e);
-                    false
-                }
-            });
+            let next = read(
+                &mut |page| match page.and_then(&mut take) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                },
+                false,
+            );
             return failed.map_or(Ok(next), Err);
         };
         for page in pages {
-            consume(page?)?;
+            take(page?)?;
         }
         // The reader ended without an error (else one came through the
         // channel above); a panic in it is a bug, reported as one.
@@ -823,6 +838,13 @@ fn pipelined_pages<T: Send>(
             .join()
             .map_err(|_| Error::Storage("the thread reading the store's pages panicked".into()))
     })
+}
+
+/// A page as the reading thread hands it over: decoded, or as read, for
+/// the loading thread to decode.
+enum Page<T> {
+    Decoded(T),
+    Read(Vec<u8>, Vec<u8>),
 }
 
 /// Puts into `batch` every listed page as the in-memory `index` has it now:
@@ -1145,6 +1167,49 @@ mod load_tests {
         let mut rels: Vec<Relationship> = index.relationships().map(|r| r.to_relationship()).collect();
         rels.sort_by_key(|r| r.id);
         (nodes.collect(), rels)
+    }
+
+    #[test]
+    fn pages_decoded_on_either_thread_arrive_in_key_order() {
+        let engine = MemoryEngine::new();
+        let mut batch = WriteBatch::new();
+        for page in 0..9u8 {
+            batch.put(vec![layout::REL, page], vec![page; 3]);
+        }
+        engine.apply(batch).unwrap();
+        let range: (&[u8], &[u8]) = (&[layout::REL], &[layout::REL + 1]);
+        // Decoding checks the page against its key, on whichever thread.
+        let decode = |key: &[u8], value: &[u8]| -> Result<u8> {
+            match (key, value) {
+                ([_, page], [a, ..]) if page == a && *page != 7 => Ok(*page),
+                _ => Err(Error::Format(format!("page {key:?} is damaged"))),
+            }
+        };
+        let mut seen = Vec::new();
+        let err = pipelined_pages(&engine, range, usize::MAX, decode, |page| {
+            seen.push(page);
+            Ok(())
+        })
+        .unwrap_err();
+        // Page 7, an odd one (handed over as read), fails where it is
+        // decoded, after every page before it arrived in order.
+        assert!(err.to_string().contains("[82, 7]"), "{err}");
+        assert_eq!(seen, [0, 1, 2, 3, 4, 5, 6]);
+        let mut seen = Vec::new();
+        let next = pipelined_pages(
+            &engine,
+            range,
+            7,
+            |_, value| Ok(value[0]),
+            |page| {
+                seen.push(page);
+                Ok(())
+            },
+        )
+        .unwrap();
+        // Three bytes a page: the stretch of 7 bytes ends after the third.
+        assert_eq!(seen, [0, 1, 2]);
+        assert_eq!(next, Some(vec![layout::REL, 2, 0]));
     }
 
     #[test]
