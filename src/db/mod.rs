@@ -218,7 +218,10 @@ impl Graph {
 
     /// Opens a store on any engine: initialises an empty one, or checks
     /// the format and loads an existing one, first removing an import that
-    /// never finished (see [`Graph::recovered_import`]).
+    /// never finished (see [`Graph::recovered_import`]). While it loads,
+    /// it has the engine drop its cache between stretches of 32 MB of
+    /// pages ([`Engine::release_cache`]), and fails if the store's meta
+    /// keys changed across a release (another process wrote to it).
     pub fn with_engine(mut engine: Box<dyn Engine>, options: OpenOptions) -> Result<Graph> {
         let created = engine.get(layout::META_FORMAT)?.is_none();
         if created {

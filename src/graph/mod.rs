@@ -315,7 +315,7 @@ impl GraphIndex {
                 });
             }
         };
-        let id_at = |slot: usize| nodes.at(slot).map_or(NodeId(0), |n| n.id);
+        let id_at = |slot: usize| nodes.id_at(slot).unwrap_or(NodeId(0));
         LoadedAdjacency(Adjacency::built(nodes.slot_bound(), two_threads, edges, id_at))
     }
 
@@ -343,8 +343,8 @@ impl GraphIndex {
     /// details, if it has any.
     fn rel_view(&self, id: RelId, edge: Edge) -> Option<RelView<'_>> {
         let rel_type = self.rel_type_names.get(edge.rel_type as usize)?;
-        let start = self.nodes.at(edge.start as usize)?.id;
-        let end = self.nodes.at(edge.end as usize)?.id;
+        let start = self.nodes.id_at(edge.start as usize)?;
+        let end = self.nodes.id_at(edge.end as usize)?;
         let mut view = RelView::plain(id, rel_type, start, end);
         if let Some(details) = self.rels.details(id) {
             view.properties = &details.properties;
@@ -757,7 +757,7 @@ impl GraphIndex {
     /// name only live nodes' slots (see `adjacency.rs`).
     #[cold]
     fn id_at_slot(&self, slot: u32) -> NodeId {
-        self.nodes.at(slot as usize).map_or(NodeId(0), |n| n.id)
+        self.nodes.id_at(slot as usize).unwrap_or(NodeId(0))
     }
 
     /// Label bits that every node met by expanding in `direction` over
@@ -1133,7 +1133,7 @@ impl GraphIndex {
         for node in self.nodes.values() {
             let id = &node.id;
             let slot = self.nodes.slot(*id).ok_or(format!("{id} has no graph slot"))?;
-            if self.nodes.at(slot).map(|n| n.id) != Some(*id) {
+            if self.nodes.id_at(slot) != Some(*id) {
                 return Err(format!("{id}'s slot holds another record"));
             }
             let bits = node
@@ -1188,7 +1188,6 @@ impl GraphIndex {
         if !self.adjacency.sorted() {
             return Err("an adjacency list is out of order".into());
         }
-        let id_at = |slot: usize| self.nodes.at(slot).map(|n| n.id);
         let mut entries = 0;
         for (slot, e) in self.adjacency.entries() {
             entries += 1;
@@ -1201,10 +1200,10 @@ impl GraphIndex {
                 (rel.start, rel.end)
             };
             let type_name = self.rel_type_names.get(e.rel_type() as usize);
-            if id_at(slot) != Some(here)
+            if self.nodes.id_at(slot) != Some(here)
                 || *e != AdjEntry::new(e.rel(), there, e.other_slot, e.incoming(), e.rel_type())
                 || self.neighbour(e).node != there
-                || id_at(e.other_slot as usize) != Some(there)
+                || self.nodes.id_at(e.other_slot as usize) != Some(there)
                 || type_name.map(String::as_str) != Some(rel.rel_type)
             {
                 return Err(format!(

@@ -52,6 +52,13 @@ impl TableId for RelId {
 /// Node records, by node slot.
 pub(super) type NodeTable = Table<NodeId, Node>;
 
+impl NodeTable {
+    /// The id of the node in `slot`, if one lives there.
+    pub fn id_at(&self, slot: usize) -> Option<NodeId> {
+        self.at(slot).map(|node| node.id)
+    }
+}
+
 /// No slot, in the dense map.
 const NONE: u32 = u32::MAX;
 
