@@ -10,51 +10,54 @@
 //! relationships of one type in one direction are a contiguous run, found by
 //! binary search, and their number is the run's length.
 //!
-//! Vectors are indexed by node slot, and each entry names the
-//! other end both by id and by slot, so an expansion that needs the other
-//! end's labels reads them without a hash lookup. Slots are reused only
+//! Vectors are indexed by node slot, and each entry names the other end
+//! by slot, so an expansion that needs the other end's labels or id reads
+//! them from vectors by slot without a hash lookup. Slots are reused only
 //! after a node is removed, and a node is removed only when it has no
 //! relationship left, so no entry ever names a reused slot.
 //!
 //! Each relationship has two entries, so their size is most of the index:
-//! an entry is 20 bytes (the relationship id as two 32-bit halves, so that
-//! nothing aligns it to 8; the other end's id in 32 bits; its slot; the
-//! group). At 24 bytes, the million-event set's 14.4 million entries took
-//! 345 MB; at 20, 288 MB, and an open store's peak RSS went from 2362 to
-//! 2306 MB with Q2-Q4 and Q7 no slower. A node id of 2^32 - 1 or more
-//! does not fit: the entry says so ([`WIDE_ID`]) and the id is read from
-//! the node record in the other end's slot, a cache miss per
-//! neighbour. Ids the store hands out are dense, so only an import that
-//! keeps ids of its own past four billion pays it.
+//! an entry is 12 bytes (the relationship id in 32 bits, the other end's
+//! slot, the group). The other end's id is not kept: the node table keeps
+//! every slot's id in a 4-byte vector, which at a million events (8 MB)
+//! stays mostly in the last-level cache. Entries of 20 bytes, which kept
+//! the id and the relationship id in 64 bits, took 288 MB on the
+//! million-event set; 12-byte ones take 173 MB (change 43 in
+//! docs/performance.md). A relationship id of 2^31 or more does not fit:
+//! the entry then holds its place in a side table of such ids
+//! ([`WideRels`]). Ids the store hands out are dense, so only an import
+//! that keeps ids of its own past two billion pays for it.
 //!
 //! Two 16-byte layouts were measured and left out (minimums of 3 x 12
 //! runs on the million-event set, against 24-byte entries). Keeping only
-//! the slot and reading every id from the node in that slot made each
-//! neighbour a dependent cache miss: Q2 0.27 -> 0.47 ms, Q3 +13 %, Q4
-//! +11 %. Keeping id and slot and leaving the group to the node's run list
-//! (which describes it already) saved 90 MB of peak RSS and made Q7 20 %
-//! faster, but Q4 5 % slower: a short list's expansion then reads its run
-//! list, one more random cache line, where it now reads the entries alone.
+//! the slot and reading every id from the 72-byte node record in that
+//! slot made each neighbour a dependent cache miss: Q2 0.27 -> 0.47 ms,
+//! Q3 +13 %, Q4 +11 %. Keeping id and slot and leaving the group to the
+//! node's run list (which describes it already) saved 90 MB of peak RSS
+//! and made Q7 20 % faster, but Q4 5 % slower: a short list's expansion
+//! then reads its run list, one more random cache line, where it now
+//! reads the entries alone.
 
+use super::IdMap;
 use super::prefetch::prefetch;
-use crate::model::{NodeId, RelId};
+use crate::model::RelId;
 
-/// One relationship as seen from one of its ends: 20 bytes, aligned to 4
-/// (the relationship id is kept as two halves so that no field needs 8).
+/// One relationship as seen from one of its ends: 12 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct AdjEntry {
-    /// The relationship's id, low half first.
-    rel: [u32; 2],
-    /// The other end's id, or [`WIDE_ID`] when it does not fit here.
-    other_id: u32,
+    /// The relationship's id, or (at [`WIDE_REL`] and above) where the
+    /// side table of wide ids keeps it.
+    rel: u32,
     /// The other end's node slot.
     pub other_slot: u32,
     /// Direction bit (highest) and interned type (the rest): the sort key.
     group: u32,
 }
 
-/// In place of a node id of 32 bits or more: read it through the slot.
-const WIDE_ID: u32 = u32::MAX;
+/// Relationship ids from here on are kept in [`WideRels`]; an entry holds
+/// `WIDE_REL + index`. Below it, the entry holds the id itself, so a
+/// narrow entry always orders before a wide one, as their ids do.
+const WIDE_REL: u32 = 1 << 31;
 
 const INCOMING: u32 = 1 << 31;
 
@@ -67,35 +70,17 @@ pub(super) fn group(incoming: bool, rel_type: u32) -> u32 {
 impl AdjEntry {
     /// A placeholder, for buffers.
     pub const EMPTY: AdjEntry = AdjEntry {
-        rel: [0, 0],
-        other_id: 0,
+        rel: 0,
         other_slot: 0,
         group: 0,
     };
 
-    pub fn new(rel: RelId, other: NodeId, other_slot: u32, incoming: bool, rel_type: u32) -> AdjEntry {
+    fn new(rel: u32, other_slot: u32, incoming: bool, rel_type: u32) -> AdjEntry {
         AdjEntry {
-            rel: [rel.0 as u32, (rel.0 >> 32) as u32],
-            other_id: u32::try_from(other.0)
-                .ok()
-                .filter(|id| *id != WIDE_ID)
-                .unwrap_or(WIDE_ID),
+            rel,
             other_slot,
             group: group(incoming, rel_type),
         }
-    }
-
-    /// The relationship.
-    #[inline]
-    pub fn rel(&self) -> RelId {
-        RelId(u64::from(self.rel[0]) | u64::from(self.rel[1]) << 32)
-    }
-
-    /// The other end's id, unless it is too wide to be kept here (then
-    /// the node record at `other_slot` has it).
-    #[inline]
-    pub fn other_id(&self) -> Option<NodeId> {
-        (self.other_id != WIDE_ID).then_some(NodeId(u64::from(self.other_id)))
     }
 
     pub fn incoming(&self) -> bool {
@@ -105,10 +90,63 @@ impl AdjEntry {
     pub fn rel_type(&self) -> u32 {
         self.group & !INCOMING
     }
+}
 
-    fn key(&self) -> (u32, RelId) {
-        (self.group, self.rel())
+/// Relationship ids too wide for an entry ([`WIDE_REL`] or more), each
+/// with its place. A place is never given back (a removed wide
+/// relationship's stays until the adjacency is built again): stores that
+/// have such ids at all are rare, and places are 8 bytes.
+#[derive(Default)]
+pub(super) struct WideRels {
+    ids: Vec<RelId>,
+    places: IdMap<RelId, u32>,
+}
+
+impl WideRels {
+    /// What an entry holds for `rel`: the id itself if it fits, else its
+    /// place here (given one on first sight).
+    fn encode(&mut self, rel: RelId) -> u32 {
+        if let Some(narrow) = narrow(rel) {
+            return narrow;
+        }
+        let next = self.ids.len() as u32;
+        let place = *self.places.entry(rel).or_insert(next);
+        if place == next {
+            self.ids.push(rel);
+        }
+        WIDE_REL.saturating_add(place)
     }
+
+    /// What an entry for `rel` holds, if one was ever encoded.
+    fn find(&self, rel: RelId) -> Option<u32> {
+        match narrow(rel) {
+            Some(narrow) => Some(narrow),
+            None => self.places.get(&rel).map(|place| WIDE_REL + place),
+        }
+    }
+
+    /// The relationship an entry names.
+    #[inline]
+    pub fn rel(&self, e: &AdjEntry) -> RelId {
+        if e.rel < WIDE_REL {
+            RelId(u64::from(e.rel))
+        } else {
+            self.ids
+                .get((e.rel - WIDE_REL) as usize)
+                .copied()
+                .unwrap_or(RelId(u64::MAX))
+        }
+    }
+
+    /// An entry's sort key: its group, then its relationship's id.
+    fn key(&self, e: &AdjEntry) -> (u32, RelId) {
+        (e.group, self.rel(e))
+    }
+}
+
+/// `rel` as an entry holds it, if it fits.
+fn narrow(rel: RelId) -> Option<u32> {
+    u32::try_from(rel.0).ok().filter(|raw| *raw < WIDE_REL)
 }
 
 /// The runs of sorted `entries`: each group with the end of its run.
@@ -159,17 +197,17 @@ impl NodeAdjacency {
         run_start(&self.runs, run)
     }
 
-    fn add(&mut self, entry: AdjEntry) {
+    fn add(&mut self, entry: AdjEntry, wide: &WideRels) {
         match self.find(entry.group) {
             Ok(r) => {
                 let (start, end) = (self.start_of(r), self.runs[r].1 as usize);
                 // Loading a store or an import adds relationships in id
                 // order, so the new entry nearly always ends its run.
-                let rel = entry.rel();
-                let at = if self.entries[end - 1].rel() < rel {
+                let rel = wide.rel(&entry);
+                let at = if wide.rel(&self.entries[end - 1]) < rel {
                     end
                 } else {
-                    start + self.entries[start..end].partition_point(|e| e.rel() < rel)
+                    start + self.entries[start..end].partition_point(|e| wide.rel(e) < rel)
                 };
                 self.entries.insert(at, entry);
                 self.runs[r..].iter_mut().for_each(|run| run.1 += 1);
@@ -183,10 +221,10 @@ impl NodeAdjacency {
         }
     }
 
-    fn remove(&mut self, group: u32, rel: RelId) {
+    fn remove(&mut self, group: u32, rel: RelId, wide: &WideRels) {
         let Ok(r) = self.find(group) else { return };
         let (start, end) = (self.start_of(r), self.runs[r].1 as usize);
-        let Ok(i) = self.entries[start..end].binary_search_by(|e| e.rel().cmp(&rel)) else {
+        let Ok(i) = self.entries[start..end].binary_search_by(|e| wide.rel(e).cmp(&rel)) else {
             return;
         };
         self.entries.remove(start + i);
@@ -201,12 +239,12 @@ impl NodeAdjacency {
     }
 
     /// Entries sorted, no entry twice, and the runs describing them.
-    fn consistent(&self) -> bool {
-        NodeAdjacency::describes(&self.entries, &self.runs)
+    fn consistent(&self, wide: &WideRels) -> bool {
+        NodeAdjacency::describes(&self.entries, &self.runs, wide)
     }
 
-    fn describes(entries: &[AdjEntry], runs: &[(u32, u32)]) -> bool {
-        let sorted = entries.windows(2).all(|w| w[0].key() < w[1].key());
+    fn describes(entries: &[AdjEntry], runs: &[(u32, u32)], wide: &WideRels) -> bool {
+        let sorted = entries.windows(2).all(|w| wide.key(&w[0]) < wide.key(&w[1]));
         let mut start = 0;
         let runs_ok = runs.iter().all(|(group, end)| {
             let end = *end as usize;
@@ -233,17 +271,16 @@ pub(super) struct BuildEdge {
 /// edge with an end among them, then sorts each node's entries; returns
 /// how many runs they make. `heads` holds where each node's entries start
 /// in the whole array.
-fn fill_part<F, I>(
+fn fill_part<F>(
     part: &mut [AdjEntry],
     nodes: std::ops::Range<usize>,
     heads: &[Head],
     slots: usize,
     edges: &F,
-    id_at: &I,
+    wide: &WideRels,
 ) -> usize
 where
     F: Fn(&mut dyn FnMut(BuildEdge)),
-    I: Fn(usize) -> NodeId,
 {
     let offset = heads.get(nodes.start).map_or(0, |h| h.entries);
     let mut next: Vec<u64> = heads[nodes.clone()].iter().map(|h| h.entries - offset).collect();
@@ -256,18 +293,13 @@ where
         if e.start >= slots || e.end >= slots {
             return;
         }
-        // Only the entries this part holds read their other end's id.
+        // The counting pass gave every wide id its place.
+        let rel = wide.find(e.rel).unwrap_or(u32::MAX);
         if nodes.contains(&e.start) {
-            put(
-                e.start,
-                AdjEntry::new(e.rel, id_at(e.end), e.end as u32, false, e.rel_type),
-            );
+            put(e.start, AdjEntry::new(rel, e.end as u32, false, e.rel_type));
         }
         if nodes.contains(&e.end) {
-            put(
-                e.end,
-                AdjEntry::new(e.rel, id_at(e.start), e.start as u32, true, e.rel_type),
-            );
+            put(e.end, AdjEntry::new(rel, e.start as u32, true, e.rel_type));
         }
     });
     drop(next);
@@ -275,7 +307,12 @@ where
     for slot in nodes {
         let range = (heads[slot].entries - offset) as usize..(heads[slot + 1].entries - offset) as usize;
         let entries = &mut part[range];
-        entries.sort_unstable_by_key(AdjEntry::key);
+        if wide.ids.is_empty() {
+            // Every entry holds its id: the raw fields are the key.
+            entries.sort_unstable_by_key(|e| (e.group, e.rel));
+        } else {
+            entries.sort_unstable_by_key(|e| wide.key(e));
+        }
         run_count += runs_of(entries).count();
     }
     run_count
@@ -304,6 +341,8 @@ pub(super) struct Adjacency {
     heads: Vec<Head>,
     /// Lists of nodes changed since the build (or never built).
     owned: super::IdMap<usize, NodeAdjacency>,
+    /// Relationship ids too wide for an entry.
+    wide: WideRels,
 }
 
 /// Where one built node's entries and runs start in `base` and
@@ -365,6 +404,12 @@ impl Adjacency {
         }
     }
 
+    /// The relationship an entry names.
+    #[inline]
+    pub fn rel(&self, e: &AdjEntry) -> RelId {
+        self.wide.rel(e)
+    }
+
     /// The node's own list, moved out of the built arrays first if needed.
     fn owned_mut(&mut self, slot: usize) -> &mut NodeAdjacency {
         let built_here = slot + 1 < self.heads.len() && self.heads[slot].runs & OWNED == 0;
@@ -380,9 +425,14 @@ impl Adjacency {
         self.owned.entry(slot).or_default()
     }
 
-    /// Adds `entry` to the list of the node at `slot`, keeping it sorted.
-    pub fn add(&mut self, slot: usize, entry: AdjEntry) {
-        self.owned_mut(slot).add(entry);
+    /// Adds `rel` (of type `rel_type`, to or from the node at
+    /// `other_slot`) to the list of the node at `slot`, keeping it sorted.
+    pub fn add(&mut self, slot: usize, rel: RelId, other_slot: u32, incoming: bool, rel_type: u32) {
+        let entry = AdjEntry::new(self.wide.encode(rel), other_slot, incoming, rel_type);
+        self.owned_mut(slot);
+        if let Some(list) = self.owned.get_mut(&slot) {
+            list.add(entry, &self.wide);
+        }
     }
 
     /// Removes the entry for `rel` in `group` from the node at `slot`.
@@ -390,32 +440,37 @@ impl Adjacency {
         if self.view(slot).entries.is_empty() {
             return;
         }
-        let list = self.owned_mut(slot);
-        list.remove(group, rel);
+        self.owned_mut(slot);
+        let Some(list) = self.owned.get_mut(&slot) else {
+            return;
+        };
+        list.remove(group, rel, &self.wide);
         if list.entries.is_empty() {
             self.owned.remove(&slot);
         }
     }
 
     /// Lists built from `edges` for `slots` node slots: a counting sort by
-    /// node, then each node's entries sorted. `id_at` gives the id of the
-    /// node in a slot (an entry names its other end by both). With
+    /// node, then each node's entries sorted. With
     /// `two_threads`, the nodes are split in two halves and each half's
     /// entries are filled and sorted on a thread of its own; the halves'
     /// entries lie apart in the array, so neither thread writes where the
     /// other does.
-    pub fn built<F, I>(slots: usize, two_threads: bool, edges: F, id_at: I) -> Adjacency
+    pub fn built<F>(slots: usize, two_threads: bool, edges: F) -> Adjacency
     where
         F: Fn(&mut dyn FnMut(BuildEdge)) + Sync,
-        I: Fn(usize) -> NodeId + Sync,
     {
         // The heads' entry starts count each node's entries, then become
         // their prefix sums: where each node's entries start.
         let mut heads = vec![Head::default(); slots + 1];
+        let mut wide = WideRels::default();
         edges(&mut |e| {
             if e.start < slots && e.end < slots {
                 heads[e.start + 1].entries += 1;
                 heads[e.end + 1].entries += 1;
+                if narrow(e.rel).is_none() {
+                    wide.encode(e.rel);
+                }
             }
         });
         for i in 0..slots {
@@ -429,7 +484,7 @@ impl Adjacency {
         // of runs on the million-event set), just when the rest of the
         // graph is all in memory.
         let fill = |part: &mut [AdjEntry], nodes: std::ops::Range<usize>| {
-            fill_part(part, nodes, &heads, slots, &edges, &id_at)
+            fill_part(part, nodes, &heads, slots, &edges, &wide)
         };
         let run_count = if two_threads {
             let half = slots / 2;
@@ -463,6 +518,7 @@ impl Adjacency {
             base,
             base_runs: runs,
             heads,
+            wide,
             ..Adjacency::default()
         }
     }
@@ -526,9 +582,9 @@ impl Adjacency {
     pub fn sorted(&self) -> bool {
         let built = (0..self.slots()).all(|slot| {
             let view = self.view(slot);
-            NodeAdjacency::describes(view.entries, view.runs)
+            NodeAdjacency::describes(view.entries, view.runs, &self.wide)
         });
-        built && self.owned.values().all(NodeAdjacency::consistent)
+        built && self.owned.values().all(|list| list.consistent(&self.wide))
     }
 }
 
@@ -536,27 +592,90 @@ impl Adjacency {
 mod tests {
     use super::*;
 
+    /// An entry for a narrow relationship id (the tests' ids are small).
     fn entry(rel: u64, incoming: bool, rel_type: u32) -> AdjEntry {
-        AdjEntry::new(RelId(rel), NodeId(rel * 10), 0, incoming, rel_type)
+        AdjEntry::new(narrow(RelId(rel)).unwrap(), 0, incoming, rel_type)
+    }
+
+    fn key(e: &AdjEntry) -> (u32, RelId) {
+        WideRels::default().key(e)
+    }
+
+    fn rel(e: &AdjEntry) -> RelId {
+        WideRels::default().rel(e)
     }
 
     #[test]
-    fn ids_too_wide_for_the_entry_are_left_to_the_slot() {
-        for (id, kept) in [
-            (0, true),
-            (7, true),
-            (u32::MAX as u64 - 1, true),
-            (u32::MAX as u64, false),
-            (1 << 40, false),
-        ] {
-            let e = AdjEntry::new(RelId(u64::MAX - id), NodeId(id), 5, true, 3);
-            assert_eq!(e.other_id(), kept.then_some(NodeId(id)), "id {id}");
+    fn ids_too_wide_for_the_entry_are_kept_aside() {
+        let mut wide = WideRels::default();
+        let ids = [0, 7, (1 << 31) - 1, 1 << 31, u32::MAX as u64, 1 << 40, u64::MAX];
+        let encoded: Vec<u32> = ids.iter().map(|id| wide.encode(RelId(*id))).collect();
+        assert_eq!(
+            &encoded[..3],
+            &[0, 7, (1 << 31) - 1],
+            "narrow ids are held as they are"
+        );
+        assert_eq!(wide.ids.len(), 4, "four wide ids");
+        for (id, raw) in ids.iter().zip(&encoded) {
+            let e = AdjEntry::new(*raw, 5, true, 3);
             assert_eq!(
-                (e.rel(), e.other_slot, e.incoming(), e.rel_type()),
-                (RelId(u64::MAX - id), 5, true, 3)
+                (wide.rel(&e), e.other_slot, e.incoming(), e.rel_type()),
+                (RelId(*id), 5, true, 3)
             );
+            assert_eq!(wide.find(RelId(*id)), Some(*raw));
         }
-        assert_eq!(std::mem::size_of::<AdjEntry>(), 20);
+        // Encoding again gives the same place; order by key is id order.
+        assert_eq!(wide.encode(RelId(1 << 40)), encoded[5]);
+        let mut entries: Vec<AdjEntry> = encoded
+            .iter()
+            .rev()
+            .map(|raw| AdjEntry::new(*raw, 0, false, 1))
+            .collect();
+        entries.sort_by_key(|e| wide.key(e));
+        assert_eq!(entries.iter().map(|e| wide.rel(e).0).collect::<Vec<_>>(), ids);
+        assert_eq!(wide.find(RelId(1 << 50)), None);
+        assert_eq!(std::mem::size_of::<AdjEntry>(), 12);
+    }
+
+    #[test]
+    fn wide_ids_keep_their_order_through_adds_builds_and_removes() {
+        let ids = [1u64 << 40, 3, 1 << 33, u64::MAX, 9];
+        let mut sorted = ids;
+        sorted.sort();
+        // Added one by one, in a scrambled order.
+        let mut adj = Adjacency::default();
+        for id in ids {
+            adj.add(0, RelId(id), 1, false, 2);
+            adj.add(1, RelId(id), 0, true, 2);
+        }
+        let rels =
+            |adj: &Adjacency, slot: usize| adj.all(slot).iter().map(|e| adj.rel(e).0).collect::<Vec<_>>();
+        assert!(adj.sorted());
+        assert_eq!(rels(&adj, 0), sorted);
+        assert_eq!(rels(&adj, 1), sorted);
+        // Built in one go, on one thread or two.
+        for two_threads in [false, true] {
+            let edges = |add: &mut dyn FnMut(BuildEdge)| {
+                for id in ids {
+                    add(BuildEdge {
+                        start: 0,
+                        end: 1,
+                        rel: RelId(id),
+                        rel_type: 2,
+                    });
+                }
+            };
+            let mut built = Adjacency::built(2, two_threads, edges);
+            assert!(built.sorted());
+            assert_eq!(rels(&built, 0), sorted);
+            assert_eq!(rels(&built, 1), sorted);
+            built.remove(0, group(false, 2), RelId(u64::MAX));
+            built.remove(1, group(true, 2), RelId(1 << 33));
+            built.add(0, RelId(1 << 35), 1, false, 2);
+            assert!(built.sorted());
+            assert_eq!(rels(&built, 0), [3, 9, 1 << 33, 1 << 35, 1 << 40]);
+            assert_eq!(rels(&built, 1), [3, 9, 1 << 40, u64::MAX]);
+        }
     }
 
     #[test]
@@ -571,10 +690,10 @@ mod tests {
             entry(6, false, 0),
         ];
         for e in entries {
-            adj.add(3, e);
+            adj.add(3, rel(&e), e.other_slot, e.incoming(), e.rel_type());
         }
         assert!(adj.sorted());
-        let rels = |run: &[AdjEntry]| run.iter().map(|e| e.rel().0).collect::<Vec<_>>();
+        let rels = |run: &[AdjEntry]| run.iter().map(|e| rel(e).0).collect::<Vec<_>>();
         assert_eq!(rels(adj.run(3, false, 2)), [1, 4]);
         assert_eq!(rels(adj.run(3, false, 1)), [3]);
         assert_eq!(rels(adj.run(3, true, 1)), [2, 5]);
@@ -588,7 +707,7 @@ mod tests {
         assert!(
             entries
                 .iter()
-                .all(|e| e.incoming() == (e.rel().0 == 5 || e.rel().0 == 2))
+                .all(|e| e.incoming() == (rel(e).0 == 5 || rel(e).0 == 2))
         );
         assert_eq!(entries[1].rel_type(), 2);
     }
@@ -610,7 +729,7 @@ mod tests {
                         add(BuildEdge { start: *start, end: *end, rel: RelId(1000 + i as u64), rel_type: *rel_type });
                     }
                 };
-                Adjacency::built(slots, two_threads, each, |slot| NodeId(7 * slot as u64 + 1))
+                Adjacency::built(slots, two_threads, each)
             };
             let (one, two) = (build(false), build(true));
             proptest::prop_assert!(two.sorted());
@@ -641,20 +760,19 @@ mod tests {
                 let initial: Vec<AdjEntry> = (100..100 + initial_edges as u64)
                     .map(|rel| entry(rel, rel % 3 == 0, (rel % 4) as u32))
                     .collect();
-                // Node 0 holds the entries; the other end is node 2, whose
-                // id is 20.
+                // Node 0 holds the entries; the other end is node 2.
                 let edges = |add: &mut dyn FnMut(BuildEdge)| {
                     for e in &initial {
                         let (start, end) = if e.incoming() { (2, 0) } else { (0, 2) };
-                        add(BuildEdge { start, end, rel: e.rel(), rel_type: e.rel_type() });
+                        add(BuildEdge { start, end, rel: rel(e), rel_type: e.rel_type() });
                     }
                 };
-                adj = Adjacency::built(3, two_threads, edges, |slot| NodeId(slot as u64 * 10));
+                adj = Adjacency::built(3, two_threads, edges);
                 reference = initial
                     .iter()
-                    .map(|e| AdjEntry::new(e.rel(), NodeId(20), 2, e.incoming(), e.rel_type()))
+                    .map(|e| AdjEntry { other_slot: 2, ..*e })
                     .collect();
-                reference.sort_by_key(|r| r.key());
+                reference.sort_by_key(key);
                 proptest::prop_assert!(adj.sorted());
                 // Allocated at its size, never grown.
                 proptest::prop_assert_eq!(adj.base_runs.capacity(), adj.base_runs.len());
@@ -664,19 +782,19 @@ mod tests {
             }
             for (rel, incoming, rel_type, add) in ops {
                 let e = entry(rel, incoming, rel_type);
-                let present = reference.iter().position(|r| r.key() == e.key());
+                let present = reference.iter().position(|r| key(r) == key(&e));
                 match (add, present) {
                     (true, None) => {
-                        adj.add(0, e);
+                        adj.add(0, RelId(rel), e.other_slot, e.incoming(), e.rel_type());
                         reference.push(e);
                     }
                     (false, Some(i)) => {
-                        adj.remove(0, e.group, e.rel());
+                        adj.remove(0, e.group, RelId(rel));
                         reference.remove(i);
                     }
                     _ => {}
                 }
-                reference.sort_by_key(|r| r.key());
+                reference.sort_by_key(key);
                 proptest::prop_assert!(adj.sorted());
                 proptest::prop_assert_eq!(adj.all(0), reference.as_slice());
                 for t in 0..4 {

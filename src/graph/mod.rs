@@ -55,6 +55,10 @@ const READ_AHEAD: usize = 16;
 /// opened takes a second thread.
 const TWO_THREADS_FROM: usize = 1 << 15;
 
+/// How many entries ahead an expansion asks for the next neighbour's id
+/// (by slot) while it names neighbours by id.
+const IDS_AHEAD: usize = 8;
+
 /// How many neighbours' label bits
 /// [`GraphIndex::read_ahead_neighbour_labels`] asks for.
 const READ_AHEAD_LABELS: usize = 8;
@@ -123,6 +127,18 @@ pub struct Neighbour {
     /// The node at the other end.
     pub node: NodeId,
     slot: u32,
+}
+
+/// What a walk over adjacency entries asks to be read ahead.
+#[derive(Clone, Copy)]
+enum Ahead {
+    /// Nothing: the walk keeps slots.
+    Nothing,
+    /// Neighbours' ids, which the walk names its neighbours by.
+    Ids,
+    /// What expanding from each neighbour reads (see
+    /// [`GraphIndex::try_for_each_neighbour_reading_ahead`]).
+    Expansion,
 }
 
 /// The stages of [`GraphIndex::read_ahead`], in the order an expansion
@@ -315,8 +331,7 @@ impl GraphIndex {
                 });
             }
         };
-        let id_at = |slot: usize| nodes.id_at(slot).unwrap_or(NodeId(0));
-        LoadedAdjacency(Adjacency::built(nodes.slot_bound(), two_threads, edges, id_at))
+        LoadedAdjacency(Adjacency::built(nodes.slot_bound(), two_threads, edges))
     }
 
     /// Number of nodes.
@@ -577,13 +592,49 @@ impl GraphIndex {
         let Some(slot) = self.nodes.slot(node) else {
             return Ok(());
         };
+        let ahead = if read_ahead { Ahead::Expansion } else { Ahead::Ids };
+        self.try_for_each_entry(slot, direction, types, ahead, |e| f(self.neighbour(e)))
+    }
+
+    /// Each relationship at the node in `slot` in `direction` whose type is
+    /// in `types`, with its other end's slot, in the order
+    /// [`GraphIndex::try_for_each_neighbour`] gives: for searches that
+    /// keep slots rather than ids (no lookup of either per neighbour).
+    pub(crate) fn for_each_neighbour_slot(
+        &self,
+        slot: usize,
+        direction: Direction,
+        types: &TypeSet,
+        mut f: impl FnMut(RelId, usize),
+    ) {
+        let _ = self.try_for_each_entry(slot, direction, types, Ahead::Nothing, |e| {
+            f(self.adjacency.rel(e), e.other_slot as usize);
+            Ok::<(), ()>(())
+        });
+    }
+
+    /// The entries behind [`GraphIndex::try_for_each_neighbour_reading_ahead`].
+    fn try_for_each_entry<E>(
+        &self,
+        slot: usize,
+        direction: Direction,
+        types: &TypeSet,
+        ahead: Ahead,
+        mut f: impl FnMut(&AdjEntry) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut visit = |run: &[AdjEntry], skip_loops: bool| {
             for (at, e) in run.iter().enumerate() {
-                if read_ahead {
-                    self.read_ahead_in_run(run, at);
+                match ahead {
+                    Ahead::Expansion => self.read_ahead_in_run(run, at),
+                    Ahead::Ids => {
+                        if let Some(later) = run.get(at + IDS_AHEAD) {
+                            self.nodes.prefetch_id(later.other_slot as usize);
+                        }
+                    }
+                    Ahead::Nothing => {}
                 }
                 if !(skip_loops && e.other_slot as usize == slot) {
-                    f(self.neighbour(e))?;
+                    f(e)?;
                 }
             }
             Ok(())
@@ -608,13 +659,13 @@ impl GraphIndex {
     #[inline]
     fn read_ahead_in_run(&self, run: &[AdjEntry], at: usize) {
         if let Some(far) = run.get(at + READ_AHEAD) {
-            if let Some(id) = far.other_id() {
-                self.nodes.prefetch_slot(id);
-            }
+            self.nodes.prefetch_id(far.other_slot as usize);
             self.adjacency.prefetch_head(far.other_slot as usize);
         }
         if let Some(near) = run.get(at + READ_AHEAD / 2) {
-            self.adjacency.prefetch_entries(near.other_slot as usize);
+            let slot = near.other_slot as usize;
+            self.nodes.prefetch_slot(self.nodes.live_id_at(slot));
+            self.adjacency.prefetch_entries(slot);
         }
     }
 
@@ -747,17 +798,12 @@ impl GraphIndex {
     #[inline]
     fn neighbour(&self, e: &AdjEntry) -> Neighbour {
         Neighbour {
-            rel: e.rel(),
-            node: e.other_id().unwrap_or_else(|| self.id_at_slot(e.other_slot)),
+            rel: self.adjacency.rel(e),
+            // Adjacency entries name only live nodes' slots (see
+            // `adjacency.rs`).
+            node: self.nodes.live_id_at(e.other_slot as usize),
             slot: e.other_slot,
         }
-    }
-
-    /// The id of the node in `slot`, which holds one: adjacency entries
-    /// name only live nodes' slots (see `adjacency.rs`).
-    #[cold]
-    fn id_at_slot(&self, slot: u32) -> NodeId {
-        self.nodes.id_at(slot as usize).unwrap_or(NodeId(0))
     }
 
     /// Label bits that every node met by expanding in `direction` over
@@ -946,10 +992,8 @@ impl GraphIndex {
         let b = self.nodes.slot(rel.end)?;
         let rel_type = self.intern_type(rel.rel_type);
         if !self.loading {
-            let outgoing = AdjEntry::new(rel.id, rel.end, b as u32, false, rel_type);
-            let incoming = AdjEntry::new(rel.id, rel.start, a as u32, true, rel_type);
-            self.adjacency.add(a, outgoing);
-            self.adjacency.add(b, incoming);
+            self.adjacency.add(a, rel.id, b as u32, false, rel_type);
+            self.adjacency.add(b, rel.id, a as u32, true, rel_type);
         }
         self.rel_type_counts[rel_type as usize] += 1;
         Some(Edge {
@@ -1133,7 +1177,7 @@ impl GraphIndex {
         for node in self.nodes.values() {
             let id = &node.id;
             let slot = self.nodes.slot(*id).ok_or(format!("{id} has no graph slot"))?;
-            if self.nodes.id_at(slot) != Some(*id) {
+            if self.nodes.id_at(slot) != Some(*id) || self.nodes.live_id_at(slot) != *id {
                 return Err(format!("{id}'s slot holds another record"));
             }
             let bits = node
@@ -1191,9 +1235,10 @@ impl GraphIndex {
         let mut entries = 0;
         for (slot, e) in self.adjacency.entries() {
             entries += 1;
+            let id = self.adjacency.rel(e);
             let rel = self
-                .relationship(e.rel())
-                .ok_or(format!("adjacency lists {}, which does not exist", e.rel()))?;
+                .relationship(id)
+                .ok_or(format!("adjacency lists {id}, which does not exist"))?;
             let (here, there) = if e.incoming() {
                 (rel.end, rel.start)
             } else {
@@ -1201,15 +1246,11 @@ impl GraphIndex {
             };
             let type_name = self.rel_type_names.get(e.rel_type() as usize);
             if self.nodes.id_at(slot) != Some(here)
-                || *e != AdjEntry::new(e.rel(), there, e.other_slot, e.incoming(), e.rel_type())
                 || self.neighbour(e).node != there
                 || self.nodes.id_at(e.other_slot as usize) != Some(there)
                 || type_name.map(String::as_str) != Some(rel.rel_type)
             {
-                return Err(format!(
-                    "the adjacency entry of {} disagrees with its record",
-                    e.rel()
-                ));
+                return Err(format!("the adjacency entry of {id} disagrees with its record"));
             }
         }
         if entries != 2 * self.rels.len() {

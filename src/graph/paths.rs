@@ -6,7 +6,7 @@
 //! one-sided BFS that keeps every parent on a shortest layer, then walks the
 //! parents back.
 
-use super::GraphIndex;
+use super::{GraphIndex, TypeSet};
 use crate::model::{Direction, NodeId, Path, RelId};
 use std::collections::HashMap;
 
@@ -46,41 +46,44 @@ impl GraphIndex {
     }
 }
 
-/// Per side of the search: node → (relationship, previous node) it was
-/// reached through; the side's start maps to `None`.
-type Parents = super::IdMap<NodeId, Option<(RelId, NodeId)>>;
+/// Per side of the search, by node slot: the relationship and the slot a
+/// node was reached through; the side's start maps to `None`. Slots, not
+/// ids: the search then never looks an id up, neither to expand a node nor
+/// to name a neighbour.
+type Parents = super::IdMap<usize, Option<(RelId, usize)>>;
 
 impl ShortestPaths<'_> {
     /// One shortest path from `from` to `to`, or `None` when `to` is not
     /// reachable within the hop limit. A path from a node to itself has
     /// length 0.
     pub fn one(&self, from: NodeId, to: NodeId) -> Option<Path> {
-        if self.graph.node(from).is_none() || self.graph.node(to).is_none() {
-            return None;
-        }
+        let (from_slot, to_slot) = (self.graph.nodes.slot(from)?, self.graph.nodes.slot(to)?);
         if from == to {
             return Some(Path::single(from));
         }
-        let mut forward: Parents = Parents::from_iter([(from, None)]);
-        let mut backward: Parents = Parents::from_iter([(to, None)]);
-        let mut forward_frontier = vec![from];
-        let mut backward_frontier = vec![to];
+        let types = self.graph.type_set(&self.types)?;
+        let mut forward: Parents = Parents::from_iter([(from_slot, None)]);
+        let mut backward: Parents = Parents::from_iter([(to_slot, None)]);
+        let mut forward_frontier = vec![from_slot];
+        let mut backward_frontier = vec![to_slot];
         let mut hops = 0;
         while hops < self.max_hops && !forward_frontier.is_empty() && !backward_frontier.is_empty() {
             hops += 1;
             let grow_forward = forward_frontier.len() <= backward_frontier.len();
             let meeting = if grow_forward {
-                self.expand(&mut forward_frontier, &mut forward, &backward, self.direction)
-            } else {
                 self.expand(
-                    &mut backward_frontier,
-                    &mut backward,
-                    &forward,
-                    reverse(self.direction),
+                    &mut forward_frontier,
+                    &mut forward,
+                    &backward,
+                    self.direction,
+                    &types,
                 )
+            } else {
+                let reverse = reverse(self.direction);
+                self.expand(&mut backward_frontier, &mut backward, &forward, reverse, &types)
             };
             if let Some(meet) = meeting {
-                return Some(join(&forward, &backward, meet));
+                return Some(self.join(&forward, &backward, meet));
             }
         }
         None
@@ -90,16 +93,17 @@ impl ShortestPaths<'_> {
     /// other side, if any.
     fn expand(
         &self,
-        frontier: &mut Vec<NodeId>,
+        frontier: &mut Vec<usize>,
         mine: &mut Parents,
         other: &Parents,
         dir: Direction,
-    ) -> Option<NodeId> {
+        types: &TypeSet,
+    ) -> Option<usize> {
         let mut next = Vec::new();
         let mut meeting = None;
         for &node in frontier.iter() {
             self.graph
-                .for_each_relationship(node, dir, &self.types, |rel, neighbour| {
+                .for_each_neighbour_slot(node, dir, types, |rel, neighbour| {
                     if meeting.is_some() || mine.contains_key(&neighbour) {
                         return;
                     }
@@ -115,6 +119,31 @@ impl ShortestPaths<'_> {
         }
         *frontier = next;
         meeting
+    }
+
+    /// Stitches the two half-paths that meet at `meet`, naming nodes by id.
+    fn join(&self, forward: &Parents, backward: &Parents, meet: usize) -> Path {
+        let mut slots = vec![meet];
+        let mut rels = Vec::new();
+        let mut at = meet;
+        while let Some(Some((rel, prev))) = forward.get(&at) {
+            rels.push(*rel);
+            slots.push(*prev);
+            at = *prev;
+        }
+        slots.reverse();
+        rels.reverse();
+        let mut at = meet;
+        while let Some(Some((rel, next))) = backward.get(&at) {
+            rels.push(*rel);
+            slots.push(*next);
+            at = *next;
+        }
+        let nodes = slots
+            .into_iter()
+            .map(|slot| self.graph.nodes.live_id_at(slot))
+            .collect();
+        Path { nodes, rels }
     }
 
     /// Every shortest path from `from` to `to` within the hop limit, in a
@@ -184,27 +213,6 @@ fn collect_back(
     }
 }
 
-/// Stitches the two half-paths that meet at `meet`.
-fn join(forward: &Parents, backward: &Parents, meet: NodeId) -> Path {
-    let mut nodes = vec![meet];
-    let mut rels = Vec::new();
-    let mut at = meet;
-    while let Some(Some((rel, prev))) = forward.get(&at) {
-        rels.push(*rel);
-        nodes.push(*prev);
-        at = *prev;
-    }
-    nodes.reverse();
-    rels.reverse();
-    let mut at = meet;
-    while let Some(Some((rel, next))) = backward.get(&at) {
-        rels.push(*rel);
-        nodes.push(*next);
-        at = *next;
-    }
-    Path { nodes, rels }
-}
-
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -268,6 +276,30 @@ pub(super) mod tests {
         assert!(
             all.iter()
                 .all(|p| p.len() == 2 && p.nodes[0] == NodeId(1) && p.nodes[2] == NodeId(4))
+        );
+    }
+
+    #[test]
+    fn paths_name_nodes_by_id_whatever_their_width() {
+        // Ids past 32 bits are kept only in their records, not in the
+        // vector of ids by slot that the search reads its nodes' ids from.
+        let (a, b, c) = (1u64 << 40, 7, u64::MAX - 1);
+        let g = chain(&[(a, b), (b, c), (c, 3)]);
+        let p = g
+            .shortest_paths(Direction::Outgoing, &[], 8)
+            .one(NodeId(a), NodeId(3))
+            .unwrap();
+        assert_eq!(p.nodes, [a, b, c, 3].map(NodeId));
+        assert_eq!(p.rels, [100, 101, 102].map(RelId));
+        let back = g
+            .shortest_paths(Direction::Incoming, &["R"], 8)
+            .one(NodeId(3), NodeId(a))
+            .unwrap();
+        assert_eq!(back.nodes, [3, c, b, a].map(NodeId));
+        assert!(
+            g.shortest_paths(Direction::Outgoing, &["S"], 8)
+                .one(NodeId(a), NodeId(3))
+                .is_none()
         );
     }
 

@@ -57,6 +57,26 @@ impl NodeTable {
     pub fn id_at(&self, slot: usize) -> Option<NodeId> {
         self.at(slot).map(|node| node.id)
     }
+
+    /// The id of the node in `slot`, which must hold one (as the slots
+    /// adjacency entries name do): read from the 4-byte vector of ids by
+    /// slot, not from the record, unless the id is too wide for it.
+    #[inline]
+    pub fn live_id_at(&self, slot: usize) -> NodeId {
+        match self.ids.get(slot) {
+            Some(raw) if *raw != NONE => NodeId(u64::from(*raw)),
+            _ => self.id_at(slot).unwrap_or(NodeId(0)),
+        }
+    }
+
+    /// Asks for the id by slot of the node in `slot` to be brought into
+    /// the cache.
+    #[inline]
+    pub fn prefetch_id(&self, slot: usize) {
+        if let Some(raw) = self.ids.get(slot) {
+            prefetch(raw);
+        }
+    }
 }
 
 /// No slot, in the dense map.
@@ -178,6 +198,10 @@ impl<I: TableId, V: Vacant> SlotIndex<I, V> {
 pub(super) struct Table<I, R> {
     slots: SlotIndex<I>,
     records: Vec<Option<R>>,
+    /// By slot, the id that was given it last, or [`NONE`] for an id of
+    /// 32 bits or more (then only the record has it). Four bytes a slot
+    /// against a 72-byte record: expansions read a neighbour's id here.
+    ids: Vec<u32>,
     len: usize,
     /// How many records a bulk import said to expect in all: the id map
     /// judges density by that count rather than by the records held so
@@ -192,6 +216,7 @@ impl<I, R> Default for Table<I, R> {
         Table {
             slots: SlotIndex::default(),
             records: Vec::new(),
+            ids: Vec::new(),
             len: 0,
             expected: 0,
         }
@@ -202,6 +227,7 @@ impl<I: TableId, R> Table<I, R> {
     /// Makes room for about `more` more records.
     pub fn reserve(&mut self, more: usize) {
         self.records.reserve(more);
+        self.ids.reserve(more);
         self.slots.reserve(more);
     }
 
@@ -247,8 +273,18 @@ impl<I: TableId, R> Table<I, R> {
     pub fn set_slot(&mut self, id: I, slot: usize) {
         // Slots are u32, as adjacency entries keep them: four billion
         // nodes would need hundreds of GB of records first.
-        let slot = u32::try_from(slot).unwrap_or(NONE);
-        self.slots.set(id, slot, self.len.max(self.expected));
+        let slot32 = u32::try_from(slot).unwrap_or(NONE);
+        self.slots.set(id, slot32, self.len.max(self.expected));
+        let raw = u32::try_from(id.raw()).unwrap_or(NONE);
+        // Pushed when it is the next slot, for the reason `Table::put` gives.
+        if self.ids.len() == slot {
+            self.ids.push(raw);
+        } else {
+            if self.ids.len() < slot {
+                self.ids.resize(slot + 1, NONE);
+            }
+            self.ids[slot] = raw;
+        }
     }
 
     /// Stores `record` in `slot` (new or replacing the record there).
