@@ -26,7 +26,7 @@ mod visit;
 pub use paths::ShortestPaths;
 pub use visit::{Edges, Neighbors, RelRef};
 
-use adjacency::{AdjEntry, Adjacency, BuildEdge};
+use adjacency::{AdjEntry, Adjacency, BuildEdge, SHORT_LIST};
 use idset::IdSet;
 use prefetch::prefetch;
 use table::{Edge, NodeTable, RelDetails, RelTable};
@@ -39,10 +39,6 @@ use std::sync::Arc;
 /// [`OVERFLOW_LABEL`] on share that last bit, which then means "ask the
 /// record".
 pub type LabelBits = u64;
-
-/// Adjacency lists up to this long are filtered by type in one pass
-/// rather than searched once per type.
-const SHORT_LIST: usize = 16;
 
 /// How many entries ahead
 /// [`GraphIndex::try_for_each_neighbour_reading_ahead`] asks for a
