@@ -335,7 +335,7 @@ fn the_article_facts_satisfy_the_news_schema() {
             .unwrap_or_else(|| panic!("label {label}"));
         check(label, table, &n.properties);
         if let Some(Value::String(name)) = n.property("name") {
-            let previous = unique.insert((label.to_string(), name.clone()), n.key.clone());
+            let previous = unique.insert((label.to_string(), name.to_string()), n.key.clone());
             assert!(previous.is_none(), "{label} name {name} used twice");
         }
     }

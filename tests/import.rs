@@ -703,7 +703,7 @@ impl BulkSource for ManyNodes {
 }
 
 fn numbered_node(id: u64) -> BulkElement {
-    let properties = Properties::from([("blob".to_string(), Value::String(format!("node {id}")))]);
+    let properties = Properties::from([("blob".to_string(), Value::from(format!("node {id}")))]);
     BulkElement::Node {
         id: NodeId(id),
         labels: Labels::from(["Blob"]),

@@ -558,7 +558,7 @@ fn graphml_value(value: &Value) -> Json {
         Value::Int(i) => Json::from(*i),
         Value::Float(f) => Json::from(*f),
         Value::Bool(b) => Json::Bool(*b),
-        Value::String(s) => Json::String(s.clone()),
+        Value::String(s) => Json::String(s.to_string()),
         Value::Date(d) => Json::String(d.to_string()),
         Value::List(items) => Json::String(
             Json::Array(
@@ -689,7 +689,7 @@ mod generated {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::Int),
             any::<f64>().prop_map(Value::Float),
-            "[^\u{0}]{0,12}".prop_map(Value::String),
+            "[^\u{0}]{0,12}".prop_map(Value::from),
             (-100_000i32..100_000).prop_map(|d| Value::Date(Date::from_days(d))),
         ]
     }

@@ -1315,7 +1315,7 @@ mod properties {
                 any::<f64>()
             ]
             .prop_map(Value::Float),
-            "[a-c,\\-]{0,4}".prop_map(Value::String),
+            "[a-c,\\-]{0,4}".prop_map(Value::from),
             any::<i32>().prop_map(|d| Value::Date(Date::from_days(d))),
             (-20_000i32..20_000).prop_map(|d| Value::Date(Date::from_days(d))),
             (0u64..4).prop_map(|n| Value::Node(NodeId(n))),

@@ -142,9 +142,9 @@ pub fn params(manifest: &Manifest) -> Result<Params> {
             .ok_or_else(|| manifest_error(format!("params.{key} `{t}` is not a date (YYYY-MM-DD)")))
     };
     Ok(Params::from([
-        ("x".to_string(), Value::String(text("x_name")?)),
-        ("y".to_string(), Value::String(text("y_name")?)),
-        ("p".to_string(), Value::String(text("place_name")?)),
+        ("x".to_string(), Value::from(text("x_name")?)),
+        ("y".to_string(), Value::from(text("y_name")?)),
+        ("p".to_string(), Value::from(text("place_name")?)),
         ("d1".to_string(), date("date_from")?),
         ("d2".to_string(), date("date_to")?),
     ]))

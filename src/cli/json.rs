@@ -19,7 +19,7 @@ pub fn value_from_json(json: &Json) -> Result<Value, QueryError> {
                     .ok_or_else(|| bad(&format!("number {n} is out of range")))?,
             ),
         },
-        Json::String(s) => Value::String(s.clone()),
+        Json::String(s) => Value::from(s.clone()),
         Json::Array(items) => Value::List(items.iter().map(value_from_json).collect::<Result<_, _>>()?),
         Json::Object(map) => {
             if map.len() == 1 {

@@ -718,7 +718,7 @@ impl<'a> PostcardInput<'a> {
             Some(4) => self
                 .bytes()
                 .and_then(|text| std::str::from_utf8(text).ok())
-                .map(|text| Value::String(text.to_string())),
+                .map(Value::from),
             Some(5) => self
                 .varint_u32()
                 .map(|n| Value::Date(Date::from_days((n >> 1) as i32 ^ -((n & 1) as i32)))),
@@ -1203,7 +1203,7 @@ mod tests {
                 proptest::bool::ANY.prop_map(Value::Bool),
                 proptest::num::i64::ANY.prop_map(Value::Int),
                 proptest::num::f64::ANY.prop_map(Value::Float),
-                "\\PC{0,40}".prop_map(Value::String),
+                "\\PC{0,40}".prop_map(Value::from),
                 proptest::num::i32::ANY.prop_map(|d| Value::Date(Date::from_days(d))),
                 proptest::collection::vec(proptest::num::i64::ANY.prop_map(Value::Int), 0..4)
                     .prop_map(Value::List),

@@ -347,7 +347,7 @@ fn fields(plan: &Plan, properties: &Properties) -> Vec<String> {
 /// A scalar value as a field.
 fn field(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         Value::Float(f) => format!("{f:?}"),
         Value::Date(d) => d.to_string(),
         Value::Int(i) => i.to_string(),

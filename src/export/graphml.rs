@@ -96,7 +96,7 @@ fn data(
     for (i, (name, ty)) in keys.iter().enumerate() {
         let Some(value) = props.get(name) else { continue };
         let text = match (value, *ty) {
-            (Value::String(s), _) => s.clone(),
+            (Value::String(s), _) => s.to_string(),
             (Value::Date(d), _) => d.to_string(),
             (Value::Float(f), "double") if f.is_nan() => "NaN".into(),
             (Value::Float(f), "double") if f.is_infinite() => if *f > 0.0 { "INF" } else { "-INF" }.into(),

@@ -88,7 +88,7 @@ pub(crate) fn value_json(value: &Value) -> Json {
             };
             json!({"$float": name})
         }
-        Value::String(s) => Json::String(s.clone()),
+        Value::String(s) => Json::String(s.to_string()),
         Value::Date(d) => json!({"$date": d.to_string()}),
         Value::List(items) => Json::Array(items.iter().map(value_json).collect()),
         Value::Map(entries) => {
@@ -221,7 +221,7 @@ pub(crate) fn value_from_json(json: &Json) -> Result<Value, String> {
                     .ok_or_else(|| format!("{n} is not a number Attest holds"))?,
             ),
         },
-        Json::String(s) => Value::String(s.clone()),
+        Json::String(s) => Value::from(s.clone()),
         Json::Array(items) => Value::List(items.iter().map(value_from_json).collect::<Result<_, _>>()?),
         Json::Object(map) if map.len() == 1 => {
             let (tag, inner) = map.iter().next().ok_or("an empty object is not a value")?;

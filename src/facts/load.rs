@@ -258,7 +258,7 @@ impl Loader<'_, '_> {
             let key = sentence_key(&decl.key, sentence.index);
             let properties = [
                 plain_property("index", Value::Int(sentence.index.into()), decl.pos),
-                plain_property("text", Value::String(sentence.text.clone()), decl.pos),
+                plain_property("text", Value::from(sentence.text.clone()), decl.pos),
             ];
             let cites_itself = [Source::sentence(&decl.key, sentence.index)];
             let node = self.upsert_node(&key, &["Sentence".to_string()], &properties, &cites_itself)?;

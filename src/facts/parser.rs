@@ -750,7 +750,7 @@ impl<'t> Builder<'t> {
     fn value(&self, pair: Pair<Rule>) -> Built<Value> {
         let text = pair.as_str();
         match pair.as_rule() {
-            Rule::string => Ok(Value::String(self.string(pair)?)),
+            Rule::string => Ok(Value::from(self.string(pair)?)),
             Rule::date => Date::parse(text).map(Value::Date).ok_or_else(|| {
                 self.error(
                     &pair,

@@ -387,7 +387,7 @@ fn value_of(literal: &Literal) -> std::result::Result<Value, String> {
     let datatype = literal.datatype();
     let bad = |what: &str| format!("`{text}` is not {what}");
     Ok(if datatype == xsd::STRING {
-        Value::String(text.to_string())
+        Value::from(text.to_string())
     } else if datatype == xsd::INTEGER {
         Value::Int(text.parse().map_err(|_| bad("a 64-bit integer"))?)
     } else if datatype == xsd::DOUBLE {

@@ -321,7 +321,7 @@ fn field_start(raw: &[u8], field: usize) -> (u64, u64) {
 /// A scalar field's value, `None` when the text does not spell one.
 fn scalar(t: ColumnType, text: &str) -> Option<Value> {
     match t {
-        ColumnType::String => Some(Value::String(text.to_string())),
+        ColumnType::String => Some(Value::from(text.to_string())),
         ColumnType::Int => text.parse::<i64>().ok().map(Value::Int),
         ColumnType::Float => text
             .parse::<f64>()

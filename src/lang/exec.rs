@@ -2352,17 +2352,17 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
         "labels" => match arg {
             Value::Node(id) => {
                 let node = index.node(*id).ok_or_else(|| deleted(&arg.to_string()))?;
-                Value::List(node.labels.iter().map(|l| Value::String(l.clone())).collect())
+                Value::List(node.labels.iter().map(|l| Value::from(l.clone())).collect())
             }
             Value::Null => Value::Null,
             _ => return Err(type_error("a node")),
         },
         "type" => match arg {
             Value::Relationship(id) => match index.relationship(*id) {
-                Some(r) => Value::String(r.rel_type.to_string()),
+                Some(r) => Value::from(r.rel_type.to_string()),
                 None => index
                     .deleted_relationship_type(*id)
-                    .map_or(Value::Null, |t| Value::String(t.to_string())),
+                    .map_or(Value::Null, |t| Value::from(t.to_string())),
             },
             Value::Null => Value::Null,
             _ => return Err(type_error("a relationship")),
@@ -2375,7 +2375,7 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
             };
             let props = props.unwrap_or_default();
             if name == "keys" {
-                Value::List(props.keys().map(|k| Value::String(k.clone())).collect())
+                Value::List(props.keys().map(|k| Value::from(k.clone())).collect())
             } else {
                 Value::Map(props.into())
             }
@@ -2525,21 +2525,21 @@ fn successor_bound(
 /// One piece of evidence as a map: `{source, document, sentence, text}`.
 fn evidence_value(e: crate::db::Evidence) -> Value {
     let mut map = BTreeMap::new();
-    map.insert("source".to_string(), Value::String(e.source.to_string()));
+    map.insert("source".to_string(), Value::from(e.source.to_string()));
     match &e.source {
         crate::model::Source::Sentence { document, index, .. } => {
-            map.insert("document".to_string(), Value::String(document.clone()));
+            map.insert("document".to_string(), Value::from(document.clone()));
             map.insert("sentence".to_string(), Value::Int((*index).into()));
         }
         crate::model::Source::External { note } => {
-            map.insert("external".to_string(), Value::String(note.clone()));
+            map.insert("external".to_string(), Value::from(note.clone()));
         }
     }
     if let Some(title) = e.document {
-        map.insert("title".to_string(), Value::String(title));
+        map.insert("title".to_string(), Value::from(title));
     }
     if let Some(text) = e.text {
-        map.insert("text".to_string(), Value::String(text));
+        map.insert("text".to_string(), Value::from(text));
     }
     Value::Map(map)
 }

@@ -394,12 +394,12 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         "toString" => match arg(0) {
             Value::Null => Ok(Value::Null),
             // A date outside the calendar range reports that, not a type error.
-            Value::Date(d) => checked_date(*d).map(|d| Value::String(d.to_string())),
+            Value::Date(d) => checked_date(*d).map(|d| Value::from(d.to_string())),
             v => to_string(v)
-                .map(Value::String)
+                .map(Value::from)
                 .ok_or_else(|| arg_type_error(fname, "a number, BOOLEAN, STRING or DATE", v)),
         },
-        "toStringOrNull" => Ok(to_string(arg(0)).map_or(Value::Null, Value::String)),
+        "toStringOrNull" => Ok(to_string(arg(0)).map_or(Value::Null, Value::from)),
         "toInteger" => to_integer(arg(0)),
         "toIntegerOrNull" => Ok(to_integer(arg(0)).unwrap_or(Value::Null)),
         "toFloat" => to_float(arg(0)),
@@ -421,7 +421,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
                 str_arg(fname, arg(2))?,
             );
             Ok(match parts {
-                (Some(s), Some(search), Some(with)) => Value::String(s.replace(search, with)),
+                (Some(s), Some(search), Some(with)) => Value::from(s.replace(search, with)),
                 _ => Value::Null,
             })
         }
@@ -528,7 +528,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value> {
         "keys" => match arg(0) {
             Value::Null => Ok(Value::Null),
             Value::Map(entries) => Ok(Value::List(
-                entries.keys().map(|k| Value::String(k.clone())).collect(),
+                entries.keys().map(|k| Value::from(k.clone())).collect(),
             )),
             v @ (Value::Node(_) | Value::Relationship(_)) => Err(needs_graph_error(fname, v)),
             other => Err(arg_type_error(fname, "a MAP, NODE or RELATIONSHIP", other)),
@@ -580,7 +580,7 @@ fn id_value(id: u64) -> Result<Value> {
 }
 
 fn map_str(function: &str, v: &Value, op: impl FnOnce(&str) -> String) -> Result<Value> {
-    Ok(str_arg(function, v)?.map_or(Value::Null, |s| Value::String(op(s))))
+    Ok(str_arg(function, v)?.map_or(Value::Null, |s| Value::from(op(s))))
 }
 
 // ---------------------------------------------------------------------------
@@ -594,7 +594,7 @@ fn to_string(v: &Value) -> Option<String> {
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(format_float(*f)),
         Value::Bool(b) => Some(b.to_string()),
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         Value::Date(d) => checked_date(*d).ok().map(|d| d.to_string()),
         _ => None,
     }
@@ -807,7 +807,7 @@ fn split(s: &Value, delimiter: &Value) -> Result<Value> {
     let delimiters: Vec<&str> = delimiters.into_iter().filter(|d| !d.is_empty()).collect();
     if delimiters.is_empty() {
         return Ok(Value::List(
-            s.chars().map(|c| Value::String(c.to_string())).collect(),
+            s.chars().map(|c| Value::from(c.to_string())).collect(),
         ));
     }
     let mut pieces = Vec::new();
@@ -817,7 +817,7 @@ fn split(s: &Value, delimiter: &Value) -> Result<Value> {
         let rest = s.get(at..).unwrap_or("");
         // The first listed delimiter that matches here wins.
         if let Some(d) = delimiters.iter().find(|d| rest.starts_with(**d)) {
-            pieces.push(Value::String(s.get(piece_start..at).unwrap_or("").to_string()));
+            pieces.push(Value::from(s.get(piece_start..at).unwrap_or("").to_string()));
             at += d.len();
             piece_start = at;
         } else {
@@ -825,7 +825,7 @@ fn split(s: &Value, delimiter: &Value) -> Result<Value> {
             at += rest.chars().next().map_or(1, char::len_utf8);
         }
     }
-    pieces.push(Value::String(s.get(piece_start..).unwrap_or("").to_string()));
+    pieces.push(Value::from(s.get(piece_start..).unwrap_or("").to_string()));
     Ok(Value::List(pieces))
 }
 
@@ -995,7 +995,7 @@ pub fn property_of_date(d: Date, key: &str) -> Result<Value> {
             let first = Date::from_ymd(year, 1, 1).map_or(d.days(), Date::days);
             Value::Int(i64::from(d.days()) - i64::from(first) + 1)
         }
-        "weekdayName" => Value::String(d.weekday_name().to_string()),
+        "weekdayName" => Value::from(d.weekday_name().to_string()),
         other => {
             return Err(QueryError::new(
                 ErrorClass::ArgumentError,

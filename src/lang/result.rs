@@ -87,7 +87,7 @@ impl ResultValue {
             Value::Bool(b) => ResultValue::Bool(*b),
             Value::Int(i) => ResultValue::Int(*i),
             Value::Float(f) => ResultValue::Float(*f),
-            Value::String(s) => ResultValue::String(s.clone()),
+            Value::String(s) => ResultValue::String(s.to_string()),
             Value::Date(d) => ResultValue::Date(*d),
             Value::List(items) => ResultValue::List(items.iter().map(ResultValue::from_plain).collect()),
             Value::Map(m) => ResultValue::Map(
@@ -328,7 +328,7 @@ impl fmt::Display for ResultValue {
             ResultValue::Bool(b) => write!(f, "{b}"),
             ResultValue::Int(i) => write!(f, "{i}"),
             ResultValue::Float(x) => value_fmt_float(*x, f),
-            ResultValue::String(s) => write!(f, "{}", Value::String(s.clone())),
+            ResultValue::String(s) => write!(f, "{}", Value::from(s.as_str())),
             ResultValue::Date(d) => write!(f, "{d}"),
             ResultValue::List(items) => write_list(f, items),
             ResultValue::Map(entries) => write_map(f, entries),

@@ -594,11 +594,11 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
         (Value::Int(x), Value::Int(y)) => {
             Value::Int(x.checked_add(*y).ok_or_else(|| overflow(format!("{x} + {y}")))?)
         }
-        (Value::String(x), Value::String(y)) => Value::String(format!("{x}{y}")),
-        (Value::String(x), Value::Int(y)) => Value::String(format!("{x}{y}")),
-        (Value::String(x), Value::Float(y)) => Value::String(format!("{x}{}", format_float(*y))),
-        (Value::Int(x), Value::String(y)) => Value::String(format!("{x}{y}")),
-        (Value::Float(x), Value::String(y)) => Value::String(format!("{}{y}", format_float(*x))),
+        (Value::String(x), Value::String(y)) => Value::from(format!("{x}{y}")),
+        (Value::String(x), Value::Int(y)) => Value::from(format!("{x}{y}")),
+        (Value::String(x), Value::Float(y)) => Value::from(format!("{x}{}", format_float(*y))),
+        (Value::Int(x), Value::String(y)) => Value::from(format!("{x}{y}")),
+        (Value::Float(x), Value::String(y)) => Value::from(format!("{}{y}", format_float(*x))),
         (Value::List(x), Value::List(y)) => Value::List(x.iter().chain(y).cloned().collect()),
         (Value::List(x), item) => {
             let mut out = Vec::with_capacity(x.len() + 1);
@@ -899,7 +899,9 @@ pub fn index(container: &Value, idx: &Value) -> Result<Value> {
             "a LIST index must be an INTEGER, not {}",
             other.type_name()
         ))),
-        (Value::Map(entries), Value::String(key)) => Ok(entries.get(key).cloned().unwrap_or(Value::Null)),
+        (Value::Map(entries), Value::String(key)) => {
+            Ok(entries.get(key.as_str()).cloned().unwrap_or(Value::Null))
+        }
         (Value::Map(_), other) => Err(type_error(format!(
             "a MAP key must be a STRING, not {}",
             other.type_name()

@@ -1,6 +1,7 @@
 //! Property and query values.
 
 use super::{Date, NodeId, RelId};
+pub use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -42,8 +43,10 @@ pub enum Value {
     Int(i64),
     /// A 64-bit float (NaN and the infinities included).
     Float(f64),
-    /// A Unicode string.
-    String(String),
+    /// A Unicode string. Strings up to 24 bytes (a label's vocabulary
+    /// term, a country, a date written out) are kept inline, with no
+    /// allocation of their own; see [`CompactString`].
+    String(CompactString),
     /// A calendar date.
     Date(Date),
     /// A list of values; stored lists hold only storable values.
@@ -197,7 +200,7 @@ impl Value {
                 out.push(7);
                 out.extend((entries.len() as u64).to_be_bytes());
                 for (k, v) in entries {
-                    Value::String(k.clone()).write_index_key(out);
+                    Value::from(k.as_str()).write_index_key(out);
                     v.write_index_key(out);
                 }
             }
@@ -221,11 +224,16 @@ impl Value {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
-        Value::String(s.to_string())
+        Value::String(CompactString::from(s))
     }
 }
 impl From<String> for Value {
     fn from(s: String) -> Value {
+        Value::String(CompactString::from(s))
+    }
+}
+impl From<CompactString> for Value {
+    fn from(s: CompactString) -> Value {
         Value::String(s)
     }
 }

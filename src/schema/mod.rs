@@ -457,7 +457,7 @@ impl Schema {
                 .map(Vec::as_slice)
                 .unwrap_or_default();
             let outside = |v: &Value| match v {
-                Value::String(s) => !words.contains(s),
+                Value::String(s) => !words.iter().any(|w| w == s),
                 _ => false,
             };
             let bad = match converted {

@@ -888,7 +888,7 @@ impl<'t> Builder<'t> {
     /// Operands without sub-expressions.
     fn simple_primary(&self, pair: Pair<'_, Rule>) -> Result<Operand> {
         let kind = match pair.as_rule() {
-            Rule::string => ExprKind::Literal(Value::String(self.string(&pair)?)),
+            Rule::string => ExprKind::Literal(Value::from(self.string(&pair)?)),
             Rule::parameter => ExprKind::Parameter(self.parameter_name(&pair)?),
             Rule::kw_true => ExprKind::Literal(Value::Bool(true)),
             Rule::kw_false => ExprKind::Literal(Value::Bool(false)),
