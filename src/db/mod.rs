@@ -2,7 +2,9 @@
 //!
 //! This layer owns a store's life: it opens a storage engine, checks the
 //! format version, reads the schema kept inside, rebuilds the in-memory
-//! [`GraphIndex`] from the records, and hands out read access and write
+//! [`GraphIndex`] from the records (or, for the relationships, from the
+//! cache beside the store while it is current: `relcache.rs`), and hands
+//! out read access and write
 //! [`Transaction`]s. It is the only place where writes are checked against
 //! the schema and turned into storage batches (`txn.rs`), with the key
 //! layout in `layout.rs`. It calls `storage`, `graph`, `schema` and `model`;
@@ -23,6 +25,7 @@
 mod bulk;
 mod check;
 mod layout;
+mod relcache;
 mod txn;
 mod version;
 
@@ -948,20 +951,51 @@ fn load_state_from(mut from: LoadFrom<'_>, stretch: usize) -> Result<State> {
         usize::try_from(next_node.min(by_size)).unwrap_or(0),
         usize::try_from(next_rel.min(by_size)).unwrap_or(0),
     );
-    from.in_stretches(layout::NODE, |engine, (from, end)| {
-        let mut read = 0;
-        for item in engine.scan_range(from, Some(end)) {
-            let (key, value) = item?;
-            for node in layout::decode_node_page(&key, &value)? {
-                index.insert_node(node);
+    // A relationship cache of exactly this state is read on a second
+    // thread while this one loads the nodes; it takes the place of the
+    // relationship pages (see `relcache.rs`). An integrity check reads
+    // the pages.
+    let cached = match &from {
+        LoadFrom::Owned(engine) => relcache::find(&**engine)?,
+        LoadFrom::Shared(_) => None,
+    };
+    let cache = std::thread::scope(|scope| -> Result<Option<crate::graph::RelCache>> {
+        let reader = cached.as_ref().map(|(path, stamp)| {
+            std::thread::Builder::new()
+                .name("attest-open-cache".into())
+                .spawn_scoped(scope, move || relcache::read(path, stamp))
+        });
+        from.in_stretches(layout::NODE, |engine, (from, end)| {
+            let mut read = 0;
+            for item in engine.scan_range(from, Some(end)) {
+                let (key, value) = item?;
+                for node in layout::decode_node_page(&key, &value)? {
+                    index.insert_node(node);
+                }
+                read += value.len();
+                if read >= stretch {
+                    return Ok(Some(key_after(key)));
+                }
             }
-            read += value.len();
-            if read >= stretch {
-                return Ok(Some(key_after(key)));
-            }
-        }
-        Ok(None)
+            Ok(None)
+        })?;
+        // No thread to be had, or a panic in it: the pages are read.
+        Ok(match reader {
+            Some(Ok(thread)) => thread.join().ok().flatten(),
+            _ => None,
+        })
     })?;
+    if let Some(cache) = cache
+        && index.install_cache(cache)
+    {
+        return Ok(State {
+            index,
+            schema,
+            next_node,
+            next_rel,
+            next_txn,
+        });
+    }
     index.begin_load();
     let decode = layout::decode_rel_page_for_load;
     from.in_stretches(layout::REL, |engine, range| {

@@ -67,7 +67,33 @@ pub(super) fn group(incoming: bool, rel_type: u32) -> u32 {
     (if incoming { INCOMING } else { 0 }) | (rel_type & !INCOMING)
 }
 
+/// An entry's three fields as stored (see `cache.rs`).
+#[derive(Clone, Copy)]
+pub(super) struct RawEntry {
+    pub rel: u32,
+    pub other: u32,
+    pub group: u32,
+}
+
 impl AdjEntry {
+    /// The entry's fields as stored.
+    pub fn raw(&self) -> RawEntry {
+        RawEntry {
+            rel: self.rel,
+            other: self.other_slot,
+            group: self.group,
+        }
+    }
+
+    /// The entry of stored fields.
+    pub fn from_raw(raw: RawEntry) -> AdjEntry {
+        AdjEntry {
+            rel: raw.rel,
+            other_slot: raw.other,
+            group: raw.group,
+        }
+    }
+
     /// A placeholder, for buffers.
     pub const EMPTY: AdjEntry = AdjEntry {
         rel: 0,
@@ -547,6 +573,54 @@ impl Adjacency {
             wide,
             ..Adjacency::default()
         }
+    }
+
+    /// True when every relationship id fits an entry (none is kept aside).
+    pub fn narrow(&self) -> bool {
+        self.wide.ids.is_empty()
+    }
+
+    /// Built arrays of `entries`, given each node's entry count by slot:
+    /// `None` unless every node's entries are sorted by (group,
+    /// relationship) with no relationship twice and every id fits an
+    /// entry. Runs are listed for the lists longer than [`SHORT_LIST`],
+    /// as [`Adjacency::built`] lists them.
+    pub fn from_sorted(counts: &[u32], entries: Vec<AdjEntry>) -> Option<Adjacency> {
+        let mut heads = Vec::with_capacity(counts.len() + 1);
+        let mut runs = Vec::new();
+        let mut start = 0usize;
+        for count in counts {
+            let end = start.checked_add(*count as usize)?;
+            let list = entries.get(start..end)?;
+            let in_order = list
+                .windows(2)
+                .all(|w| (w[0].group, w[0].rel) < (w[1].group, w[1].rel));
+            if !in_order || list.iter().any(|e| e.rel >= WIDE_REL) {
+                return None;
+            }
+            heads.push(Head {
+                entries: start as u64,
+                runs: runs.len() as u64,
+            });
+            if list.len() > SHORT_LIST {
+                runs.extend(runs_of(list));
+            }
+            start = end;
+        }
+        if start != entries.len() {
+            return None;
+        }
+        heads.push(Head {
+            entries: start as u64,
+            runs: runs.len() as u64,
+        });
+        runs.shrink_to_fit();
+        Some(Adjacency {
+            base: entries,
+            base_runs: runs,
+            heads,
+            ..Adjacency::default()
+        })
     }
 
     /// Slots that may hold entries: the built ones and every owned one.

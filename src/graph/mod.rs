@@ -7,22 +7,27 @@
 //! typed adjacency expansions read (`adjacency.rs`), and the lookup indexes
 //! (by label, `idset.rs`; by unique key; by fact key). These are all of
 //! Attest's indexes: the store keeps only records. It is rebuilt
-//! from the store when a store is opened and kept in step by the
+//! from the store when a store is opened (the relationship table and the
+//! adjacency possibly from the cache `cache.rs` writes and reads, which
+//! the caller keeps beside the store) and kept in step by the
 //! transaction layer (`crate::db`), which is the only caller of its
 //! mutating methods. petgraph's algorithms and walkers run over it through
 //! petgraph's visit traits (`visit.rs`), without a copy.
 //!
 //! **Architecture invariant:** slots never leave this module and are never
-//! stored. A removed node's slot is reused, so slots are not identities;
+//! stored, but as the ranks of the relationship cache, which only this
+//! module reads and checks against the nodes loaded. A removed node's slot is reused, so slots are not identities;
 //! Attest's own [`NodeId`]/[`RelId`] are. Calls only `crate::model`.
 
 mod adjacency;
+mod cache;
 mod idset;
 mod paths;
 mod prefetch;
 mod table;
 mod visit;
 
+pub(crate) use cache::RelCache;
 pub use paths::ShortestPaths;
 pub use visit::{Edges, Neighbors, RelRef};
 

@@ -388,6 +388,25 @@ impl RelTable {
         self.len
     }
 
+    /// A table of `edges` by id ([`Edge::VACANT`] where no relationship
+    /// has that id), `len` of them live, none with details.
+    pub fn from_dense(edges: Vec<Edge>, len: usize) -> RelTable {
+        RelTable {
+            edges: SlotIndex::Dense(edges),
+            details: IdMap::default(),
+            len,
+        }
+    }
+
+    /// One past the highest id the table can hold while its ids are kept
+    /// in a vector; `None` once they are kept in a map (sparse ids).
+    pub fn dense_bound(&self) -> Option<u64> {
+        match &self.edges {
+            SlotIndex::Dense(v) => Some(v.len() as u64),
+            SlotIndex::Sparse(_) => None,
+        }
+    }
+
     /// The type and ends of `id`.
     pub fn edge(&self, id: RelId) -> Option<Edge> {
         self.edges.get(id)

@@ -152,6 +152,14 @@ pub trait Engine: Send + Sync {
     fn release_cache(&mut self) -> Result<()> {
         Ok(())
     }
+
+    /// Where the layers above may keep a file of their own beside the
+    /// store (a cache they can rebuild from it): `None`, the default,
+    /// when the store has no directory of its own.
+    fn side_file(&self, name: &str) -> Option<std::path::PathBuf> {
+        let _ = name;
+        None
+    }
 }
 
 /// One operation of a [`WriteBatch`].

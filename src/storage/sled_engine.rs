@@ -283,6 +283,10 @@ impl Engine for SledEngine {
         "sled"
     }
 
+    fn side_file(&self, name: &str) -> Option<PathBuf> {
+        Some(self.path.join(name))
+    }
+
     fn release_cache(&mut self) -> Result<()> {
         // sled allows one open handle per store, and frees its pages only
         // when the last one is dropped: close first, then open again (a

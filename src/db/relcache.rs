@@ -1,0 +1,211 @@
+//! The relationship cache file beside an on-disk store: when it is
+//! written, how it is named and stamped, and when an open may use it.
+//!
+//! A bulk import of at least [`MIN_RELS`] relationships ends by writing
+//! the index's relationship table and adjacency to the file
+//! ([`crate::graph`] owns its layout). The file is stamped with the
+//! store's meta keys as they stand after the import's commit; every
+//! commit and import changes those keys (the transaction counter, an
+//! import's marker), so an open uses the file only while the store is
+//! exactly as it was written, and otherwise loads the relationship pages
+//! and deletes the stale file. The file is a cache, never the truth: a
+//! missing, stale or damaged one costs only time, and no error about it
+//! reaches the caller.
+
+use super::layout;
+use crate::error::{Error, Result};
+use crate::graph::{GraphIndex, RelCache};
+use crate::storage::Engine;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The file's name in the store's directory.
+pub(super) const FILE: &str = "relationships.cache";
+
+/// Imports of fewer relationships write no cache: the pages of a smaller
+/// store load in well under a tenth of a second.
+pub(super) const MIN_RELS: usize = 100_000;
+
+/// The store's meta keys and values, which name its state.
+pub(super) fn stamp(engine: &dyn Engine) -> Result<Vec<u8>> {
+    let mut stamp = Vec::new();
+    for item in engine.scan_prefix(&[layout::META]) {
+        let (key, value) = item?;
+        for part in [&key, &value] {
+            stamp.extend((part.len() as u32).to_le_bytes());
+            stamp.extend_from_slice(part);
+        }
+    }
+    Ok(stamp)
+}
+
+/// Writes the cache of `index` beside the store, if the engine has a
+/// directory and the index has at least `min_rels` relationships that
+/// can be cached; otherwise removes any cache there. Written to a
+/// temporary file, synced, then renamed over the old one, so that a crash
+/// leaves the old file or the new one whole. Returns whether a cache was
+/// written.
+pub(super) fn write(engine: &dyn Engine, index: &GraphIndex, min_rels: usize) -> Result<bool> {
+    let Some(path) = engine.side_file(FILE) else {
+        return Ok(false);
+    };
+    let temporary = path.with_extension("tmp");
+    let io = |e: std::io::Error| Error::Storage(format!("writing the relationship cache: {e}"));
+    let written = (|| -> Result<bool> {
+        if index.relationship_count() < min_rels {
+            return Ok(false);
+        }
+        let stamp = stamp(engine)?;
+        let mut file = File::create(&temporary).map_err(io)?;
+        if !index.write_cache(&stamp, &mut file).map_err(io)? {
+            return Ok(false);
+        }
+        file.flush().map_err(io)?;
+        file.sync_all().map_err(io)?;
+        fs::rename(&temporary, &path).map_err(io)?;
+        Ok(true)
+    })();
+    if !matches!(written, Ok(true)) {
+        let _ = fs::remove_file(&temporary);
+        let _ = fs::remove_file(&path);
+    }
+    written
+}
+
+/// The cache beside the store and the stamp it must carry to be used,
+/// if there is a file.
+pub(super) fn find(engine: &dyn Engine) -> Result<Option<(PathBuf, Vec<u8>)>> {
+    let Some(path) = engine.side_file(FILE) else {
+        return Ok(None);
+    };
+    // A write cut short by a crash leaves its temporary file.
+    let _ = fs::remove_file(path.with_extension("tmp"));
+    if !path.is_file() {
+        return Ok(None);
+    }
+    Ok(Some((path, stamp(engine)?)))
+}
+
+/// Reads the cache at `path` if it carries `stamp` and is whole; deletes
+/// the file otherwise (it can never be used again).
+pub(super) fn read(path: &PathBuf, stamp: &[u8]) -> Option<RelCache> {
+    let read = File::open(path)
+        .map_err(|e| e.to_string())
+        .and_then(|file| RelCache::read(file, stamp).map_err(|e| e.0));
+    match read {
+        Ok(cache) => Some(cache),
+        Err(_) => {
+            let _ = fs::remove_file(path);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Graph;
+    use crate::storage::WriteBatch;
+
+    fn relationships(graph: &Graph) -> Vec<String> {
+        let snapshot = graph.read();
+        snapshot.index().verify().unwrap();
+        let mut seen: Vec<String> = snapshot
+            .index()
+            .relationships()
+            .map(|r| format!("{} {} {} {}", r.id, r.rel_type, r.start, r.end))
+            .collect();
+        seen.sort();
+        seen
+    }
+
+    fn write_cache(graph: &Graph) -> bool {
+        let state = graph.state.read().unwrap();
+        write(graph.engine.as_ref(), &state.index, 0).unwrap()
+    }
+
+    #[test]
+    fn an_open_uses_a_current_cache_and_deletes_a_stale_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join(FILE);
+        let graph = Graph::open(dir.path()).unwrap();
+        graph
+            .query("UNWIND range(1, 30) AS i CREATE (:Event {kind: 'attack'})-[:AGENT]->(:Actor {name: 'actor ' + toString(i), kind: 'person'})")
+            .unwrap();
+        graph
+            .query("MATCH (a:Actor {name: 'actor 3'}) DETACH DELETE a")
+            .unwrap();
+        let before = relationships(&graph);
+        assert_eq!(before.len(), 29);
+        assert!(write_cache(&graph));
+        drop(graph);
+
+        // Current: used, and kept.
+        let graph = Graph::open(dir.path()).unwrap();
+        assert_eq!(relationships(&graph), before);
+        assert!(cache.is_file());
+
+        // A commit makes it stale: the next open reads the pages and
+        // deletes it.
+        graph
+            .query(
+                "MATCH (e:Event) WITH e LIMIT 1 CREATE (e)-[:AGENT]->(:Actor {name: 'late', kind: 'person'})",
+            )
+            .unwrap();
+        let after = relationships(&graph);
+        assert_eq!(after.len(), 30);
+        drop(graph);
+        let graph = Graph::open(dir.path()).unwrap();
+        assert_eq!(relationships(&graph), after);
+        assert!(!cache.exists(), "a stale cache is deleted");
+
+        // Proof that a current cache stands in for the pages: with the
+        // relationship pages gone behind its back (the meta keys
+        // untouched), the relationships still load, from the cache.
+        assert!(write_cache(&graph));
+        let mut batch = WriteBatch::new();
+        for item in graph.engine.scan_prefix(&[layout::REL]) {
+            batch.delete(item.unwrap().0);
+        }
+        graph.engine.apply(batch).unwrap();
+        graph.engine.flush().unwrap();
+        drop(graph);
+        let graph = Graph::open(dir.path()).unwrap();
+        assert_eq!(relationships(&graph), after);
+        drop(graph);
+
+        // A damaged cache is deleted, and the pages (now gone) are read.
+        let mut bytes = fs::read(&cache).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        fs::write(&cache, bytes).unwrap();
+        let graph = Graph::open(dir.path()).unwrap();
+        assert!(relationships(&graph).is_empty());
+        assert!(!cache.exists());
+    }
+
+    #[test]
+    fn small_or_uncacheable_graphs_leave_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let graph = Graph::open(dir.path()).unwrap();
+        graph
+            .query("CREATE (:Event {kind: 'attack'})-[:AGENT]->(:Actor {name: 'a', kind: 'person'})")
+            .unwrap();
+        assert!(write_cache(&graph));
+        let state = graph.state.read().unwrap();
+        assert!(
+            !write(graph.engine.as_ref(), &state.index, 2).unwrap(),
+            "below the minimum"
+        );
+        assert!(!dir.path().join(FILE).exists(), "the old cache is removed");
+        assert!(!dir.path().join(FILE).with_extension("tmp").exists());
+        drop(state);
+        let memory = Graph::in_memory();
+        let state = memory.state.read().unwrap();
+        assert!(
+            !write(memory.engine.as_ref(), &state.index, 0).unwrap(),
+            "no directory"
+        );
+    }
+}
