@@ -374,6 +374,23 @@ impl RelCache {
                 "the relationship cache's outgoing entries do not match its count",
             ));
         }
+        // Each incoming entry must be its relationship's, seen from its
+        // end: with one outgoing entry per relationship and two entries
+        // per relationship in all, the lists then describe the table.
+        let mut start = 0;
+        for (slot, count) in counts.iter().enumerate() {
+            let end = start + *count as usize;
+            for e in entries[start..end].iter().filter(|e| e.incoming()) {
+                let raw = e.raw();
+                let edge = edges[raw.rel as usize];
+                if edge.end as usize != slot || edge.start != raw.other || edge.rel_type != e.rel_type() {
+                    return Err(bad(
+                        "an incoming entry of the relationship cache disagrees with its relationship",
+                    ));
+                }
+            }
+            start = end;
+        }
         let adjacency = Adjacency::from_sorted(&counts, entries)
             .ok_or_else(|| bad("a list of the relationship cache is out of order"))?;
         Ok(RelCache {
@@ -548,6 +565,34 @@ mod tests {
             "same count, other ids"
         );
         assert_eq!(others.relationship_count(), 0);
+    }
+
+    #[test]
+    fn lists_that_disagree_are_refused_even_under_a_good_checksum() {
+        let g = scrambled();
+        let bytes = cache_of(&g, b"s");
+        // Where the entries start: after the header, the type names and
+        // the counts (8 nodes, three names of one byte).
+        let entries_at = 8 + 4 + 4 + 1 + 8 * 4 + 4 + 3 * 5 + 8 * 4;
+        let body = bytes.len() - 4;
+        assert_eq!((body - entries_at) % 12, 0);
+        let resealed = |mut bytes: Vec<u8>| {
+            let crc = crc32fast::hash(&bytes[..body]);
+            bytes[body..].copy_from_slice(&crc.to_le_bytes());
+            bytes
+        };
+        assert!(RelCache::read(&resealed(bytes.clone())[..], b"s").is_ok());
+        let word = |bytes: &[u8], at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        let incoming = (entries_at..body)
+            .step_by(12)
+            .find(|at| word(&bytes, at + 8) & (1 << 31) != 0)
+            .unwrap();
+        // The other end of an incoming entry moved to another node.
+        let mut moved = bytes.clone();
+        let other = word(&bytes, incoming + 4);
+        moved[incoming + 4..incoming + 8].copy_from_slice(&((other + 1) % 8).to_le_bytes());
+        let refused = RelCache::read(&resealed(moved)[..], b"s").err().unwrap();
+        assert!(refused.0.contains("disagrees"), "{}", refused.0);
     }
 
     #[test]
