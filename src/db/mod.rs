@@ -103,6 +103,30 @@ pub struct Graph {
     /// Names the current state, for caches of query plans
     /// ([`Snapshot::version`]).
     version: version::StateVersion,
+    /// Closing a writable store of at least this many relationships
+    /// writes its relationship cache if the one on disk is not current
+    /// (`relcache::refresh`); tests lower it.
+    cache_min_rels: usize,
+}
+
+impl Drop for Graph {
+    /// Closing a writable store refreshes its relationship cache (see
+    /// `relcache.rs`): a store changed since its import then opens from
+    /// the cache next time. A cache is only a speed-up, so a failure here
+    /// is ignored; the next open reads the pages.
+    fn drop(&mut self) {
+        if self.read_only || self.broken.get().is_some() || std::thread::panicking() {
+            return;
+        }
+        // A poisoned lock: a writer panicked, and the index is not to be
+        // trusted for a cache (the pages are).
+        let Ok(state) = self.state.get_mut() else {
+            return;
+        };
+        if state.index.relationship_count() >= self.cache_min_rels {
+            let _ = relcache::refresh(self.engine.as_ref(), &state.index, self.cache_min_rels);
+        }
+    }
 }
 
 impl Graph {
@@ -216,6 +240,7 @@ impl Graph {
             broken: OnceLock::new(),
             read_only: false,
             version: version::StateVersion::new(),
+            cache_min_rels: relcache::MIN_RELS,
         })
     }
 
@@ -254,6 +279,7 @@ impl Graph {
             broken: OnceLock::new(),
             read_only: false,
             version: version::StateVersion::new(),
+            cache_min_rels: relcache::MIN_RELS,
         })
     }
 

@@ -3,7 +3,9 @@
 //!
 //! A bulk import of at least [`MIN_RELS`] relationships ends by writing
 //! the index's relationship table and adjacency to the file
-//! ([`crate::graph`] owns its layout). The file is stamped with the
+//! ([`crate::graph`] owns its layout), and closing a writable store of
+//! that size writes it again unless the file on disk is current
+//! ([`refresh`]). The file is stamped with the
 //! store's meta keys as they stand after the import's commit; every
 //! commit and import changes those keys (the transaction counter, an
 //! import's marker), so an open uses the file only while the store is
@@ -53,7 +55,7 @@ pub(super) fn write(engine: &dyn Engine, index: &GraphIndex, min_rels: usize) ->
     let temporary = path.with_extension("tmp");
     let io = |e: std::io::Error| Error::Storage(format!("writing the relationship cache: {e}"));
     let written = (|| -> Result<bool> {
-        if index.relationship_count() < min_rels {
+        if index.relationship_count() < min_rels || !index.cacheable() {
             return Ok(false);
         }
         let stamp = stamp(engine)?;
@@ -71,6 +73,20 @@ pub(super) fn write(engine: &dyn Engine, index: &GraphIndex, min_rels: usize) ->
         let _ = fs::remove_file(&path);
     }
     written
+}
+
+/// Writes the cache as [`write`] does, unless the file beside the store
+/// already carries the store's current stamp (nothing changed since it
+/// was written or read). For closing a store: a store changed after its
+/// import then opens from the cache next time too. Returns whether a
+/// cache was written.
+pub(super) fn refresh(engine: &dyn Engine, index: &GraphIndex, min_rels: usize) -> Result<bool> {
+    if let Some((path, stamp)) = find(engine)?
+        && File::open(&path).is_ok_and(|file| RelCache::carries(file, &stamp))
+    {
+        return Ok(false);
+    }
+    write(engine, index, min_rels)
 }
 
 /// The cache beside the store and the stamp it must carry to be used,
@@ -182,6 +198,50 @@ mod tests {
         fs::write(&cache, bytes).unwrap();
         let graph = Graph::open(dir.path()).unwrap();
         assert!(relationships(&graph).is_empty());
+        assert!(!cache.exists());
+    }
+
+    #[test]
+    fn closing_a_changed_store_refreshes_its_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join(FILE);
+        let open = || {
+            let mut graph = Graph::open(dir.path()).unwrap();
+            graph.cache_min_rels = 1;
+            graph
+        };
+        let graph = open();
+        graph
+            .query("UNWIND range(1, 5) AS i CREATE (:Event {kind: 'attack'})-[:AGENT]->(:Actor {name: 'a' + toString(i), kind: 'person'})")
+            .unwrap();
+        drop(graph);
+        assert!(cache.is_file(), "written at close");
+        let graph = open();
+        let first = relationships(&graph);
+        {
+            let state = graph.state.read().unwrap();
+            assert!(
+                !refresh(graph.engine.as_ref(), &state.index, 1).unwrap(),
+                "current: not written again"
+            );
+        }
+        graph
+            .query("MATCH (e:Event) WITH e LIMIT 1 CREATE (e)-[:AGENT]->(:Actor {name: 'b', kind: 'person'})")
+            .unwrap();
+        let changed = relationships(&graph);
+        assert_eq!(changed.len(), first.len() + 1);
+        drop(graph);
+        // Written again at close: the next open finds it current (and
+        // keeps it), and loads what the pages hold.
+        let graph = open();
+        assert_eq!(relationships(&graph), changed);
+        assert!(cache.is_file());
+        drop(graph);
+        // A read-only open never writes.
+        fs::remove_file(&cache).unwrap();
+        let reader = Graph::open_read_only(dir.path()).unwrap();
+        assert_eq!(relationships(&reader), changed);
+        drop(reader);
         assert!(!cache.exists());
     }
 

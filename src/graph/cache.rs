@@ -121,10 +121,7 @@ impl GraphIndex {
     /// `stamp`. Returns false, having written nothing, when the index
     /// cannot be cached (see the module's comment) or is loading.
     pub(crate) fn write_cache(&self, stamp: &[u8], out: impl Write) -> io::Result<bool> {
-        if self.loading || self.rels.detailed().next().is_some() || !self.adjacency.narrow() {
-            return Ok(false);
-        }
-        let Some(id_bound) = self.rels.dense_bound() else {
+        let Some(id_bound) = self.rels.dense_bound().filter(|_| self.cacheable()) else {
             return Ok(false);
         };
         let ranks = Ranks::of(&self.nodes);
@@ -169,6 +166,16 @@ impl GraphIndex {
         out.inner.write_all(&crc.to_le_bytes())?;
         out.inner.flush()?;
         Ok(true)
+    }
+
+    /// True when [`GraphIndex::write_cache`] would write a cache: no
+    /// relationship has properties, sources or a key, every relationship
+    /// id fits an entry, and no load is under way.
+    pub(crate) fn cacheable(&self) -> bool {
+        !self.loading
+            && self.rels.detailed().next().is_none()
+            && self.adjacency.narrow()
+            && self.rels.dense_bound().is_some()
     }
 
     /// Puts a cache read by [`RelCache::read`] in place of loading the
@@ -265,6 +272,20 @@ impl Ranks {
 }
 
 impl RelCache {
+    /// True when `input` starts as a cache headed by exactly `stamp` (the
+    /// rest is not read).
+    pub(crate) fn carries(input: impl Read, stamp: &[u8]) -> bool {
+        let mut input = Checked {
+            inner: io::BufReader::new(input),
+            crc: crc32fast::Hasher::new(),
+        };
+        let mut magic = [0; 8];
+        input.take(&mut magic).is_ok()
+            && &magic == MAGIC
+            && input.u32().is_ok_and(|format| format == FORMAT)
+            && input.bytes(1 << 20).is_ok_and(|own| own == stamp)
+    }
+
     /// Reads a cache headed by exactly `stamp`. Every slot, group and id
     /// is checked against the counts in the header, and the checksum
     /// against the whole, so that a damaged cache is refused rather than
