@@ -1011,17 +1011,28 @@ fn load_state_from(mut from: LoadFrom<'_>, stretch: usize) -> Result<State> {
             _ => None,
         })
     })?;
-    if let Some(cache) = cache
-        && index.install_cache(cache)
-    {
-        return Ok(State {
-            index,
-            schema,
-            next_node,
-            next_rel,
-            next_txn,
-        });
+    let installed = cache.is_some_and(|cache| index.install_cache(cache));
+    if !installed {
+        if let Some((path, _)) = &cached {
+            // Read but not for these nodes, or not read at all: it would
+            // be found current again at close and never replaced.
+            relcache::discard(path);
+        }
+        load_relationship_pages(&mut from, &mut index, stretch)?;
     }
+    Ok(State {
+        index,
+        schema,
+        next_node,
+        next_rel,
+        next_txn,
+    })
+}
+
+/// The relationship phase of a load from the pages: every relationship
+/// page, read on a second thread (`pipelined_pages`), then the adjacency
+/// built in one go.
+fn load_relationship_pages(from: &mut LoadFrom<'_>, index: &mut GraphIndex, stretch: usize) -> Result<()> {
     index.begin_load();
     let decode = layout::decode_rel_page_for_load;
     from.in_stretches(layout::REL, |engine, range| {
@@ -1054,13 +1065,7 @@ fn load_state_from(mut from: LoadFrom<'_>, stretch: usize) -> Result<State> {
         })
     })?;
     index.finish_load();
-    Ok(State {
-        index,
-        schema,
-        next_node,
-        next_rel,
-        next_txn,
-    })
+    Ok(())
 }
 
 #[cfg(test)]

@@ -103,6 +103,11 @@ pub(super) fn find(engine: &dyn Engine) -> Result<Option<(PathBuf, Vec<u8>)>> {
     Ok(Some((path, stamp(engine)?)))
 }
 
+/// Deletes the cache at `path` (the next close writes a new one).
+pub(super) fn discard(path: &PathBuf) {
+    let _ = fs::remove_file(path);
+}
+
 /// Reads the cache at `path` if it carries `stamp` and is whole; deletes
 /// the file otherwise (it can never be used again).
 pub(super) fn read(path: &PathBuf, stamp: &[u8]) -> Option<RelCache> {
@@ -199,6 +204,33 @@ mod tests {
         let graph = Graph::open(dir.path()).unwrap();
         assert!(relationships(&graph).is_empty());
         assert!(!cache.exists());
+    }
+
+    #[test]
+    fn a_cache_for_other_nodes_is_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join(FILE);
+        let graph = Graph::open(dir.path()).unwrap();
+        graph
+            .query("UNWIND range(1, 5) AS i CREATE (:Event {kind: 'attack'})-[:AGENT]->(:Actor {name: 'a' + toString(i), kind: 'person'})")
+            .unwrap();
+        assert!(write_cache(&graph));
+        // The node pages change behind the meta keys' back: the stamp
+        // still matches, the nodes do not.
+        let mut batch = WriteBatch::new();
+        for item in graph.engine.scan_prefix(&[layout::NODE]) {
+            batch.delete(item.unwrap().0);
+        }
+        for item in graph.engine.scan_prefix(&[layout::REL]) {
+            batch.delete(item.unwrap().0);
+        }
+        graph.engine.apply(batch).unwrap();
+        graph.engine.flush().unwrap();
+        drop(graph);
+        let graph = Graph::open(dir.path()).unwrap();
+        assert!(relationships(&graph).is_empty());
+        assert_eq!(graph.read().index().node_count(), 0);
+        assert!(!cache.exists(), "not installed, so deleted");
     }
 
     #[test]
