@@ -146,14 +146,36 @@ mod tests {
         write(graph.engine.as_ref(), &state.index, 0).unwrap()
     }
 
-    #[test]
-    fn an_open_uses_a_current_cache_and_deletes_a_stale_one() {
+    /// A new store in a temporary directory with `events` events, each
+    /// with an agent; the path its cache would have.
+    fn store_with_events(events: usize) -> (tempfile::TempDir, PathBuf, Graph) {
         let dir = tempfile::tempdir().unwrap();
         let cache = dir.path().join(FILE);
         let graph = Graph::open(dir.path()).unwrap();
-        graph
-            .query("UNWIND range(1, 30) AS i CREATE (:Event {kind: 'attack'})-[:AGENT]->(:Actor {name: 'actor ' + toString(i), kind: 'person'})")
-            .unwrap();
+        let create = format!(
+            "UNWIND range(1, {events}) AS i \
+             CREATE (:Event {{kind: 'attack'}})-[:AGENT]->(:Actor {{name: 'actor ' + toString(i), kind: 'person'}})"
+        );
+        graph.query(&create).unwrap();
+        (dir, cache, graph)
+    }
+
+    /// Deletes every page of the given keyspaces behind the meta keys'
+    /// back (a test of what the stamp cannot see).
+    fn delete_pages(graph: &Graph, spaces: &[u8]) {
+        let mut batch = WriteBatch::new();
+        for space in spaces {
+            for item in graph.engine.scan_prefix(&[*space]) {
+                batch.delete(item.unwrap().0);
+            }
+        }
+        graph.engine.apply(batch).unwrap();
+        graph.engine.flush().unwrap();
+    }
+
+    #[test]
+    fn an_open_uses_a_current_cache_and_deletes_a_stale_one() {
+        let (dir, cache, graph) = store_with_events(30);
         graph
             .query("MATCH (a:Actor {name: 'actor 3'}) DETACH DELETE a")
             .unwrap();
@@ -185,12 +207,7 @@ mod tests {
         // relationship pages gone behind its back (the meta keys
         // untouched), the relationships still load, from the cache.
         assert!(write_cache(&graph));
-        let mut batch = WriteBatch::new();
-        for item in graph.engine.scan_prefix(&[layout::REL]) {
-            batch.delete(item.unwrap().0);
-        }
-        graph.engine.apply(batch).unwrap();
-        graph.engine.flush().unwrap();
+        delete_pages(&graph, &[layout::REL]);
         drop(graph);
         let graph = Graph::open(dir.path()).unwrap();
         assert_eq!(relationships(&graph), after);
@@ -208,24 +225,10 @@ mod tests {
 
     #[test]
     fn a_cache_for_other_nodes_is_deleted() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = dir.path().join(FILE);
-        let graph = Graph::open(dir.path()).unwrap();
-        graph
-            .query("UNWIND range(1, 5) AS i CREATE (:Event {kind: 'attack'})-[:AGENT]->(:Actor {name: 'a' + toString(i), kind: 'person'})")
-            .unwrap();
+        let (dir, cache, graph) = store_with_events(5);
         assert!(write_cache(&graph));
-        // The node pages change behind the meta keys' back: the stamp
-        // still matches, the nodes do not.
-        let mut batch = WriteBatch::new();
-        for item in graph.engine.scan_prefix(&[layout::NODE]) {
-            batch.delete(item.unwrap().0);
-        }
-        for item in graph.engine.scan_prefix(&[layout::REL]) {
-            batch.delete(item.unwrap().0);
-        }
-        graph.engine.apply(batch).unwrap();
-        graph.engine.flush().unwrap();
+        // The stamp still matches, the nodes do not.
+        delete_pages(&graph, &[layout::NODE, layout::REL]);
         drop(graph);
         let graph = Graph::open(dir.path()).unwrap();
         assert!(relationships(&graph).is_empty());
@@ -235,17 +238,13 @@ mod tests {
 
     #[test]
     fn closing_a_changed_store_refreshes_its_cache() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = dir.path().join(FILE);
+        let (dir, cache, mut graph) = store_with_events(5);
+        graph.cache_min_rels = 1;
         let open = || {
             let mut graph = Graph::open(dir.path()).unwrap();
             graph.cache_min_rels = 1;
             graph
         };
-        let graph = open();
-        graph
-            .query("UNWIND range(1, 5) AS i CREATE (:Event {kind: 'attack'})-[:AGENT]->(:Actor {name: 'a' + toString(i), kind: 'person'})")
-            .unwrap();
         drop(graph);
         assert!(cache.is_file(), "written at close");
         let graph = open();
@@ -279,19 +278,15 @@ mod tests {
 
     #[test]
     fn small_or_uncacheable_graphs_leave_no_cache() {
-        let dir = tempfile::tempdir().unwrap();
-        let graph = Graph::open(dir.path()).unwrap();
-        graph
-            .query("CREATE (:Event {kind: 'attack'})-[:AGENT]->(:Actor {name: 'a', kind: 'person'})")
-            .unwrap();
+        let (_dir, cache, graph) = store_with_events(1);
         assert!(write_cache(&graph));
         let state = graph.state.read().unwrap();
         assert!(
             !write(graph.engine.as_ref(), &state.index, 2).unwrap(),
             "below the minimum"
         );
-        assert!(!dir.path().join(FILE).exists(), "the old cache is removed");
-        assert!(!dir.path().join(FILE).with_extension("tmp").exists());
+        assert!(!cache.exists(), "the old cache is removed");
+        assert!(!cache.with_extension("tmp").exists());
         drop(state);
         let memory = Graph::in_memory();
         let state = memory.state.read().unwrap();
