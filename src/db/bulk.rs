@@ -395,11 +395,6 @@ impl Graph {
         if deferred && state.index.is_loading() {
             state.index.finish_load();
         }
-        if result.is_ok() {
-            // A cache is only ever a speed-up: failing to write one leaves
-            // the next open to read the pages, as without it.
-            let _ = super::relcache::write(self.engine.as_ref(), &state.index, super::relcache::MIN_RELS);
-        }
         result
     }
 

@@ -1,16 +1,16 @@
 //! The relationship cache file beside an on-disk store: when it is
 //! written, how it is named and stamped, and when an open may use it.
 //!
-//! A bulk import of at least [`MIN_RELS`] relationships ends by writing
+//! Closing a writable store of at least [`MIN_RELS`] relationships writes
 //! the index's relationship table and adjacency to the file
-//! ([`crate::graph`] owns its layout), and closing a writable store of
-//! that size writes it again unless the file on disk is current
-//! ([`refresh`]). The file is stamped with the
-//! store's meta keys as they stand after the import's commit; every
-//! commit and import changes those keys (the transaction counter, an
-//! import's marker), so an open uses the file only while the store is
-//! exactly as it was written, and otherwise loads the relationship pages
-//! and deletes the stale file. The file is a cache, never the truth: a
+//! ([`crate::graph`] owns its layout), unless the file there is current
+//! ([`refresh`], called by `Graph`'s `Drop`): once per session, however
+//! many imports and commits it made, and after the large import that
+//! `attest import` or `attest bench` ends with. The file is stamped with
+//! the store's meta keys as they stand; every commit and import changes
+//! those keys (the transaction counter, an import's marker), so an open
+//! uses the file only while the store is exactly as it was written, and
+//! otherwise loads the relationship pages and deletes the stale file. The file is a cache, never the truth: a
 //! missing, stale or damaged one costs only time, and no error about it
 //! reaches the caller.
 
@@ -20,13 +20,13 @@ use crate::graph::{GraphIndex, RelCache};
 use crate::storage::Engine;
 use std::fs::{self, File};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The file's name in the store's directory.
 pub(super) const FILE: &str = "relationships.cache";
 
-/// Imports of fewer relationships write no cache: the pages of a smaller
-/// store load in well under a tenth of a second.
+/// Stores of fewer relationships get no cache: their pages load in well
+/// under a tenth of a second.
 pub(super) const MIN_RELS: usize = 100_000;
 
 /// The store's meta keys and values, which name its state.
@@ -104,23 +104,21 @@ pub(super) fn find(engine: &dyn Engine) -> Result<Option<(PathBuf, Vec<u8>)>> {
 }
 
 /// Deletes the cache at `path` (the next close writes a new one).
-pub(super) fn discard(path: &PathBuf) {
+pub(super) fn discard(path: &Path) {
     let _ = fs::remove_file(path);
 }
 
 /// Reads the cache at `path` if it carries `stamp` and is whole; deletes
 /// the file otherwise (it can never be used again).
-pub(super) fn read(path: &PathBuf, stamp: &[u8]) -> Option<RelCache> {
-    let read = File::open(path)
-        .map_err(|e| e.to_string())
-        .and_then(|file| RelCache::read(file, stamp).map_err(|e| e.0));
-    match read {
-        Ok(cache) => Some(cache),
-        Err(_) => {
-            let _ = fs::remove_file(path);
-            None
-        }
+pub(super) fn read(path: &Path, stamp: &[u8]) -> Option<RelCache> {
+    let read = File::open(path).map_err(|e| e.to_string()).and_then(|file| {
+        let len = file.metadata().map_err(|e| e.to_string())?.len();
+        RelCache::read(file, len, stamp).map_err(|e| e.0)
+    });
+    if read.is_err() {
+        discard(path);
     }
+    read.ok()
 }
 
 #[cfg(test)]

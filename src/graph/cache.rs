@@ -7,7 +7,8 @@
 //! order (the order pages are read in), so each list and each other end
 //! is written by the node's rank among the live nodes' ids, whatever
 //! slots the live index gave them. Reading it back checks its length,
-//! every count and slot against the loaded nodes, and its checksum; the
+//! its counts, every slot and id, each incoming entry against its
+//! relationship, and its checksum; installing it checks the nodes; the
 //! caller ([`crate::db`]) decides whether it is current (it records the
 //! store's meta keys with it) and falls back to the pages on any doubt.
 //!
@@ -17,8 +18,8 @@
 //!
 //! Layout (little-endian): the magic `ATTESTRC`, the format (u32), the
 //! caller's stamp (u32 length and bytes), the node count, a digest of
-//! the node ids in order, the relationship count and one past the highest relationship id (u64
-//! each), the type names in interned order (u32 count, then u32 length
+//! the node ids in order, the relationship count and one past the
+//! highest relationship id (u64 each), the type names in interned order (u32 count, then u32 length
 //! and bytes each), each node's entry count by rank (u32), every entry
 //! (relationship id, other end's rank, group: u32 each), and a CRC-32 of
 //! all that.
@@ -96,7 +97,7 @@ impl<R: Read> Checked<R> {
     fn bytes(&mut self, limit: usize) -> Result<Vec<u8>, CacheError> {
         let len = self.u32()? as usize;
         if len > limit {
-            return Err(bad("a name in the relationship cache is too long"));
+            return Err(bad("a field of the relationship cache is too long"));
         }
         let mut b = vec![0; len];
         self.take(&mut b)?;
@@ -203,7 +204,6 @@ impl GraphIndex {
         }
         self.rel_type_counts = cache.type_counts;
         self.rels = cache.rels;
-        self.loading = false;
         self.adjacency = cache.adjacency;
         true
     }
@@ -279,37 +279,37 @@ impl RelCache {
             inner: io::BufReader::new(input),
             crc: crc32fast::Hasher::new(),
         };
-        let mut magic = [0; 8];
-        input.take(&mut magic).is_ok()
-            && &magic == MAGIC
-            && input.u32().is_ok_and(|format| format == FORMAT)
-            && input.bytes(1 << 20).is_ok_and(|own| own == stamp)
+        header(&mut input, stamp).is_ok()
     }
 
-    /// Reads a cache headed by exactly `stamp`. Every slot, group and id
-    /// is checked against the counts in the header, and the checksum
-    /// against the whole, so that a damaged cache is refused rather than
+    /// Reads a cache of `len` bytes headed by exactly `stamp`. Nothing is
+    /// allocated beyond what `len` bytes can describe until the checksum
+    /// has vouched for the header; every slot, group and id is checked
+    /// against the counts in the header, and every incoming entry against
+    /// its relationship, so that a damaged cache is refused rather than
     /// loaded.
-    pub(crate) fn read(input: impl Read, stamp: &[u8]) -> Result<RelCache, CacheError> {
+    pub(crate) fn read(input: impl Read, len: u64, stamp: &[u8]) -> Result<RelCache, CacheError> {
         let mut input = Checked {
             inner: io::BufReader::with_capacity(CHUNK, input),
             crc: crc32fast::Hasher::new(),
         };
-        let mut magic = [0; 8];
-        input.take(&mut magic)?;
-        if &magic != MAGIC || input.u32()? != FORMAT {
-            return Err(bad("not a relationship cache of this format"));
-        }
-        if input.bytes(1 << 20)? != stamp {
-            return Err(bad("the relationship cache is of another state of the store"));
-        }
+        header(&mut input, stamp)?;
         let as_usize = |n: u64| usize::try_from(n).map_err(|_| bad("a count does not fit"));
         let nodes = as_usize(input.u64()?)?;
         let node_ids = input.u64()?;
         let rel_count = as_usize(input.u64()?)?;
         let id_bound = as_usize(input.u64()?)?;
         let type_count = input.u32()? as usize;
-        if nodes >= u32::MAX as usize || id_bound > 1 << 31 || rel_count > id_bound || type_count > 1 << 20 {
+        let fits = (nodes as u64)
+            .saturating_mul(4)
+            .saturating_add((rel_count as u64).saturating_mul(24))
+            <= len;
+        if !fits
+            || nodes >= u32::MAX as usize
+            || id_bound > 1 << 31
+            || rel_count > id_bound
+            || type_count > 1 << 20
+        {
             return Err(bad("the relationship cache's counts are out of range"));
         }
         let type_names = (0..type_count)
@@ -327,56 +327,7 @@ impl RelCache {
                 "the relationship cache's lists do not hold two entries a relationship",
             ));
         }
-        let mut entries = vec![AdjEntry::EMPTY; total as usize];
-        let mut edges = vec![Edge::VACANT; id_bound];
-        let mut type_counts = vec![0usize; type_count];
-        let mut slot = 0usize;
-        let mut left_in_slot = counts.first().copied().unwrap_or(0);
-        let mut chunk = vec![0u8; CHUNK];
-        let mut at = 0;
-        while at < entries.len() {
-            let n = (entries.len() - at).min(CHUNK / 12);
-            input.take(&mut chunk[..n * 12])?;
-            for raw in chunk[..n * 12].chunks_exact(12) {
-                while left_in_slot == 0 {
-                    slot += 1;
-                    left_in_slot = counts
-                        .get(slot)
-                        .copied()
-                        .ok_or_else(|| bad("lists past the last node"))?;
-                }
-                left_in_slot -= 1;
-                let word = |i: usize| u32::from_le_bytes([raw[i], raw[i + 1], raw[i + 2], raw[i + 3]]);
-                let raw = RawEntry {
-                    rel: word(0),
-                    other: word(4),
-                    group: word(8),
-                };
-                let e = AdjEntry::from_raw(raw);
-                if raw.rel as usize >= id_bound
-                    || raw.other as usize >= nodes
-                    || e.rel_type() as usize >= type_count
-                {
-                    return Err(bad("an entry of the relationship cache is out of range"));
-                }
-                if !e.incoming() {
-                    // Each relationship is listed once as outgoing, at its
-                    // start: that entry gives its table row.
-                    let edge = &mut edges[raw.rel as usize];
-                    if *edge != Edge::VACANT {
-                        return Err(bad("a relationship is cached twice"));
-                    }
-                    *edge = Edge {
-                        start: slot as u32,
-                        end: raw.other,
-                        rel_type: e.rel_type(),
-                    };
-                    type_counts[e.rel_type() as usize] += 1;
-                }
-                entries[at] = e;
-                at += 1;
-            }
-        }
+        let entries = read_entries(&mut input, total as usize, nodes, type_count)?;
         let expected = input.crc.clone().finalize();
         let mut crc = [0; 4];
         input
@@ -389,28 +340,11 @@ impl RelCache {
         if input.inner.read(&mut [0])? != 0 {
             return Err(bad("the relationship cache runs on past its end"));
         }
-        let listed = edges.iter().filter(|e| **e != Edge::VACANT).count();
-        if listed != rel_count {
+        let (edges, type_counts) = edges_of(&counts, &entries, id_bound, type_count)?;
+        if type_counts.iter().sum::<usize>() != rel_count {
             return Err(bad(
                 "the relationship cache's outgoing entries do not match its count",
             ));
-        }
-        // Each incoming entry must be its relationship's, seen from its
-        // end: with one outgoing entry per relationship and two entries
-        // per relationship in all, the lists then describe the table.
-        let mut start = 0;
-        for (slot, count) in counts.iter().enumerate() {
-            let end = start + *count as usize;
-            for e in entries[start..end].iter().filter(|e| e.incoming()) {
-                let raw = e.raw();
-                let edge = edges[raw.rel as usize];
-                if edge.end as usize != slot || edge.start != raw.other || edge.rel_type != e.rel_type() {
-                    return Err(bad(
-                        "an incoming entry of the relationship cache disagrees with its relationship",
-                    ));
-                }
-            }
-            start = end;
         }
         let adjacency = Adjacency::from_sorted(&counts, entries)
             .ok_or_else(|| bad("a list of the relationship cache is out of order"))?;
@@ -425,31 +359,109 @@ impl RelCache {
     }
 }
 
+/// Reads the magic, the format and the stamp, which must be `stamp`.
+fn header<R: Read>(input: &mut Checked<R>, stamp: &[u8]) -> Result<(), CacheError> {
+    let mut magic = [0; 8];
+    input.take(&mut magic)?;
+    if &magic != MAGIC || input.u32()? != FORMAT {
+        return Err(bad("not a relationship cache of this format"));
+    }
+    if input.bytes(1 << 20)? != stamp {
+        return Err(bad("the relationship cache is of another state of the store"));
+    }
+    Ok(())
+}
+
+/// Reads `total` entries, each naming one of `nodes` ranks and one of
+/// `type_count` types.
+fn read_entries<R: Read>(
+    input: &mut Checked<R>,
+    total: usize,
+    nodes: usize,
+    type_count: usize,
+) -> Result<Vec<AdjEntry>, CacheError> {
+    let mut entries = Vec::with_capacity(total);
+    let mut chunk = vec![0u8; CHUNK];
+    while entries.len() < total {
+        let n = (total - entries.len()).min(CHUNK / 12);
+        input.take(&mut chunk[..n * 12])?;
+        for raw in chunk[..n * 12].chunks_exact(12) {
+            let word = |i: usize| u32::from_le_bytes([raw[i], raw[i + 1], raw[i + 2], raw[i + 3]]);
+            let e = AdjEntry::from_raw(RawEntry {
+                rel: word(0),
+                other: word(4),
+                group: word(8),
+            });
+            if word(4) as usize >= nodes || e.rel_type() as usize >= type_count {
+                return Err(bad("an entry of the relationship cache is out of range"));
+            }
+            entries.push(e);
+        }
+    }
+    Ok(entries)
+}
+
+/// The relationship table the lists describe (from each relationship's
+/// one outgoing entry, at its start), with the count of each type.
+/// Every incoming entry must be its relationship's, seen from its end:
+/// with one outgoing entry per relationship and two entries per
+/// relationship in all, the lists then describe the table exactly.
+fn edges_of(
+    counts: &[u32],
+    entries: &[AdjEntry],
+    id_bound: usize,
+    type_count: usize,
+) -> Result<(Vec<Edge>, Vec<usize>), CacheError> {
+    let lists = || {
+        let mut start = 0;
+        counts.iter().enumerate().map(move |(slot, count)| {
+            let list = &entries[start..start + *count as usize];
+            start += *count as usize;
+            (slot, list)
+        })
+    };
+    let mut edges = vec![Edge::VACANT; id_bound];
+    let mut type_counts = vec![0usize; type_count];
+    for (slot, list) in lists() {
+        for e in list.iter().filter(|e| !e.incoming()) {
+            let raw = e.raw();
+            let edge = edges
+                .get_mut(raw.rel as usize)
+                .ok_or_else(|| bad("an entry of the relationship cache is out of range"))?;
+            if *edge != Edge::VACANT {
+                return Err(bad("a relationship is cached twice"));
+            }
+            *edge = Edge {
+                start: slot as u32,
+                end: raw.other,
+                rel_type: e.rel_type(),
+            };
+            type_counts[e.rel_type() as usize] += 1;
+        }
+    }
+    for (slot, list) in lists() {
+        for e in list.iter().filter(|e| e.incoming()) {
+            let raw = e.raw();
+            let edge = edges.get(raw.rel as usize).copied().unwrap_or(Edge::VACANT);
+            if edge.end as usize != slot || edge.start != raw.other || edge.rel_type != e.rel_type() {
+                return Err(bad(
+                    "an incoming entry of the relationship cache disagrees with its relationship",
+                ));
+            }
+        }
+    }
+    Ok((edges, type_counts))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Direction, Node, NodeId, Properties, RelId, Relationship};
+    use crate::graph::table::tests::node;
+    use crate::graph::tests::rel;
+    use crate::model::{Direction, Node, NodeId, RelId};
 
-    fn node(id: u64) -> Node {
-        Node {
-            id: NodeId(id),
-            labels: ["N"].into(),
-            properties: Properties::new(),
-            sources: Default::default(),
-            key: None,
-        }
-    }
-
-    fn rel(id: u64, rel_type: &str, start: u64, end: u64) -> Relationship {
-        Relationship {
-            id: RelId(id),
-            rel_type: rel_type.into(),
-            start: NodeId(start),
-            end: NodeId(end),
-            properties: Properties::new(),
-            sources: vec![],
-            key: None,
-        }
+    fn read(bytes: &[u8], stamp: &[u8]) -> Result<RelCache, CacheError> {
+        RelCache::read(bytes, bytes.len() as u64, stamp)
     }
 
     /// An index whose slots are not in id order and have a hole, with
@@ -534,7 +546,7 @@ mod tests {
         g.verify().unwrap();
         let bytes = cache_of(&g, b"stamp");
         let mut loaded = nodes_as_loaded(&g);
-        let cache = RelCache::read(&bytes[..], b"stamp").unwrap();
+        let cache = read(&bytes[..], b"stamp").unwrap();
         assert!(loaded.install_cache(cache));
         loaded.verify().unwrap();
         assert_eq!(relationships_seen(&loaded), relationships_seen(&g));
@@ -545,7 +557,7 @@ mod tests {
         // Written again from an index whose slots are in id order.
         let again = cache_of(&loaded, b"2");
         let mut reloaded = nodes_as_loaded(&loaded);
-        assert!(reloaded.install_cache(RelCache::read(&again[..], b"2").unwrap()));
+        assert!(reloaded.install_cache(read(&again[..], b"2").unwrap()));
         reloaded.verify().unwrap();
         assert_eq!(relationships_seen(&reloaded), relationships_seen(&loaded));
     }
@@ -554,7 +566,7 @@ mod tests {
     fn a_damaged_or_foreign_cache_is_refused() {
         let g = scrambled();
         let bytes = cache_of(&g, b"stamp");
-        let refused = |bytes: &[u8], stamp: &[u8]| RelCache::read(bytes, stamp).err().map(|e| e.0);
+        let refused = |bytes: &[u8], stamp: &[u8]| read(bytes, stamp).err().map(|e| e.0);
         assert!(refused(&bytes, b"stamp").is_none());
         assert!(refused(&bytes, b"other").unwrap().contains("another state"));
         assert!(
@@ -565,6 +577,23 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(refused(&longer, b"stamp").unwrap().contains("past its end"));
+        // Counts larger than the file can hold are refused before
+        // anything of their size is allocated; the largest id (which the
+        // file's size does not bound) is used only once the checksum has
+        // vouched for it.
+        let counts_at = 8 + 4 + 4 + b"stamp".len();
+        for (field, huge, why) in [
+            (0, (1u64 << 32) - 2, "out of range"),
+            (2, 1 << 30, "out of range"),
+            (3, 1 << 31, "checksum"),
+            (3, (1 << 31) + 1, "out of range"),
+        ] {
+            let mut inflated = bytes.clone();
+            let at = counts_at + 8 * field;
+            inflated[at..at + 8].copy_from_slice(&huge.to_le_bytes());
+            let error = refused(&inflated, b"stamp").unwrap();
+            assert!(error.contains(why), "field {field}: {error}");
+        }
         // Any byte changed is refused, by a check or by the checksum.
         for at in (0..bytes.len()).step_by(7) {
             let mut damaged = bytes.clone();
@@ -574,7 +603,7 @@ mod tests {
         // Written for other nodes: not installed, the index untouched.
         let mut more = nodes_as_loaded(&g);
         more.insert_node(node(50));
-        assert!(!more.install_cache(RelCache::read(&bytes[..], b"stamp").unwrap()));
+        assert!(!more.install_cache(read(&bytes[..], b"stamp").unwrap()));
         assert_eq!(more.relationship_count(), 0);
         more.verify().unwrap();
         let mut others = GraphIndex::new(&[]);
@@ -582,7 +611,7 @@ mod tests {
             others.insert_node(node(id));
         }
         assert!(
-            !others.install_cache(RelCache::read(&bytes[..], b"stamp").unwrap()),
+            !others.install_cache(read(&bytes[..], b"stamp").unwrap()),
             "same count, other ids"
         );
         assert_eq!(others.relationship_count(), 0);
@@ -602,7 +631,7 @@ mod tests {
             bytes[body..].copy_from_slice(&crc.to_le_bytes());
             bytes
         };
-        assert!(RelCache::read(&resealed(bytes.clone())[..], b"s").is_ok());
+        assert!(read(&resealed(bytes.clone())[..], b"s").is_ok());
         let word = |bytes: &[u8], at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
         let incoming = (entries_at..body)
             .step_by(12)
@@ -612,7 +641,7 @@ mod tests {
         let mut moved = bytes.clone();
         let other = word(&bytes, incoming + 4);
         moved[incoming + 4..incoming + 8].copy_from_slice(&((other + 1) % 8).to_le_bytes());
-        let refused = RelCache::read(&resealed(moved)[..], b"s").err().unwrap();
+        let refused = read(&resealed(moved)[..], b"s").err().unwrap();
         assert!(refused.0.contains("disagrees"), "{}", refused.0);
     }
 

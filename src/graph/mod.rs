@@ -16,8 +16,9 @@
 //!
 //! **Architecture invariant:** slots never leave this module and are never
 //! stored, but as the ranks of the relationship cache, which only this
-//! module reads and checks against the nodes loaded. A removed node's slot is reused, so slots are not identities;
-//! Attest's own [`NodeId`]/[`RelId`] are. Calls only `crate::model`.
+//! module reads and checks against the nodes loaded. A removed node's
+//! slot is reused, so slots are not identities; Attest's own
+//! [`NodeId`]/[`RelId`] are. Calls only `crate::model`.
 
 mod adjacency;
 mod cache;
@@ -1339,7 +1340,7 @@ impl GraphIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -1385,7 +1386,8 @@ mod tests {
         }
     }
 
-    fn rel(id: u64, t: &str, a: u64, b: u64) -> Relationship {
+    /// A plain relationship, for tests of this module's parts too.
+    pub(in crate::graph) fn rel(id: u64, t: &str, a: u64, b: u64) -> Relationship {
         Relationship {
             id: RelId(id),
             rel_type: t.into(),

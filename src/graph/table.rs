@@ -461,10 +461,12 @@ impl RelTable {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn node(id: u64) -> Node {
+    /// A node of label `A` and no properties, for tests of the graph's
+    /// parts.
+    pub(in crate::graph) fn node(id: u64) -> Node {
         Node {
             id: NodeId(id),
             labels: ["A"].into(),
