@@ -697,8 +697,8 @@ mod generated {
     fn value() -> impl Strategy<Value = Value> {
         prop_oneof![
             4 => scalar(),
-            1 => prop::collection::vec(scalar(), 0..4).prop_map(Value::List),
-            1 => prop::collection::btree_map("[a-z]{1,3}", scalar(), 0..3).prop_map(Value::Map),
+            1 => prop::collection::vec(scalar(), 0..4).prop_map(|items| Value::List(items.into())),
+            1 => prop::collection::btree_map("[a-z]{1,3}", scalar(), 0..3).prop_map(|map| Value::Map(Box::new(map))),
         ]
     }
 

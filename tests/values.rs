@@ -27,7 +27,7 @@ fn s(x: &str) -> Value {
     Value::from(x)
 }
 fn l(items: &[Value]) -> Value {
-    Value::List(items.to_vec())
+    Value::List(items.to_vec().into())
 }
 fn m(entries: &[(&str, Value)]) -> Value {
     map_of(entries.iter().map(|(k, v)| (*k, v.clone())))
@@ -1327,8 +1327,9 @@ mod properties {
     fn value() -> impl Strategy<Value = Value> {
         scalar().prop_recursive(3, 24, 4, |inner| {
             prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::List),
-                prop::collection::btree_map("[a-c]{1,2}", inner, 0..3).prop_map(Value::Map),
+                prop::collection::vec(inner.clone(), 0..4).prop_map(|items| Value::List(items.into())),
+                prop::collection::btree_map("[a-c]{1,2}", inner, 0..3)
+                    .prop_map(|map| Value::Map(Box::new(map))),
             ]
         })
     }

@@ -36,11 +36,11 @@ pub fn value_from_json(json: &Json) -> Result<Value, QueryError> {
 }
 
 fn object(map: &serde_json::Map<String, Json>) -> Result<Value, QueryError> {
-    Ok(Value::Map(
+    Ok(Value::Map(Box::new(
         map.iter()
             .map(|(k, v)| Ok((k.clone(), value_from_json(v)?)))
             .collect::<Result<_, QueryError>>()?,
-    ))
+    )))
 }
 
 fn special_float(f: &Json) -> Result<Value, QueryError> {

@@ -1206,7 +1206,7 @@ mod tests {
                 "\\PC{0,40}".prop_map(Value::from),
                 proptest::num::i32::ANY.prop_map(|d| Value::Date(Date::from_days(d))),
                 proptest::collection::vec(proptest::num::i64::ANY.prop_map(Value::Int), 0..4)
-                    .prop_map(Value::List),
+                    .prop_map(|items| Value::List(items.into())),
             ],
         ) {
             let encoded = postcard::to_allocvec(&value).unwrap();

@@ -235,12 +235,12 @@ pub(crate) fn value_from_json(json: &Json) -> Result<Value, String> {
                     "-Infinity" => f64::NEG_INFINITY,
                     _ => return Err(format!("`{s}` is not NaN, Infinity or -Infinity")),
                 }),
-                ("$map", Json::Object(entries)) => Value::Map(
+                ("$map", Json::Object(entries)) => Value::Map(Box::new(
                     entries
                         .iter()
                         .map(|(k, v)| value_from_json(v).map(|v| (k.clone(), v)))
                         .collect::<Result<_, _>>()?,
-                ),
+                )),
                 _ => {
                     return Err(format!(
                         "unknown tagged value `{tag}` (one of $date, $float, $map)"
@@ -300,7 +300,7 @@ mod tests {
             Value::from("2016-06-16"),
             Value::Date(Date::parse("2016-06-16").unwrap()),
             Value::from(vec!["a", "b"]),
-            Value::Map([("k".to_string(), Value::Bool(true))].into()),
+            Value::Map(Box::new([("k".to_string(), Value::Bool(true))].into())),
         ];
         for v in values {
             let text = value_json(&v).to_string();

@@ -772,13 +772,13 @@ impl<'t> Builder<'t> {
                 .filter(|p| !matches!(p.as_rule(), Rule::comma | Rule::close_bracket))
                 .map(|p| self.value(p))
                 .collect::<Built<Vec<_>>>()
-                .map(Value::List),
+                .map(|items| Value::List(items.into())),
             Rule::map => {
                 let mut entries = BTreeMap::new();
                 for property in self.properties(pair)? {
                     entries.insert(property.key, property.value);
                 }
-                Ok(Value::Map(entries))
+                Ok(Value::Map(Box::new(entries)))
             }
             _ => Err(self.error(&pair, "expected a value here")),
         }

@@ -203,7 +203,7 @@ impl<'f> RowReader<'f> {
             }
             items.push(scalar(element, item).ok_or_else(|| fail(item, expected(element)))?);
         }
-        Ok(Some(Value::List(items)))
+        Ok(Some(Value::List(items.into())))
     }
 
     /// An error about field `field` of the current record.

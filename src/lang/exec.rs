@@ -122,7 +122,7 @@ impl Executor<'_> {
         }
         if plan.parts.len() > 1 && !plan.union_all {
             let mut seen = HashSet::default();
-            all.retain(|row| seen.insert(GroupKey::new(Value::List(row.clone()))));
+            all.retain(|row| seen.insert(GroupKey::new(Value::List(row.clone().into()))));
         }
         Ok(all)
     }
@@ -244,8 +244,8 @@ impl Executor<'_> {
                         .map_err(|e| locate(e, *at))?;
                     let items = match value {
                         Value::List(items) => items,
-                        Value::Null => Vec::new(),
-                        other => vec![other],
+                        Value::Null => Vec::new().into(),
+                        other => vec![other].into(),
                     };
                     for item in items {
                         let mut r = row.clone();
@@ -785,7 +785,7 @@ impl Executor<'_> {
             if spec.reversed {
                 rels.reverse();
             }
-            let list = Value::List(rels);
+            let list = Value::List(rels.into());
             let end_ok = if spec.to_bound {
                 row[spec.to] == Value::Node(at)
             } else {
@@ -927,7 +927,7 @@ impl Executor<'_> {
     ) -> EResult<Vec<Row>> {
         if p.distinct {
             let mut seen = HashSet::default();
-            produced.retain(|item| seen.insert(GroupKey::new(Value::List(item.values.clone()))));
+            produced.retain(|item| seen.insert(GroupKey::new(Value::List(item.values.clone().into()))));
         }
         // Sort keys: read in place when every ORDER BY item is a projected
         // column (`ORDER BY n DESC, speaker`), evaluated otherwise.
@@ -1177,7 +1177,7 @@ impl Executor<'_> {
                 let replace = matches!(item, SetOp::Replace { .. });
                 let value = self.eval(value, row, access.index())?;
                 let map: Properties = match value {
-                    Value::Map(m) => m.into(),
+                    Value::Map(m) => (*m).into(),
                     Value::Node(n) => access
                         .index()
                         .node(n)
@@ -2028,7 +2028,7 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
             for (k, v) in entries {
                 map.insert(k.clone(), ev(v)?);
             }
-            Value::Map(map)
+            Value::Map(Box::new(map))
         }
         CExpr::Prop(target, key) => property(&ev(target)?, key, ctx.index)?,
         CExpr::Index(target, idx) => {
@@ -2127,7 +2127,7 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
                     None => item,
                 });
             }
-            Value::List(out)
+            Value::List(out.into())
         }
         CExpr::Quantifier {
             kind,
@@ -2187,7 +2187,7 @@ fn eval(e: &CExpr, row: &[Value], ctx: &EvalCtx<'_>, exec: &Executor<'_>) -> ERe
                 }
                 out.push(eval(map, &m, ctx, exec)?);
             }
-            Value::List(out)
+            Value::List(out.into())
         }
     })
 }
@@ -2377,7 +2377,7 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
             if name == "keys" {
                 Value::List(props.keys().map(|k| Value::from(k.clone())).collect())
             } else {
-                Value::Map(props.into())
+                Value::Map(Box::new(props.into()))
             }
         }
         "startnode" | "endnode" => match arg {
@@ -2541,7 +2541,7 @@ fn evidence_value(e: crate::db::Evidence) -> Value {
     if let Some(text) = e.text {
         map.insert("text".to_string(), Value::from(text));
     }
-    Value::Map(map)
+    Value::Map(Box::new(map))
 }
 
 /// Resolves graph references into self-contained result values.

@@ -826,7 +826,7 @@ fn split(s: &Value, delimiter: &Value) -> Result<Value> {
         }
     }
     pieces.push(Value::from(s.get(piece_start..).unwrap_or("").to_string()));
-    Ok(Value::List(pieces))
+    Ok(Value::List(pieces.into()))
 }
 
 /// A pseudo-random float in [0, 1): xorshift64* seeded from the clock once

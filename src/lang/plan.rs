@@ -1926,7 +1926,7 @@ fn fold_constant(e: &CExpr, env: &[(usize, Value)]) -> Option<Result<Value, Quer
                     Err(e) => return Some(Err(e)),
                 }
             }
-            Some(Ok(Value::List(out)))
+            Some(Ok(Value::List(out.into())))
         }
         CExpr::Map(entries) => {
             let mut out = std::collections::BTreeMap::new();
@@ -1936,7 +1936,7 @@ fn fold_constant(e: &CExpr, env: &[(usize, Value)]) -> Option<Result<Value, Quer
                     Err(e) => return Some(Err(e)),
                 };
             }
-            Some(Ok(Value::Map(out)))
+            Some(Ok(Value::Map(Box::new(out))))
         }
         CExpr::Not(x) => Some(fold(x)?.and_then(|v| {
             logical("NOT", &v)?;

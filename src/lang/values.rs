@@ -356,7 +356,7 @@ pub fn order_key_cmp(a: &Value, b: &Value) -> Ordering {
     }
     match (a, b) {
         (Value::Map(x), Value::Map(y)) => {
-            for ((kx, vx), (ky, vy)) in x.iter().zip(y) {
+            for ((kx, vx), (ky, vy)) in x.iter().zip(y.iter()) {
                 let o = kx.cmp(ky).then_with(|| order_key_cmp(vx, vy));
                 if o != Ordering::Equal {
                     return o;
@@ -495,7 +495,7 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
         }
         Value::Map(entries) => {
             entries.len().hash(state);
-            for (k, item) in entries {
+            for (k, item) in entries.iter() {
                 k.hash(state);
                 hash_value(item, state);
             }
@@ -604,13 +604,13 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
             let mut out = Vec::with_capacity(x.len() + 1);
             out.extend(x.iter().cloned());
             out.push(item.clone());
-            Value::List(out)
+            Value::List(out.into())
         }
         (item, Value::List(y)) => {
             let mut out = Vec::with_capacity(y.len() + 1);
             out.push(item.clone());
             out.extend(y.iter().cloned());
-            Value::List(out)
+            Value::List(out.into())
         }
         (Value::Date(d), Value::Int(n)) | (Value::Int(n), Value::Date(d)) => {
             Value::Date(shift_date(*d, *n as i128)?)
@@ -962,7 +962,7 @@ pub fn slice(list: &Value, from: Option<&Value>, to: Option<&Value>) -> Result<V
         Some(Some(b)) => resolve(b),
     };
     if start >= end {
-        return Ok(Value::List(Vec::new()));
+        return Ok(Value::List(Vec::new().into()));
     }
     Ok(Value::List(
         items
@@ -1390,19 +1390,19 @@ impl Aggregator {
                 }
             }
             AggState::Extreme(best) => best.unwrap_or(Value::Null),
-            AggState::Collect(items) => Value::List(items),
+            AggState::Collect(items) => Value::List(items.into()),
         }
     }
 }
 
 /// Builds a map value; a convenience for callers assembling results.
 pub fn map_of<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
-    Value::Map(
+    Value::Map(Box::new(
         entries
             .into_iter()
             .map(|(k, v)| (k.into(), v))
             .collect::<BTreeMap<_, _>>(),
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -1463,7 +1463,7 @@ mod tests {
         }
         assert_eq!(
             collect.finish(),
-            Value::List([3, 1, 2].map(|id| Value::Node(NodeId(id))).to_vec())
+            Value::List([3, 1, 2].map(|id| Value::Node(NodeId(id))).to_vec().into())
         );
     }
 

@@ -94,7 +94,7 @@ impl PropertyType {
                 .iter()
                 .map(|item| inner.coerce(item))
                 .collect::<Option<Vec<_>>>()
-                .map(Value::List),
+                .map(|items| Value::List(items.into())),
             _ => None,
         }
     }
@@ -587,9 +587,9 @@ mod tests {
             Value::Float(2.5),
             Value::Bool(true),
             Value::Date(Date::from_ymd(2016, 6, 16).unwrap()),
-            Value::List(vec![Value::Float(1.0), Value::Float(2.0)]),
-            Value::List(vec![Value::Int(1), Value::Float(2.0)]),
-            Value::List(vec![Value::from("2016-06-16")]),
+            Value::List(vec![Value::Float(1.0), Value::Float(2.0)].into()),
+            Value::List(vec![Value::Int(1), Value::Float(2.0)].into()),
+            Value::List(vec![Value::from("2016-06-16")].into()),
         ];
         for ty in &types {
             for value in &values {
