@@ -32,10 +32,10 @@ fn the_article_loads_complete_and_cited() {
     // and every sentence citation resolves to text.
     let snap = graph.read();
     for node in snap.index().nodes() {
-        assert!(!node.sources.is_empty(), "{:?} has no source", node.key);
+        assert!(!node.sources().is_empty(), "{:?} has no source", node.key());
         for evidence in snap.evidence(ElementId::Node(node.id)).unwrap() {
             if let Source::Sentence { .. } = evidence.source {
-                assert!(evidence.text.is_some_and(|t| !t.is_empty()), "{:?}", node.key);
+                assert!(evidence.text.is_some_and(|t| !t.is_empty()), "{:?}", node.key());
             }
         }
     }
@@ -259,13 +259,13 @@ fn quoted_claims_are_verbatim_and_their_spans_select_them() {
             .iter()
             .filter(|e| matches!(e.source, Source::Sentence { span: Some(_), .. }))
             .collect();
-        assert!(!spans.is_empty(), "{:?} cites no span", node.key);
-        if node.property("quoted") == &attest::model::Value::Bool(true) {
+        assert!(!spans.is_empty(), "{:?} cites no span", node.key());
+        if node.property("quoted") == attest::model::Value::Bool(true) {
             quoted += 1;
             assert!(
                 spans.iter().any(|e| e.text.as_deref() == Some(text.as_str())),
                 "{:?}: the span does not select the quote {text:?}: {spans:?}",
-                node.key
+                node.key()
             );
         }
     }
@@ -314,28 +314,36 @@ fn every_date_carries_its_precision() {
     let snap = graph.read();
     let mut dated = 0;
     for node in snap.index().nodes() {
-        let has_date = node.properties.values().any(|v| matches!(v, Value::Date(_)));
-        let precision = node.property("date_precision").as_str();
+        let has_date = node.properties().values().any(|v| matches!(v, Value::Date(_)));
+        let precision = node.property("date_precision");
+        let precision = precision.as_str();
         if has_date {
             dated += 1;
-            let precision = precision.unwrap_or_else(|| panic!("{:?} has a date but no precision", node.key));
+            let precision =
+                precision.unwrap_or_else(|| panic!("{:?} has a date but no precision", node.key()));
             assert!(
                 vocabulary.iter().any(|w| w == precision),
                 "{:?}: {precision}",
-                node.key
+                node.key()
             );
             assert_ne!(
-                precision, "unknown",
+                precision,
+                "unknown",
                 "{:?} has a date, so its precision is known",
-                node.key
+                node.key()
             );
         } else if let Some(precision) = precision {
-            assert_eq!(precision, "unknown", "{:?} has a precision but no date", node.key);
+            assert_eq!(
+                precision,
+                "unknown",
+                "{:?} has a precision but no date",
+                node.key()
+            );
         }
         // The fact file gives every event and claim a precision, "unknown"
         // when the article gives no time.
         if node.has_label("Event") || node.has_label("Assertion") {
-            assert!(precision.is_some(), "{:?} has no date_precision", node.key);
+            assert!(precision.is_some(), "{:?} has no date_precision", node.key());
         }
     }
     for rel in snap.index().relationships() {

@@ -384,7 +384,7 @@ proptest! {
                 graph.verify().unwrap();
             }
             let snap = graph.read();
-            let mut nodes: Vec<_> = snap.index().nodes().cloned().collect();
+            let mut nodes: Vec<_> = snap.index().nodes().map(|n| n.to_node()).collect();
             nodes.sort_by_key(|n| n.id);
             let mut rels: Vec<_> = snap.index().relationships().map(|r| r.to_relationship()).collect();
             rels.sort_by_key(|r| r.id);
@@ -393,7 +393,7 @@ proptest! {
         let graph = Graph::open(&path).unwrap();
         graph.verify().unwrap();
         let snap = graph.read();
-        let mut nodes: Vec<_> = snap.index().nodes().cloned().collect();
+        let mut nodes: Vec<_> = snap.index().nodes().map(|n| n.to_node()).collect();
         nodes.sort_by_key(|n| n.id);
         let mut rels: Vec<_> = snap.index().relationships().map(|r| r.to_relationship()).collect();
         rels.sort_by_key(|r| r.id);
@@ -454,7 +454,7 @@ fn writers_on_many_threads_take_turns() {
                 for i in 0..25 {
                     graph
                         .write(&format!("writer {w} step {i}"), |tx| {
-                            let n = int(tx.index().node(counter).unwrap().property("n"));
+                            let n = int(&tx.index().node(counter).unwrap().property("n"));
                             std::thread::yield_now();
                             tx.set_node_property(counter, "n", (n + 1).into())
                         })

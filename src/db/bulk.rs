@@ -43,7 +43,7 @@ use super::layout::{self, ImportMarker, TxnRecord};
 use super::txn::{check_name, check_property, dedup, describe_node, without_nulls};
 use super::{Graph, State};
 use crate::error::{Error, ErrorClass, QueryError, Result};
-use crate::graph::GraphIndex;
+use crate::graph::{GraphIndex, NodeView};
 use crate::model::{ElementId, Labels, Node, NodeId, Properties, RelId, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{Engine, WriteBatch};
@@ -808,7 +808,7 @@ impl Checked {
                     "an earlier node of this import"
                 };
                 let rule = format!("{label}.{prop} must be unique; {whose} already has it");
-                let error = crate::schema::violation(&describe_node(node), &rule);
+                let error = crate::schema::violation(&describe_node(NodeView::of(node)), &rule);
                 return Err(BulkRejection::at(BulkField::Property(prop.clone()), error));
             }
         }
@@ -930,7 +930,7 @@ impl Checked {
             return Ok(&self.label_sets[*set as usize]);
         }
         match state.index.node(id) {
-            Some(node) => Ok(&node.labels),
+            Some(node) => Ok(node.labels),
             None => {
                 let message = format!(
                     "node {} does not exist (neither in the store nor earlier in this import)",
@@ -974,7 +974,7 @@ fn check_new_id(state: &State, new: &NewNodes, id: NodeId) -> Result<()> {
 /// Works out which part of a node the schema refuses, with the full
 /// description in the message (the slow path of [`Checked::check_node`]).
 fn node_rejection(schema: &Schema, node: &Node) -> BulkRejection {
-    let what = describe_node(node);
+    let what = describe_node(NodeView::of(node));
     if let Err(e) = schema.check_node(&what, &node.labels, &mut Properties::new()) {
         return BulkRejection::at(BulkField::Labels, e);
     }

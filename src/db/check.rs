@@ -175,7 +175,10 @@ impl Graph {
             ));
         }
         for node in memory.nodes() {
-            if !same_record(fresh.index.node(node.id), node) {
+            if !same_record(
+                fresh.index.node(node.id).map(|n| n.to_node()).as_ref(),
+                &node.to_node(),
+            ) {
                 report.problem(format!("node {} differs between memory and its record", node.id));
             }
         }

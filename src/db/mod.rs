@@ -395,7 +395,7 @@ impl Graph {
 
     /// A copy of a node.
     pub fn node(&self, id: NodeId) -> Option<Node> {
-        self.read().index().node(id).cloned()
+        self.read().index().node(id).map(|n| n.to_node())
     }
 
     /// A copy of a relationship.
@@ -407,14 +407,15 @@ impl Graph {
     pub fn node_by_unique(&self, label: &str, property: &str, value: &crate::model::Value) -> Option<Node> {
         let snap = self.read();
         let ids = snap.index().find_unique(label, property, value)?;
-        ids.first().and_then(|id| snap.index().node(*id).cloned())
+        ids.first()
+            .and_then(|id| snap.index().node(*id).map(|n| n.to_node()))
     }
 
     /// The node a fact file called `key` (e.g. `"carter"`).
     pub fn node_by_key(&self, key: &str) -> Option<Node> {
         let snap = self.read();
         match snap.index().element_by_key(key)? {
-            ElementId::Node(id) => snap.index().node(id).cloned(),
+            ElementId::Node(id) => snap.index().node(id).map(|n| n.to_node()),
             ElementId::Rel(_) => None,
         }
     }
@@ -433,7 +434,7 @@ impl Graph {
         let mut out: Vec<(Relationship, Node)> = index
             .relationships_of(id, direction, &types)
             .into_iter()
-            .filter_map(|(r, n)| Some((index.relationship(r)?.to_relationship(), index.node(n)?.clone())))
+            .filter_map(|(r, n)| Some((index.relationship(r)?.to_relationship(), index.node(n)?.to_node())))
             .collect();
         out.sort_by_key(|(r, _)| r.id);
         out
@@ -552,7 +553,7 @@ pub fn sentence_key(document: &str, index: u32) -> String {
 /// Evidence lookup over any view of the graph (a snapshot or a transaction).
 pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
     let sources = match id {
-        ElementId::Node(n) => index.node(n).map(|n| n.sources.to_vec()),
+        ElementId::Node(n) => index.node(n).map(|n| n.sources().to_vec()),
         ElementId::Rel(r) => index.relationship(r).map(|r| r.sources.to_vec()),
     };
     let sources =
@@ -570,8 +571,8 @@ pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
                     index: i,
                     span,
                 } => {
-                    let sentence =
-                        node_by_key(&sentence_key(document, *i)).and_then(|n| n.property("text").as_str());
+                    let sentence = node_by_key(&sentence_key(document, *i)).map(|n| n.property("text"));
+                    let sentence = sentence.as_ref().and_then(crate::model::Value::as_str);
                     let text = sentence.map(|t| match span {
                         Some((a, b)) => t
                             .chars()
@@ -580,9 +581,8 @@ pub fn evidence_in(index: &GraphIndex, id: ElementId) -> Result<Vec<Evidence>> {
                             .collect(),
                         None => t.to_string(),
                     });
-                    let title = node_by_key(document)
-                        .and_then(|d| d.property("title").as_str())
-                        .map(str::to_string);
+                    let title =
+                        node_by_key(document).and_then(|d| d.property("title").as_str().map(str::to_string));
                     (text, title)
                 }
                 Source::External { .. } => (None, None),
@@ -887,7 +887,7 @@ fn write_pages(
     rel_pages: impl IntoIterator<Item = u64>,
     batch: &mut WriteBatch,
 ) -> Result<()> {
-    put_node_pages(|id| index.node(id), node_pages, batch)?;
+    put_node_pages(|id| index.node_record(id), node_pages, batch)?;
     for page in rel_pages {
         let rels: Vec<RelView> = layout::page_ids(page)
             .filter_map(|id| index.relationship(RelId(id)))
@@ -1231,7 +1231,7 @@ mod load_tests {
         let nodes = index
             .node_ids()
             .into_iter()
-            .filter_map(|id| index.node(id).cloned());
+            .filter_map(|id| index.node(id).map(|n| n.to_node()));
         let mut rels: Vec<Relationship> = index.relationships().map(|r| r.to_relationship()).collect();
         rels.sort_by_key(|r| r.id);
         (nodes.collect(), rels)

@@ -11,7 +11,7 @@
 use super::layout::{self, TxnRecord};
 use super::{Graph, State};
 use crate::error::{Error, ErrorClass, Position, QueryError, Result};
-use crate::graph::GraphIndex;
+use crate::graph::{GraphIndex, NodeView};
 use crate::model::{
     Direction, ElementId, Node, NodeId, Properties, RelId, RelView, Relationship, Source, Value,
 };
@@ -284,7 +284,7 @@ impl<'g> Transaction<'g> {
     /// node that still has relationships is an error (openCypher's
     /// `DeleteConnectedNode`).
     pub fn delete_node(&mut self, id: NodeId, detach: bool) -> Result<()> {
-        let Some(node) = self.state.index.node(id).cloned() else {
+        let Some(node) = self.state.index.node(id).map(|n| n.to_node()) else {
             return Err(not_found(&format!("node {id}")));
         };
         let rels = self.state.index.relationships_of(id, Direction::Both, &[]);
@@ -346,13 +346,13 @@ impl<'g> Transaction<'g> {
             }
             count_properties(
                 before.as_ref().map(|n| &n.properties),
-                after.map(|n| &n.properties),
+                after.map(|n| n.properties()).as_ref(),
                 &mut stats,
             );
             for l in before.iter().flat_map(|n| &n.labels) {
                 *label_delta.entry(l).or_default() -= 1;
             }
-            for l in after.iter().flat_map(|n| &n.labels) {
+            for l in after.iter().flat_map(|n| n.labels) {
                 *label_delta.entry(l).or_default() += 1;
             }
         }
@@ -439,7 +439,7 @@ impl<'g> Transaction<'g> {
             let Some(node) = index.node(*id) else { continue };
             let what = describe_node(node);
             schema
-                .check_required(&what, &node.labels, &node.properties)
+                .check_required(&what, node.labels, &node.properties())
                 .map_err(|e| self.located_for(ElementId::Node(*id), e))?;
             if let Some((label, prop, ids)) = index.unique_conflicts_for(node).into_iter().next() {
                 let others: Vec<String> = ids
@@ -531,7 +531,7 @@ impl<'g> Transaction<'g> {
     }
 
     fn update_node(&mut self, id: NodeId, change: impl FnOnce(&mut Node)) -> Result<()> {
-        let Some(old) = self.state.index.node(id).cloned() else {
+        let Some(old) = self.state.index.node(id).map(|n| n.to_node()) else {
             return Err(not_found(&format!("node {id}")));
         };
         let mut node = old.clone();
@@ -568,7 +568,7 @@ impl<'g> Transaction<'g> {
             check_property(key, value)?;
         }
         if let Some(schema) = &self.state.schema {
-            let what = describe_node(node);
+            let what = describe_node(NodeView::of(node));
             schema
                 .check_node(&what, &node.labels, &mut node.properties)
                 .map_err(|e| self.located(e))?;
@@ -731,13 +731,17 @@ fn not_found(what: &str) -> Error {
 
 /// A short human description of a node for error messages:
 /// `(:Actor {name: 'Ash Carter'})`, or with its fact key.
-pub(crate) fn describe_node(node: &Node) -> String {
+pub(crate) fn describe_node(node: NodeView<'_>) -> String {
     let labels: String = node.labels.iter().map(|l| format!(":{l}")).collect();
     let name = ["name", "title", "text", "summary"]
         .iter()
-        .find_map(|k| node.properties.get(k).map(|v| format!(" {{{k}: {v}}}")))
+        .find_map(|k| {
+            Some(node.property(k))
+                .filter(|v| !v.is_null())
+                .map(|v| format!(" {{{k}: {v}}}"))
+        })
         .unwrap_or_default();
-    match &node.key {
+    match node.key() {
         Some(key) => format!("node `{key}` ({labels}{name})"),
         None => format!("node ({labels}{name})"),
     }

@@ -24,8 +24,9 @@
 
 use super::{ExportReport, View, io_error};
 use crate::error::{Error, ErrorClass, Result};
+use crate::graph::NodeView;
 use crate::import::LIST_SEPARATOR;
-use crate::model::{Node, Properties, RelView, Value};
+use crate::model::{Properties, RelView, Value};
 use serde_json::{Map, json};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -79,13 +80,13 @@ pub(crate) fn write(view: &View<'_>, dir: &Path) -> Result<ExportReport> {
         writer.write_record(&header).map_err(|e| csv_error(&path, e))?;
         writers.insert(kind.clone(), (writer, header, path));
     }
-    let label_of = |node: &Node| node.labels.first().cloned().unwrap_or_default();
+    let label_of = |node: &NodeView| node.labels.first().cloned().unwrap_or_default();
     let labels: BTreeMap<_, _> = view.nodes.iter().map(|n| (n.id, label_of(n))).collect();
     for node in &view.nodes {
         let kind = Kind::Node(label_of(node));
         let (writer, _, path) = writers.get_mut(&kind).ok_or_else(changed)?;
         let mut record = vec![node.id.0.to_string()];
-        record.extend(fields(&plans[&kind], &node.properties));
+        record.extend(fields(&plans[&kind], &node.properties()));
         writer.write_record(&record).map_err(|e| csv_error(path, e))?;
     }
     for rel in &view.relationships {
@@ -171,7 +172,7 @@ fn plan(view: &View<'_>) -> Result<BTreeMap<Kind, Plan>> {
         }
         labels.insert(node.id, label.clone());
         let kind = Kind::Node(label.clone());
-        add(&mut plans, &mut types, kind, &node.properties, &what)?;
+        add(&mut plans, &mut types, kind, &node.properties(), &what)?;
     }
     for rel in &view.relationships {
         let what = format!("relationship {}", rel.id.0);

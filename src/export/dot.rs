@@ -41,9 +41,9 @@ pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     for node in &view.nodes {
         let tags: String = node.labels.iter().map(|l| format!(":{l}")).collect();
         let text = if tags.is_empty() {
-            caption(node)
+            caption(&node.to_node())
         } else {
-            format!("{}\n{tags}", caption(node))
+            format!("{}\n{tags}", caption(&node.to_node()))
         };
         let fill = node
             .labels
@@ -104,7 +104,7 @@ mod tests {
             key: None,
         };
         let view = View {
-            nodes: vec![&node],
+            nodes: vec![crate::graph::NodeView::of(&node)],
             relationships: vec![rel.as_view()],
         };
         let mut out = Vec::new();

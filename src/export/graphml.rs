@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let node_keys = keys(view.nodes.iter().map(|n| &n.properties));
+    let node_properties: Vec<_> = view.nodes.iter().map(|n| n.properties()).collect();
+    let node_keys = keys(node_properties.iter());
     let edge_keys = keys(view.relationships.iter().map(|r| r.properties));
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -43,7 +44,7 @@ pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, r#"    <node id="n{}">"#, node.id.0)?;
         let labels: String = node.labels.iter().map(|l| format!(":{l}")).collect();
         writeln!(out, r#"      <data key="labels">{}</data>"#, xml(&labels))?;
-        data(out, &node.properties, &node_keys, "n")?;
+        data(out, &node.properties(), &node_keys, "n")?;
         writeln!(out, "    </node>")?;
     }
     for rel in &view.relationships {

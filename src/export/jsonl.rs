@@ -29,7 +29,7 @@ pub(crate) const VERSION: u64 = 1;
 pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION}))?;
     for node in &view.nodes {
-        writeln!(out, "{}", node_json(node))?;
+        writeln!(out, "{}", node_json(&node.to_node()))?;
     }
     for rel in &view.relationships {
         writeln!(out, "{}", relationship_json(rel))?;

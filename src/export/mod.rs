@@ -22,6 +22,7 @@ pub(crate) mod rdf;
 
 use crate::db::Graph;
 use crate::error::{Error, ErrorClass, Result};
+use crate::graph::NodeView;
 use crate::lang::{QueryResult, ResultValue};
 use crate::model::{Node, NodeId, RelId, RelView, Relationship};
 use std::collections::BTreeMap;
@@ -139,7 +140,7 @@ pub struct ExportReport {
 #[derive(Clone, Debug, Default)]
 pub struct View<'a> {
     /// Nodes, ascending by id.
-    pub nodes: Vec<&'a Node>,
+    pub nodes: Vec<NodeView<'a>>,
     /// Relationships, ascending by id; both ends are in `nodes`.
     pub relationships: Vec<RelView<'a>>,
 }
@@ -147,7 +148,7 @@ pub struct View<'a> {
 impl<'a> View<'a> {
     /// Every element of a graph index (a snapshot's), in id order.
     pub fn of_index(index: &'a crate::graph::GraphIndex) -> View<'a> {
-        let mut nodes: Vec<&Node> = index.nodes().collect();
+        let mut nodes: Vec<NodeView> = index.nodes().collect();
         nodes.sort_by_key(|n| n.id);
         let mut relationships: Vec<RelView> = index.relationships().collect();
         relationships.sort_by_key(|r| r.id);
@@ -193,7 +194,7 @@ impl Subgraph {
         let snapshot = graph.read();
         let view = View::of_index(snapshot.index());
         Subgraph {
-            nodes: view.nodes.into_iter().cloned().collect(),
+            nodes: view.nodes.into_iter().map(|n| n.to_node()).collect(),
             relationships: view.relationships.iter().map(RelView::to_relationship).collect(),
         }
     }
@@ -232,7 +233,7 @@ impl Subgraph {
     /// A view of this subgraph.
     pub fn view(&self) -> View<'_> {
         View {
-            nodes: self.nodes.iter().collect(),
+            nodes: self.nodes.iter().map(NodeView::of).collect(),
             relationships: self.relationships.iter().map(Relationship::as_view).collect(),
         }
     }

@@ -178,7 +178,7 @@ pub(crate) fn write(
         }
     };
     for node in &view.nodes {
-        write_node(&mut out, node)?;
+        write_node(&mut out, &node.to_node())?;
     }
     for rel in &view.relationships {
         write_relationship(&mut out, rel, reification)?;

@@ -503,7 +503,7 @@ mod tests {
     /// The same nodes, in slots by id order, as loading the pages gives.
     fn nodes_as_loaded(g: &GraphIndex) -> GraphIndex {
         let mut loaded = GraphIndex::new(&[]);
-        let mut nodes: Vec<Node> = g.nodes().cloned().collect();
+        let mut nodes: Vec<Node> = g.nodes().map(|n| n.to_node()).collect();
         nodes.sort_by_key(|n| n.id);
         for n in nodes {
             loaded.insert_node(n);

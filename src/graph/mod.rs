@@ -26,10 +26,12 @@ mod idset;
 mod paths;
 mod prefetch;
 mod table;
+mod view;
 mod visit;
 
 pub(crate) use cache::RelCache;
 pub use paths::ShortestPaths;
+pub use view::NodeView;
 pub use visit::{Edges, Neighbors, RelRef};
 
 use adjacency::{AdjEntry, Adjacency, BuildEdge, SHORT_LIST};
@@ -347,8 +349,8 @@ impl GraphIndex {
     }
 
     /// The node with this id.
-    pub fn node(&self, id: NodeId) -> Option<&Node> {
-        self.nodes.get(id)
+    pub fn node(&self, id: NodeId) -> Option<NodeView<'_>> {
+        self.nodes.get(id).map(NodeView::of)
     }
 
     /// The relationship with this id.
@@ -371,9 +373,14 @@ impl GraphIndex {
         Some(view)
     }
 
+    /// The stored record of `id`, for writing it out.
+    pub(crate) fn node_record(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id)
+    }
+
     /// Every node, in no particular order.
-    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
-        self.nodes.values()
+    pub fn nodes(&self) -> impl Iterator<Item = NodeView<'_>> {
+        self.nodes.values().map(NodeView::of)
     }
 
     /// Every node id in ascending order (deterministic scans).
@@ -469,15 +476,16 @@ impl GraphIndex {
 
     /// Unique-key values currently held by more than one node, as
     /// `(label, property, node ids)`: what a commit must reject.
-    pub fn unique_conflicts_for(&self, node: &Node) -> Vec<(String, String, Vec<NodeId>)> {
+    pub fn unique_conflicts_for(&self, node: NodeView<'_>) -> Vec<(String, String, Vec<NodeId>)> {
         let mut conflicts = Vec::new();
         for ((label, prop), index) in &self.unique {
             if !node.has_label(label) {
                 continue;
             }
-            let Some(value) = node.properties.get(prop) else {
+            let value = node.property(prop);
+            if value.is_null() {
                 continue;
-            };
+            }
             if let Some(ids) = index.get(&value.index_key())
                 && ids.len() > 1
             {

@@ -19,6 +19,7 @@ use crate::error::{ErrorClass, Position, QueryError};
 use crate::graph::{GraphIndex, LabelTest, Neighbour, ReadAhead, TypeSet};
 use crate::model::{Direction, ElementId, NodeId, Path, Properties, RelId, Value};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -864,7 +865,7 @@ impl Executor<'_> {
             None => Ok(true),
             Some(p) => {
                 let wanted = self.eval(p, row, index)?;
-                Ok(properties_equal(&node.properties, &wanted))
+                Ok(properties_equal(&node.properties(), &wanted))
             }
         }
     }
@@ -1178,11 +1179,7 @@ impl Executor<'_> {
                 let value = self.eval(value, row, access.index())?;
                 let map: Properties = match value {
                     Value::Map(m) => (*m).into(),
-                    Value::Node(n) => access
-                        .index()
-                        .node(n)
-                        .map(|n| n.properties.clone())
-                        .unwrap_or_default(),
+                    Value::Node(n) => access.index().node(n).map(|n| n.properties()).unwrap_or_default(),
                     Value::Relationship(r) => access
                         .index()
                         .relationship(r)
@@ -1515,14 +1512,15 @@ const FEW_GROUPS: usize = 16;
 /// The value of a variable or a property of one (a grouping key, an
 /// operand) read where it is stored: `None` when it has to be evaluated
 /// (or reading it fails, which evaluating then reports).
-fn key_in_place<'a>(e: &CExpr, row: &'a [Value], index: &'a GraphIndex) -> Option<&'a Value> {
+fn key_in_place<'a>(e: &CExpr, row: &'a [Value], index: &'a GraphIndex) -> Option<Cow<'a, Value>> {
     if let CExpr::Slot(slot) = e {
-        return row.get(*slot);
+        return row.get(*slot).map(Cow::Borrowed);
     }
     let (slot, key) = variable_property(e)?;
     match row.get(slot)? {
-        Value::Node(id) => Some(index.node(*id)?.property(key)),
-        Value::Relationship(id) => Some(index.relationship(*id)?.property(key)),
+        // A node's property is read out of its packed record.
+        Value::Node(id) => Some(Cow::Owned(index.node(*id)?.property(key))),
+        Value::Relationship(id) => Some(Cow::Borrowed(index.relationship(*id)?.property(key))),
         _ => None,
     }
 }
@@ -1719,7 +1717,7 @@ impl<'p> Grouper<'p> {
                 return Ok(*group);
             }
             if let Some(value) = key_in_place(expr, row, index) {
-                let group = self.group_in_place(value, row);
+                let group = self.group_in_place(&value, row);
                 if let Some(id) = node {
                     self.by_node.insert(id, group);
                 }
@@ -2206,9 +2204,9 @@ fn binary(
     if let Some(left) = stored(a, row, ctx)
         && let Some(right) = stored(b, row, ctx)
     {
-        return match short_circuit(op, left) {
+        return match short_circuit(op, &left) {
             Some(decided) => Ok(decided),
-            None => apply(op, left, right),
+            None => apply(op, &left, &right),
         };
     }
     // `id(o) <> id(x)`: the ids of two bound elements, compared without
@@ -2294,10 +2292,10 @@ fn id_in_place(e: &CExpr, row: &[Value]) -> Option<i64> {
 /// evaluated. A `WHERE` comparison such as `e.date >= $d1` runs once per
 /// candidate row: copying both sides to compare them (a string property
 /// is a heap copy) used to cost more than the comparison.
-fn stored<'v>(e: &'v CExpr, row: &'v [Value], ctx: &EvalCtx<'v>) -> Option<&'v Value> {
+fn stored<'v>(e: &'v CExpr, row: &'v [Value], ctx: &EvalCtx<'v>) -> Option<Cow<'v, Value>> {
     match e {
-        CExpr::Lit(v) => Some(v),
-        CExpr::Param(name) => ctx.params.get(name),
+        CExpr::Lit(v) => Some(Cow::Borrowed(v)),
+        CExpr::Param(name) => ctx.params.get(name).map(Cow::Borrowed),
         CExpr::Slot(_) | CExpr::Prop(..) => key_in_place(e, row, ctx.index),
         _ => None,
     }
@@ -2309,8 +2307,7 @@ fn property(target: &Value, key: &str, index: &GraphIndex) -> EResult<Value> {
         Value::Node(id) => index
             .node(*id)
             .ok_or_else(|| deleted(&target.to_string()))?
-            .property(key)
-            .clone(),
+            .property(key),
         Value::Relationship(id) => index
             .relationship(*id)
             .ok_or_else(|| deleted(&target.to_string()))?
@@ -2343,11 +2340,11 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
     Ok(match name {
         " properties_match" => {
             let props = match arg {
-                Value::Node(id) => index.node(*id).map(|n| &n.properties),
-                Value::Relationship(id) => index.relationship(*id).map(|r| r.properties),
+                Value::Node(id) => index.node(*id).map(|n| Cow::Owned(n.properties())),
+                Value::Relationship(id) => index.relationship(*id).map(|r| Cow::Borrowed(r.properties)),
                 _ => None,
             };
-            Value::Bool(props.is_some_and(|p| properties_equal(p, args.get(1).unwrap_or(&Value::Null))))
+            Value::Bool(props.is_some_and(|p| properties_equal(&p, args.get(1).unwrap_or(&Value::Null))))
         }
         "labels" => match arg {
             Value::Node(id) => {
@@ -2369,7 +2366,7 @@ fn call(name: &str, args: &[Value], ctx: &EvalCtx<'_>) -> EResult<Value> {
         },
         "keys" | "properties" => {
             let props = match arg {
-                Value::Node(id) => index.node(*id).map(|n| n.properties.clone()),
+                Value::Node(id) => index.node(*id).map(|n| n.properties()),
                 Value::Relationship(id) => index.relationship(*id).map(|r| r.properties.clone()),
                 _ => return functions::call(name, args),
             };
@@ -2564,7 +2561,7 @@ fn node_value(id: NodeId, index: &GraphIndex) -> NodeValue {
         Some(n) => NodeValue {
             id,
             labels: n.labels.to_vec(),
-            properties: n.properties.clone(),
+            properties: n.properties(),
         },
         None => NodeValue {
             id,
