@@ -1079,7 +1079,7 @@ pub(super) fn remove_partial_import(engine: &dyn Engine, marker: &ImportMarker) 
         marker.next_node,
         layout::decode_node_page,
         |node| node.id.0,
-        layout::encode_node_page,
+        |kept| layout::encode_node_page(&kept.iter().map(|n| NodeView::of(n)).collect::<Vec<_>>()),
     )?;
     let mut last = WriteBatch::new();
     last.delete(layout::META_IMPORT);

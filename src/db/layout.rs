@@ -8,6 +8,7 @@
 //! records postcard-encoded. `docs/ARCHITECTURE.md` has the table.
 
 use crate::error::{Error, Result};
+use crate::graph::{NodeView, PackedNode, ValueRef};
 use crate::model::{
     Date, Labels, Node, NodeId, Properties, RelId, RelView, Relationship, Shape, Source, Sources, Value,
 };
@@ -446,7 +447,7 @@ pub fn decode_node_page(key: &[u8], bytes: &[u8]) -> Result<Vec<Node>> {
 ///            varint(keys)  postcard(value){keys' length}
 ///            (0x00 | 0x01 postcard(sources, key))
 /// ```
-pub fn encode_node_page(nodes: &[&Node]) -> Result<Vec<u8>> {
+pub fn encode_node_page(nodes: &[NodeView<'_>]) -> Result<Vec<u8>> {
     let mut label_lists: Vec<&[String]> = Vec::new();
     let mut key_sets: Vec<&[String]> = Vec::new();
     let mut out = Vec::with_capacity(64 + nodes.len() * 80);
@@ -456,7 +457,7 @@ pub fn encode_node_page(nodes: &[&Node]) -> Result<Vec<u8>> {
         .map(|node| {
             (
                 position_in(&mut label_lists, node.labels.as_slice()),
-                position_in(&mut key_sets, node.properties.keys_slice()),
+                position_in(&mut key_sets, node.keys_slice()),
             )
         })
         .collect();
@@ -475,14 +476,27 @@ pub fn encode_node_page(nodes: &[&Node]) -> Result<Vec<u8>> {
         put_id_step(&mut out, &mut previous, node.id.0);
         put_varint(&mut out, labels as u64);
         put_varint(&mut out, keys as u64);
-        for value in node.properties.values() {
-            out = postcard::to_extend(value, out).map_err(encode_error)?;
-        }
-        if node.sources.is_empty() && node.key.is_none() {
+        node.try_for_each_value(|value| {
+            match value {
+                // As serde writes a `Value::String` (read back by
+                // `PostcardInput::value`), without making one.
+                ValueRef::Str(text) => {
+                    put_varint(&mut out, u64::from(STRING_VARIANT));
+                    put_str(&mut out, text);
+                }
+                ValueRef::Value(value) => {
+                    out = postcard::to_extend(value, std::mem::take(&mut out)).map_err(encode_error)?;
+                }
+            }
+            Ok::<(), Error>(())
+        })?;
+        let (sources, key) = (node.sources(), node.key());
+        if sources.is_empty() && key.is_none() {
             out.push(0);
         } else {
             out.push(1);
-            out = postcard::to_extend(&(&node.sources, &node.key), out).map_err(encode_error)?;
+            // Encoded as the record's `(Sources, Option<String>)` is.
+            out = postcard::to_extend(&(sources, key), out).map_err(encode_error)?;
         }
     }
     Ok(out)
@@ -511,6 +525,73 @@ fn put_str(out: &mut Vec<u8>, text: &str) {
 
 /// Decodes a packed node page ([`encode_node_page`]).
 fn packed_nodes(bytes: &[u8]) -> Result<Vec<Node>> {
+    packed_node_records(bytes, |input, id, labels, shape, damaged| {
+        let mut values = Vec::with_capacity(shape.len());
+        for _ in 0..shape.len() {
+            values.push(input.value().map_err(|e| damaged(&format!("node {id}: {e}")))?);
+        }
+        let properties =
+            Properties::with_shape(shape, values).ok_or_else(|| damaged(&format!("node {id}: values")))?;
+        Ok(Node {
+            id: NodeId(id),
+            labels: labels.clone(),
+            properties,
+            sources: Sources::default(),
+            key: None,
+        })
+    })
+    .map(|records| {
+        records
+            .into_iter()
+            .map(|(mut node, (sources, key))| {
+                node.sources = sources;
+                node.key = key;
+                node
+            })
+            .collect()
+    })
+}
+
+/// Decodes a node page into nodes whose values are packed for the index
+/// ([`PackedNode`]): a string goes from the page's bytes into the record
+/// without a [`Value`] of its own. `None` for a page of format 2, which
+/// [`decode_node_page`] reads.
+pub(crate) fn decode_node_page_packed(key: &[u8], bytes: &[u8]) -> Result<Option<Vec<PackedNode>>> {
+    let page = page_in_key(NODE, key)?;
+    let Some((&PACKED, packed)) = bytes.split_first() else {
+        return Ok(None);
+    };
+    let records = packed_node_records(packed, |input, id, labels, shape, damaged| {
+        let mut node = PackedNode::new(NodeId(id), labels.clone(), shape.clone());
+        for _ in 0..shape.len() {
+            input
+                .value_into(&mut node)
+                .map_err(|e| damaged(&format!("node {id}: {e}")))?;
+        }
+        Ok(node)
+    })?;
+    let nodes: Vec<PackedNode> = records
+        .into_iter()
+        .map(|(mut node, (sources, key))| {
+            node.sources = sources;
+            node.key = key;
+            node
+        })
+        .collect();
+    check_page(page, nodes.iter().map(|n| n.id.0), "node")?;
+    Ok(Some(nodes))
+}
+
+/// A record's citations and fact key, as a page holds them.
+type Details = (Sources, Option<String>);
+
+/// Walks a packed node page: its label lists and key sets, then each
+/// record, whose values `values` reads (given the record's id, labels and
+/// shape), and whose sources and key follow.
+fn packed_node_records<T>(
+    bytes: &[u8],
+    mut values: impl FnMut(&mut PostcardInput, u64, &Labels, &Shape, &dyn Fn(&str) -> Error) -> Result<T>,
+) -> Result<Vec<(T, Details)>> {
     let damaged = |what: &str| Error::Format(format!("damaged node page: {what}"));
     let mut input = PostcardInput(bytes);
     let label_lists: Vec<Labels> = input
@@ -533,22 +614,10 @@ fn packed_nodes(bytes: &[u8]) -> Result<Vec<Node>> {
             .ok_or_else(|| damaged(&format!("node {id} names label list {labels_at}")))?;
         let shape = listed(&key_sets, keys_at)
             .ok_or_else(|| damaged(&format!("node {id} names key set {keys_at}")))?;
-        let mut values = Vec::with_capacity(shape.len());
-        for _ in 0..shape.len() {
-            values.push(input.value().map_err(|e| damaged(&format!("node {id}: {e}")))?);
-        }
-        let properties =
-            Properties::with_shape(shape, values).ok_or_else(|| damaged(&format!("node {id}: values")))?;
+        let record = values(input, id, labels, shape, &damaged)?;
         let details: Option<(Sources, Option<String>)> =
             input.details().map_err(|e| damaged(&format!("node {id}: {e}")))?;
-        let (sources, key) = details.unwrap_or_default();
-        Ok(Node {
-            id: NodeId(id),
-            labels: labels.clone(),
-            properties,
-            sources,
-            key,
-        })
+        Ok((record, details.unwrap_or_default()))
     })
 }
 
@@ -569,6 +638,9 @@ struct StoredRel<'a> {
 
 /// The rest of a postcard encoding, read from the front.
 struct PostcardInput<'a>(&'a [u8]);
+
+/// The number serde gives [`Value::String`] (see [`PostcardInput::value`]).
+const STRING_VARIANT: u32 = 4;
 
 impl<'a> PostcardInput<'a> {
     fn byte(&mut self) -> Option<u8> {
@@ -696,6 +768,21 @@ impl<'a> PostcardInput<'a> {
     /// here, the others through serde. Opening a million-event store reads
     /// over six million of these, and serde's generic path cost more than
     /// the strings themselves.
+    /// A value in postcard's encoding, pushed onto `node`: a string is
+    /// copied from the page without becoming a [`Value`].
+    fn value_into(&mut self, node: &mut PackedNode) -> std::result::Result<(), postcard::Error> {
+        let mut ahead = PostcardInput(self.0);
+        if ahead.varint_u32() == Some(STRING_VARIANT)
+            && let Some(text) = ahead.bytes().and_then(|text| std::str::from_utf8(text).ok())
+        {
+            node.push_str(text);
+            self.0 = ahead.0;
+            return Ok(());
+        }
+        node.push_value(&self.value()?);
+        Ok(())
+    }
+
     fn value(&mut self) -> std::result::Result<Value, postcard::Error> {
         let start = self.0;
         // Serde numbers the variants in the order `Value` declares them;
@@ -715,7 +802,7 @@ impl<'a> PostcardInput<'a> {
                 self.0 = rest;
                 Value::Float(f64::from_le_bytes(*bits))
             }),
-            Some(4) => self
+            Some(STRING_VARIANT) => self
                 .bytes()
                 .and_then(|text| std::str::from_utf8(text).ok())
                 .map(Value::from),
@@ -896,7 +983,7 @@ mod tests {
     }
 
     fn packed_page(nodes: &[Node]) -> Vec<u8> {
-        encode_node_page(&nodes.iter().collect::<Vec<_>>()).unwrap()
+        encode_node_page(&nodes.iter().map(NodeView::of).collect::<Vec<_>>()).unwrap()
     }
 
     fn rich_node(id: u64) -> Node {
@@ -912,6 +999,39 @@ mod tests {
         n.sources = vec![Source::sentence("doc", 3)].into();
         n.key = Some(format!("k{id}"));
         n
+    }
+
+    /// An index keeps nodes packed, and writes their pages from those
+    /// records (strings straight from the record's bytes): the page must
+    /// be the one the nodes themselves make, and an open must read the
+    /// nodes back, packed or not.
+    #[test]
+    fn pages_written_from_packed_records_are_the_nodes_pages() {
+        let mut long = rich_node(PAGE_RECORDS + 2);
+        long.properties.insert(
+            "text".into(),
+            Value::from("a string well past the twenty-four bytes kept inline"),
+        );
+        let nodes = vec![rich_node(PAGE_RECORDS), node(PAGE_RECORDS + 1), long];
+        let mut index = crate::graph::GraphIndex::new(&[]);
+        for n in &nodes {
+            index.insert_node(n.clone());
+        }
+        let views: Vec<NodeView> = nodes.iter().filter_map(|n| index.node(n.id)).collect();
+        let bytes = encode_node_page(&views).unwrap();
+        assert_eq!(bytes, packed_page(&nodes));
+        let key = node_page_key(1);
+        assert_eq!(decode_node_page(&key, &bytes).unwrap(), nodes);
+        let mut reopened = crate::graph::GraphIndex::new(&[]);
+        for n in decode_node_page_packed(&key, &bytes).unwrap().unwrap() {
+            reopened.insert_packed_node(n);
+        }
+        let back: Vec<Node> = nodes
+            .iter()
+            .filter_map(|n| reopened.node(n.id))
+            .map(|v| v.to_node())
+            .collect();
+        assert_eq!(back, nodes);
     }
 
     #[test]

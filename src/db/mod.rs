@@ -35,7 +35,7 @@ pub use layout::TxnRecord;
 pub use txn::{ChangeStats, CommitInfo, Origin, Transaction};
 
 use crate::error::{Error, ErrorClass, Result};
-use crate::graph::GraphIndex;
+use crate::graph::{GraphIndex, NodeView};
 use crate::model::{Direction, ElementId, Node, NodeId, RelId, RelView, Relationship, Source};
 use crate::schema::Schema;
 use crate::storage::{self, Engine, KeyValue, MemoryEngine, WriteBatch};
@@ -887,7 +887,7 @@ fn write_pages(
     rel_pages: impl IntoIterator<Item = u64>,
     batch: &mut WriteBatch,
 ) -> Result<()> {
-    put_node_pages(|id| index.node_record(id), node_pages, batch)?;
+    put_node_pages(|id| index.node(id), node_pages, batch)?;
     for page in rel_pages {
         let rels: Vec<RelView> = layout::page_ids(page)
             .filter_map(|id| index.relationship(RelId(id)))
@@ -901,12 +901,12 @@ fn write_pages(
 /// finds: [`write_pages`]'s node half, for callers that hold the records
 /// without their index (a bulk import's page writer).
 fn put_node_pages<'a>(
-    node: impl Fn(NodeId) -> Option<&'a Node>,
+    node: impl Fn(NodeId) -> Option<NodeView<'a>>,
     pages: impl IntoIterator<Item = u64>,
     batch: &mut WriteBatch,
 ) -> Result<()> {
     for page in pages {
-        let nodes: Vec<&Node> = layout::page_ids(page).filter_map(|id| node(NodeId(id))).collect();
+        let nodes: Vec<NodeView> = layout::page_ids(page).filter_map(|id| node(NodeId(id))).collect();
         put_page(
             batch,
             layout::node_page_key(page),
@@ -995,8 +995,16 @@ fn load_state_from(mut from: LoadFrom<'_>, stretch: usize) -> Result<State> {
             let mut read = 0;
             for item in engine.scan_range(from, Some(end)) {
                 let (key, value) = item?;
-                for node in layout::decode_node_page(&key, &value)? {
-                    index.insert_node(node);
+                // Values go from the page into the index's packed records
+                // without becoming `Value`s; a page of format 2 is decoded
+                // into nodes first.
+                match layout::decode_node_page_packed(&key, &value)? {
+                    Some(nodes) => nodes.into_iter().for_each(|node| index.insert_packed_node(node)),
+                    None => {
+                        for node in layout::decode_node_page(&key, &value)? {
+                            index.insert_node(node);
+                        }
+                    }
                 }
                 read += value.len();
                 if read >= stretch {

@@ -1,8 +1,9 @@
 //! The in-memory graph index: every node and relationship, held for traversal.
 //!
 //! This layer owns the structures queries walk: the node records (in a
-//! table by slot, `table.rs`) with each node's labels as bits by the same
-//! slot, each relationship's type and ends (12 bytes by id, `table.rs`; a
+//! table by slot, `table.rs`, packed into bytes, `packed.rs`, and handed
+//! out as [`NodeView`]s, `view.rs`) with each node's labels as bits by the
+//! same slot, each relationship's type and ends (12 bytes by id, `table.rs`; a
 //! relationship has a record only for properties, sources or a key), the
 //! typed adjacency expansions read (`adjacency.rs`), and the lookup indexes
 //! (by label, `idset.rs`; by unique key; by fact key). These are all of
@@ -23,6 +24,7 @@
 mod adjacency;
 mod cache;
 mod idset;
+mod packed;
 mod paths;
 mod prefetch;
 mod table;
@@ -30,6 +32,7 @@ mod view;
 mod visit;
 
 pub(crate) use cache::RelCache;
+pub(crate) use packed::{PackedNode, ValueRef};
 pub use paths::ShortestPaths;
 pub use view::NodeView;
 pub use visit::{Edges, Neighbors, RelRef};
@@ -162,8 +165,8 @@ pub enum ReadAhead {
 pub(crate) struct NodeRecords(Arc<NodeTable>);
 
 impl NodeRecords {
-    /// The record of `id`.
-    pub(crate) fn node(&self, id: NodeId) -> Option<&Node> {
+    /// The node `id`.
+    pub(crate) fn node(&self, id: NodeId) -> Option<NodeView<'_>> {
         self.0.get(id)
     }
 }
@@ -350,7 +353,7 @@ impl GraphIndex {
 
     /// The node with this id.
     pub fn node(&self, id: NodeId) -> Option<NodeView<'_>> {
-        self.nodes.get(id).map(NodeView::of)
+        self.nodes.get(id)
     }
 
     /// The relationship with this id.
@@ -362,8 +365,11 @@ impl GraphIndex {
     /// details, if it has any.
     fn rel_view(&self, id: RelId, edge: Edge) -> Option<RelView<'_>> {
         let rel_type = self.rel_type_names.get(edge.rel_type as usize)?;
-        let start = self.nodes.id_at(edge.start as usize)?;
-        let end = self.nodes.id_at(edge.end as usize)?;
+        // A relationship's ends are live nodes (a node with relationships
+        // cannot be removed): their ids come from the vector of ids by
+        // slot, not from their records.
+        let start = self.nodes.live_id_at(edge.start as usize);
+        let end = self.nodes.live_id_at(edge.end as usize);
         let mut view = RelView::plain(id, rel_type, start, end);
         if let Some(details) = self.rels.details(id) {
             view.properties = &details.properties;
@@ -373,14 +379,9 @@ impl GraphIndex {
         Some(view)
     }
 
-    /// The stored record of `id`, for writing it out.
-    pub(crate) fn node_record(&self, id: NodeId) -> Option<&Node> {
-        self.nodes.get(id)
-    }
-
     /// Every node, in no particular order.
     pub fn nodes(&self) -> impl Iterator<Item = NodeView<'_>> {
-        self.nodes.values().map(NodeView::of)
+        self.nodes.values()
     }
 
     /// Every node id in ascending order (deterministic scans).
@@ -433,9 +434,11 @@ impl GraphIndex {
 
     /// Property keys in use on nodes and relationships, sorted.
     pub fn property_keys(&self) -> BTreeSet<&str> {
-        let node_keys = self.nodes.values().flat_map(|n| n.properties.keys());
-        let rel_keys = self.relationships().flat_map(|r| r.properties.keys());
-        node_keys.chain(rel_keys).map(String::as_str).collect()
+        let node_keys = self.nodes.values().flat_map(|n| n.property_keys());
+        let rel_keys = self
+            .relationships()
+            .flat_map(|r| r.properties.keys().map(String::as_str));
+        node_keys.chain(rel_keys).collect()
     }
 
     /// True when `(label, property)` has a unique-key index.
@@ -466,7 +469,7 @@ impl GraphIndex {
                 let value = ids
                     .first()
                     .and_then(|id| self.nodes.get(*id))
-                    .and_then(|n| n.properties.get(prop).cloned())
+                    .map(|n| n.property(prop))
                     .unwrap_or(Value::Null);
                 found.push((label.as_str(), prop.as_str(), value, ids.len()));
             }
@@ -934,6 +937,26 @@ impl GraphIndex {
         self.nodes_mut().put(slot, node);
     }
 
+    /// Adds a node whose values are packed already (its id must be new):
+    /// what opening a store does for each node of its pages.
+    pub(crate) fn insert_packed_node(&mut self, node: PackedNode) {
+        let slot = match self.free_slots.pop() {
+            Some(slot) => slot as usize,
+            None => self.nodes.slot_bound(),
+        };
+        if self.slot_labels.len() <= slot {
+            self.slot_labels.resize(slot + 1, 0);
+        }
+        self.nodes_mut().set_slot(node.id, slot);
+        self.index_node_parts(
+            node.id,
+            &node.labels,
+            |prop| node.property(prop),
+            node.key.as_deref(),
+        );
+        self.nodes_mut().put_packed(slot, node);
+    }
+
     /// Replaces a node's record (labels, properties, sources, key), keeping
     /// its relationships. Returns the previous record.
     pub(crate) fn replace_node(&mut self, node: Node) -> Option<Node> {
@@ -1088,39 +1111,56 @@ impl GraphIndex {
     }
 
     fn index_node(&mut self, node: &Node) {
-        for label in &node.labels {
+        self.index_node_parts(
+            node.id,
+            &node.labels,
+            |prop| node.properties.get(prop).cloned(),
+            node.key.as_deref(),
+        );
+    }
+
+    /// Indexes a node given its parts: its id, labels, a way to read a
+    /// property (for the unique-key indexes) and its fact key.
+    fn index_node_parts(
+        &mut self,
+        id: NodeId,
+        labels: &Labels,
+        property: impl Fn(&str) -> Option<Value>,
+        key: Option<&str>,
+    ) {
+        for label in labels {
             // get_mut first: `entry` would copy the label name per node.
             match self.by_label.get_mut(label) {
                 Some(ids) => {
-                    ids.insert(node.id);
+                    ids.insert(id);
                 }
                 None => {
                     let mut ids = IdSet::default();
-                    ids.insert(node.id);
+                    ids.insert(id);
                     self.by_label.insert(label.clone(), ids);
                 }
             }
         }
-        let (bits, unique_keys) = self.label_facts(&node.labels);
-        if let Some(labels) = self
+        let (bits, unique_keys) = self.label_facts(labels);
+        if let Some(slot_bits) = self
             .nodes
-            .slot(node.id)
+            .slot(id)
             .and_then(|slot| self.slot_labels.get_mut(slot))
         {
-            *labels = bits;
+            *slot_bits = bits;
         }
         for (i, ((label, prop), index)) in self.unique.iter_mut().enumerate() {
             let applies = if i < 63 {
                 unique_keys & (1 << i) != 0
             } else {
-                node.has_label(label)
+                labels.iter().any(|l| l == label)
             };
-            if applies && let Some(value) = node.properties.get(prop) {
-                index.entry(value.index_key()).or_default().insert(node.id);
+            if applies && let Some(value) = property(prop) {
+                index.entry(value.index_key()).or_default().insert(id);
             }
         }
-        if let Some(key) = &node.key {
-            self.by_key.insert(key.clone(), ElementId::Node(node.id));
+        if let Some(key) = key {
+            self.by_key.insert(key.to_string(), ElementId::Node(id));
         }
     }
 
@@ -1200,7 +1240,7 @@ impl GraphIndex {
             {
                 return Err(format!("{id}'s label bits disagree with its labels"));
             }
-            for label in &node.labels {
+            for label in node.labels {
                 if !self.by_label.get(label).is_some_and(|s| s.contains(*id)) {
                     return Err(format!("{id} missing from label index {label}"));
                 }
@@ -1278,7 +1318,7 @@ impl GraphIndex {
         let nodes = self
             .nodes
             .values()
-            .filter_map(|n| Some((n.key.as_deref()?, ElementId::Node(n.id))));
+            .filter_map(|n| Some((n.key()?, ElementId::Node(n.id))));
         let rels = self
             .relationships()
             .filter_map(|r| Some((r.key?, ElementId::Rel(r.id))));
@@ -1311,7 +1351,8 @@ impl GraphIndex {
         for ((label, prop), index) in &self.unique {
             let mut listed = 0;
             for node in self.nodes.values() {
-                if let (true, Some(value)) = (node.has_label(label), node.properties.get(prop)) {
+                let value = node.property(prop);
+                if node.has_label(label) && !value.is_null() {
                     listed += 1;
                     if !index
                         .get(&value.index_key())

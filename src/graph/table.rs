@@ -14,13 +14,17 @@
 //!
 //! Node records sit in a vector by slot rather than in a map by id: slots
 //! follow insertion order, so a label scan in id order reads records in
-//! memory order, and no hash table surrounds them. Relationships have no
+//! memory order, and no hash table surrounds them. Each is packed
+//! ([`NodeRecord`]): nodes go in as [`Node`]s and come out as
+//! [`NodeView`]s. Relationships have no
 //! record here unless they have properties, sources or a key: their type
 //! and ends are a 12-byte [`Edge`], and on a news graph nearly all of them
 //! are nothing more (a 120-byte record each had been a third of the memory of
 //! an open million-event store).
 
 use super::IdMap;
+use super::NodeView;
+use super::packed::{NodeRecord, PackedNode, Shapes};
 use super::prefetch::prefetch;
 use crate::model::{Node, NodeId, Properties, RelId, Relationship, Source};
 use std::hash::Hash;
@@ -49,13 +53,117 @@ impl TableId for RelId {
     }
 }
 
-/// Node records, by node slot.
-pub(super) type NodeTable = Table<NodeId, Node>;
+/// Node records by node slot, packed ([`NodeRecord`]), with the shapes
+/// they name. Records go in as [`Node`]s and come out as [`NodeView`]s
+/// (or as `Node`s again when taken out).
+#[derive(Clone, Default)]
+pub(super) struct NodeTable {
+    table: Table<NodeId, NodeRecord>,
+    shapes: Shapes,
+}
 
 impl NodeTable {
+    /// Makes room for about `more` more records.
+    pub fn reserve(&mut self, more: usize) {
+        self.table.reserve(more);
+    }
+
+    /// Expects `more` more records (see `Table::expected`).
+    pub fn expect(&mut self, more: usize) {
+        self.table.expect(more);
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// The slot of `id`.
+    #[inline]
+    pub fn slot(&self, id: NodeId) -> Option<usize> {
+        self.table.slot(id)
+    }
+
+    /// One past the highest slot that has held a node.
+    pub fn slot_bound(&self) -> usize {
+        self.table.slot_bound()
+    }
+
+    /// Asks for the slot of `id` to be brought into the cache.
+    #[inline]
+    pub fn prefetch_slot(&self, id: NodeId) {
+        self.table.prefetch_slot(id);
+    }
+
+    /// Records that `id` lives in `slot` (see [`Table::set_slot`]).
+    pub fn set_slot(&mut self, id: NodeId, slot: usize) {
+        self.table.set_slot(id, slot);
+    }
+
+    /// Forgets `id`'s slot (its node already taken).
+    pub fn forget(&mut self, id: NodeId) {
+        self.table.forget(id);
+    }
+
+    /// The node `id`.
+    pub fn get(&self, id: NodeId) -> Option<NodeView<'_>> {
+        self.at(self.slot(id)?)
+    }
+
+    /// The node in `slot`.
+    pub fn at(&self, slot: usize) -> Option<NodeView<'_>> {
+        let record = self.table.at(slot)?;
+        Some(NodeView::packed(self.id_of(slot, record), record, &self.shapes))
+    }
+
+    fn id_of(&self, slot: usize, record: &NodeRecord) -> NodeId {
+        match self.table.ids.get(slot) {
+            Some(raw) if *raw != NONE => NodeId(u64::from(*raw)),
+            _ => record.wide_id().unwrap_or(NodeId(0)),
+        }
+    }
+
+    /// Stores `node` in `slot` (its slot set first), packed.
+    pub fn put(&mut self, slot: usize, node: Node) {
+        // `NONE` in the vector of ids by slot stands for any id from
+        // u32::MAX up: the record keeps those.
+        let wide = node.id.0 >= u64::from(NONE);
+        let record = NodeRecord::pack(node, wide, &mut self.shapes);
+        self.table.put(slot, record);
+    }
+
+    /// Stores a node whose values are packed already in `slot`.
+    pub fn put_packed(&mut self, slot: usize, node: PackedNode) {
+        let wide = node.id.0 >= u64::from(NONE);
+        let record = NodeRecord::of_packed(node, wide, &mut self.shapes);
+        self.table.put(slot, record);
+    }
+
+    /// Takes `id`'s node out, leaving its slot reserved.
+    pub fn take(&mut self, id: NodeId) -> Option<Node> {
+        let record = self.table.take(id)?;
+        Some(record.unpack(id, &self.shapes))
+    }
+
+    /// Every node, in slot order.
+    pub fn values(&self) -> impl Iterator<Item = NodeView<'_>> {
+        self.table
+            .records
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, record)| {
+                Some(NodeView::packed(
+                    self.id_of(slot, record.as_ref()?),
+                    record.as_ref()?,
+                    &self.shapes,
+                ))
+            })
+    }
+
     /// The id of the node in `slot`, if one lives there.
     pub fn id_at(&self, slot: usize) -> Option<NodeId> {
-        self.at(slot).map(|node| node.id)
+        let record = self.table.at(slot)?;
+        Some(self.id_of(slot, record))
     }
 
     /// The id of the node in `slot`, which must hold one (as the slots
@@ -63,7 +171,7 @@ impl NodeTable {
     /// slot, not from the record, unless the id is too wide for it.
     #[inline]
     pub fn live_id_at(&self, slot: usize) -> NodeId {
-        match self.ids.get(slot) {
+        match self.table.ids.get(slot) {
             Some(raw) if *raw != NONE => NodeId(u64::from(*raw)),
             _ => self.id_at(slot).unwrap_or(NodeId(0)),
         }
@@ -73,7 +181,7 @@ impl NodeTable {
     /// the cache.
     #[inline]
     pub fn prefetch_id(&self, slot: usize) {
-        if let Some(raw) = self.ids.get(slot) {
+        if let Some(raw) = self.table.ids.get(slot) {
             prefetch(raw);
         }
     }
@@ -200,7 +308,8 @@ pub(super) struct Table<I, R> {
     records: Vec<Option<R>>,
     /// By slot, the id that was given it last, or [`NONE`] for an id of
     /// 32 bits or more (then only the record has it). Four bytes a slot
-    /// against a 72-byte record: expansions read a neighbour's id here.
+    /// against a 32-byte record and its values: expansions read a
+    /// neighbour's id here.
     ids: Vec<u32>,
     len: usize,
     /// How many records a bulk import said to expect in all: the id map
@@ -256,11 +365,6 @@ impl<I: TableId, R> Table<I, R> {
     #[inline]
     pub fn prefetch_slot(&self, id: I) {
         self.slots.prefetch(id);
-    }
-
-    /// The record of `id`.
-    pub fn get(&self, id: I) -> Option<&R> {
-        self.at(self.slot(id)?)
     }
 
     /// The record in `slot`.
@@ -319,11 +423,6 @@ impl<I: TableId, R> Table<I, R> {
     /// Forgets `id`'s slot (its record already taken).
     pub fn forget(&mut self, id: I) {
         self.slots.forget(id);
-    }
-
-    /// Every record, in slot order.
-    pub fn values(&self) -> impl Iterator<Item = &R> {
-        self.records.iter().flatten()
     }
 }
 
@@ -483,12 +582,12 @@ pub(super) mod tests {
             table.set_slot(NodeId(id), slot);
             table.put(slot, node(id));
         }
-        assert!(matches!(table.slots, SlotIndex::Sparse(_)));
+        assert!(matches!(table.table.slots, SlotIndex::Sparse(_)));
         assert_eq!(table.len(), 5);
         for id in [1u64, 2, 3, 1_000_000_000, 4] {
             assert_eq!(table.get(NodeId(id)).map(|n| n.id), Some(NodeId(id)));
         }
-        assert_eq!(table.get(NodeId(5)), None);
+        assert!(table.get(NodeId(5)).is_none());
         assert_eq!(table.take(NodeId(2)).map(|n| n.id), Some(NodeId(2)));
         table.forget(NodeId(2));
         assert_eq!(table.slot(NodeId(2)), None);
@@ -523,12 +622,12 @@ pub(super) mod tests {
             table.set_slot(NodeId(id), slot);
             table.put(slot, node(id));
         }
-        assert!(matches!(table.slots, SlotIndex::Dense(_)));
+        assert!(matches!(table.table.slots, SlotIndex::Dense(_)));
         assert_eq!(table.len(), 300_000);
         for id in [1u64, 1000, 1001, 200_000, 200_001, 300_000] {
             assert_eq!(table.get(NodeId(id)).map(|n| n.id), Some(NodeId(id)));
         }
-        assert_eq!(table.get(NodeId(300_001)), None);
+        assert!(table.get(NodeId(300_001)).is_none());
         // Ids far beyond what was expected still turn the map sparse.
         let mut table = NodeTable::default();
         table.expect(10);
@@ -536,7 +635,7 @@ pub(super) mod tests {
             table.set_slot(NodeId(id), slot);
             table.put(slot, node(id));
         }
-        assert!(matches!(table.slots, SlotIndex::Sparse(_)));
+        assert!(matches!(table.table.slots, SlotIndex::Sparse(_)));
         assert_eq!(
             table.get(NodeId(1_000_000_000)).map(|n| n.id),
             Some(NodeId(1_000_000_000))
@@ -593,8 +692,8 @@ pub(super) mod tests {
             table.set_slot(NodeId(id), id as usize - 1);
             table.put(id as usize - 1, node(id));
         }
-        assert!(matches!(table.slots, SlotIndex::Dense(_)));
+        assert!(matches!(table.table.slots, SlotIndex::Dense(_)));
         assert_eq!(table.get(NodeId(999)).map(|n| n.id), Some(NodeId(999)));
-        assert_eq!(table.get(NodeId(u64::MAX)), None);
+        assert!(table.get(NodeId(u64::MAX)).is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! [`NodeView`]: a node as the index holds it, read without copying the
 //! whole record.
 
+use super::packed::{NodeRecord, Shapes, ValueRef};
 use crate::model::{Labels, Node, NodeId, Properties, Source, Value};
 
 /// A node of a [`GraphIndex`](super::GraphIndex), borrowed: its id and
@@ -30,16 +31,33 @@ pub struct NodeView<'a> {
     pub id: NodeId,
     /// Its labels, in the order they were added.
     pub labels: &'a Labels,
-    record: &'a Node,
+    backing: Backing<'a>,
+}
+
+/// Where a view reads the node.
+#[derive(Clone, Copy)]
+enum Backing<'a> {
+    /// A record the index packed, with the shapes it names.
+    Packed(&'a NodeRecord, &'a Shapes),
+    /// A node not (or not yet) in an index.
+    Node(&'a Node),
 }
 
 impl<'a> NodeView<'a> {
     /// A view of a record that is not (or not yet) in an index.
-    pub(crate) fn of(record: &'a Node) -> NodeView<'a> {
+    pub(crate) fn of(node: &'a Node) -> NodeView<'a> {
         NodeView {
-            id: record.id,
+            id: node.id,
+            labels: &node.labels,
+            backing: Backing::Node(node),
+        }
+    }
+
+    pub(super) fn packed(id: NodeId, record: &'a NodeRecord, shapes: &'a Shapes) -> NodeView<'a> {
+        NodeView {
+            id,
             labels: &record.labels,
-            record,
+            backing: Backing::Packed(record, shapes),
         }
     }
 
@@ -51,32 +69,72 @@ impl<'a> NodeView<'a> {
     /// The value of a property, null when absent (a stored property is
     /// never null).
     pub fn property(&self, key: &str) -> Value {
-        self.record.property(key).clone()
+        match self.backing {
+            Backing::Packed(record, shapes) => record.property(key, shapes).unwrap_or_default(),
+            Backing::Node(node) => node.property(key).clone(),
+        }
     }
 
     /// Every property, as an owned map.
     pub fn properties(&self) -> Properties {
-        self.record.properties.clone()
+        match self.backing {
+            Backing::Packed(record, shapes) => record.properties(shapes),
+            Backing::Node(node) => node.properties.clone(),
+        }
     }
 
     /// The property keys, sorted.
-    pub fn property_keys(&self) -> impl Iterator<Item = &'a str> + 'a {
-        self.record.properties.keys().map(String::as_str)
+    pub fn property_keys(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let keys: Box<dyn Iterator<Item = &'a String> + 'a> = match self.backing {
+            Backing::Packed(record, shapes) => Box::new(record.keys(shapes).iter()),
+            Backing::Node(node) => Box::new(node.properties.keys()),
+        };
+        keys.map(String::as_str)
+    }
+
+    /// The property keys, sorted, as the shape holds them.
+    pub(crate) fn keys_slice(&self) -> &'a [String] {
+        match self.backing {
+            Backing::Packed(record, shapes) => record.keys(shapes),
+            Backing::Node(node) => node.properties.keys_slice(),
+        }
+    }
+
+    /// Calls `f` with each property value in key order, decoding one at a
+    /// time (writing a page from a view builds no map). A packed record
+    /// that does not decode stops early, as if it had fewer values.
+    pub(crate) fn try_for_each_value<E>(
+        &self,
+        mut f: impl FnMut(ValueRef<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self.backing {
+            Backing::Packed(record, shapes) => record.try_for_each_value(shapes, f),
+            Backing::Node(node) => node.properties.values().try_for_each(|v| f(ValueRef::Value(v))),
+        }
     }
 
     /// Citations supporting the node.
     pub fn sources(&self) -> &'a [Source] {
-        &self.record.sources
+        match self.backing {
+            Backing::Packed(record, _) => record.sources(),
+            Backing::Node(node) => &node.sources,
+        }
     }
 
     /// The readable key a fact file gave the node, if any.
     pub fn key(&self) -> Option<&'a str> {
-        self.record.key.as_deref()
+        match self.backing {
+            Backing::Packed(record, _) => record.key(),
+            Backing::Node(node) => node.key.as_deref(),
+        }
     }
 
     /// An owned copy of the node.
     pub fn to_node(&self) -> Node {
-        self.record.clone()
+        match self.backing {
+            Backing::Packed(record, shapes) => record.unpack(self.id, shapes),
+            Backing::Node(node) => node.clone(),
+        }
     }
 }
 

@@ -221,6 +221,11 @@ impl Properties {
         }
     }
 
+    /// The map's keys as a [`Shape`].
+    pub(crate) fn shape(&self) -> Shape {
+        Shape(self.filled.as_ref().map(|f| Arc::clone(&f.shape)))
+    }
+
     /// The map of `shape`'s keys to `values`, one each, in key order; `None`
     /// when the counts differ.
     pub(crate) fn with_shape(shape: &Shape, values: Vec<Value>) -> Option<Properties> {
@@ -268,9 +273,21 @@ impl Properties {
 
 /// A set of property keys, interned, for building many maps of those keys
 /// ([`Properties::with_shape`]): a stored page lists each set once.
+#[derive(Clone, Debug)]
 pub(crate) struct Shape(Option<Arc<Names>>);
 
 impl Shape {
+    /// The keys, sorted.
+    pub(crate) fn keys(&self) -> &[String] {
+        self.0.as_deref().map_or(&[], |names| names)
+    }
+
+    /// A number that is the same for every shape of the same keys (they
+    /// are interned) while one of them lives, and 0 for no keys.
+    pub(crate) fn identity(&self) -> usize {
+        self.0.as_ref().map_or(0, |names| Arc::as_ptr(names) as usize)
+    }
+
     /// The shape of these keys; `None` unless they are sorted and distinct,
     /// as a map's keys always are.
     pub(crate) fn of(keys: &[&str]) -> Option<Shape> {

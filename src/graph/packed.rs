@@ -1,0 +1,637 @@
+//! Node records packed into bytes: what the index keeps per node instead
+//! of a [`Node`].
+//!
+//! A `Node` held its properties as a slice of 24-byte values, each string
+//! longer than 24 bytes in an allocation of its own, beside a 72-byte
+//! record (as the index kept them until change 49, docs/performance.md); at a million events that was 0.46 GB for the nodes alone, the
+//! largest part of an open store's memory. A [`NodeRecord`] is 32 bytes:
+//! the labels, one allocation holding the shape's number and the values
+//! encoded one after another (a date in three bytes, a string as its
+//! length and its bytes), and the rare citations, fact key or wide id
+//! behind one pointer. A property is decoded when it is read, by skipping
+//! the values before it; nodes have a handful.
+//!
+//! The encoding lives only in memory (pages on disk have their own, in
+//! `db::layout`), so it can change freely. The index writes every record
+//! itself, and a record that does not decode (which would be a bug) reads
+//! as having no such property rather than panicking.
+
+use crate::model::{Date, Labels, Node, NodeId, Path, Properties, RelId, Shape, Source, Sources, Value};
+use std::collections::{BTreeMap, HashMap};
+
+/// A node as the index keeps it (its id is kept by slot, see
+/// `Table::ids`, unless it is wider than 32 bits).
+#[derive(Clone, Debug)]
+pub(super) struct NodeRecord {
+    pub(super) labels: Labels,
+    /// The shape's number ([`Shapes`]) as a varint, then one encoded
+    /// value per key of the shape; empty for a node without properties.
+    packed: Box<[u8]>,
+    /// Citations, fact key and an id of 32 bits or more, for the few
+    /// nodes that have any (fact files' nodes; none of an import of rows).
+    extra: Option<Box<Extra>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Extra {
+    sources: Sources,
+    key: Option<String>,
+    wide_id: Option<NodeId>,
+}
+
+/// A node on its way into an index, its values already packed: what a
+/// store's page decodes to when it is opened, so that no [`Value`] is
+/// built for a value that goes straight into a record (a string is copied
+/// from the page's bytes into the record's).
+pub(crate) struct PackedNode {
+    pub(crate) id: NodeId,
+    pub(crate) labels: Labels,
+    pub(crate) shape: Shape,
+    values: Vec<u8>,
+    pub(crate) sources: Sources,
+    pub(crate) key: Option<String>,
+}
+
+impl PackedNode {
+    /// A node of `shape`'s keys, whose values are to be pushed in key
+    /// order.
+    pub(crate) fn new(id: NodeId, labels: Labels, shape: Shape) -> PackedNode {
+        PackedNode {
+            id,
+            labels,
+            values: Vec::with_capacity(16 * shape.keys().len()),
+            shape,
+            sources: Sources::default(),
+            key: None,
+        }
+    }
+
+    /// The next value.
+    pub(crate) fn push_value(&mut self, value: &Value) {
+        put_value(&mut self.values, value);
+    }
+
+    /// The next value, a string.
+    pub(crate) fn push_str(&mut self, text: &str) {
+        self.values.push(STRING);
+        put_bytes(&mut self.values, text.as_bytes());
+    }
+
+    /// The value of `key`, if the node has it.
+    pub(crate) fn property(&self, key: &str) -> Option<Value> {
+        value_in(&self.shape, &self.values, key)
+    }
+}
+
+/// The value of `key` in `values`, the packed values of `shape`'s keys.
+fn value_in(shape: &Shape, mut values: &[u8], key: &str) -> Option<Value> {
+    let at = shape.keys().binary_search_by(|k| k.as_str().cmp(key)).ok()?;
+    for _ in 0..at {
+        skip_value(&mut values)?;
+    }
+    take_value(&mut values)
+}
+
+/// A property value as a record yields it for writing out: a string
+/// borrowed from the record, anything else as a value.
+pub(crate) enum ValueRef<'a> {
+    Str(&'a str),
+    Value(&'a Value),
+}
+
+/// The shapes (sets of property keys) the records name by number.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Shapes {
+    list: Vec<Shape>,
+    by_identity: HashMap<usize, u32>,
+    /// The shape numbered last and its number: nodes come in runs of one
+    /// shape (a page, an import's file).
+    last: Option<(usize, u32)>,
+}
+
+impl Shapes {
+    fn number(&mut self, shape: &Shape) -> u32 {
+        let identity = shape.identity();
+        if let Some((last, n)) = self.last
+            && last == identity
+        {
+            return n;
+        }
+        if let Some(n) = self.by_identity.get(&identity) {
+            self.last = Some((identity, *n));
+            return *n;
+        }
+        let n = self.list.len() as u32;
+        self.list.push(shape.clone());
+        self.by_identity.insert(identity, n);
+        self.last = Some((identity, n));
+        n
+    }
+
+    fn get(&self, number: u64) -> Option<&Shape> {
+        self.list.get(usize::try_from(number).ok()?)
+    }
+}
+
+impl NodeRecord {
+    /// Packs `node`; `wide` says its id does not fit the 32-bit vector of
+    /// ids by slot.
+    pub(super) fn pack(node: Node, wide: bool, shapes: &mut Shapes) -> NodeRecord {
+        let Node {
+            id,
+            labels,
+            properties,
+            sources,
+            key,
+        } = node;
+        let packed = if properties.is_empty() {
+            Box::default()
+        } else {
+            let mut out = Vec::with_capacity(8 + 16 * properties.len());
+            put_varint(&mut out, u64::from(shapes.number(&properties.shape())));
+            for value in properties.values() {
+                put_value(&mut out, value);
+            }
+            out.into_boxed_slice()
+        };
+        NodeRecord::finish(labels, packed, sources, key, wide.then_some(id))
+    }
+
+    /// Packs a node whose values are packed already.
+    pub(super) fn of_packed(node: PackedNode, wide: bool, shapes: &mut Shapes) -> NodeRecord {
+        let PackedNode {
+            id,
+            labels,
+            shape,
+            values,
+            sources,
+            key,
+        } = node;
+        let packed = if shape.keys().is_empty() {
+            Box::default()
+        } else {
+            let mut out = Vec::with_capacity(5 + values.len());
+            put_varint(&mut out, u64::from(shapes.number(&shape)));
+            out.extend_from_slice(&values);
+            out.into_boxed_slice()
+        };
+        NodeRecord::finish(labels, packed, sources, key, wide.then_some(id))
+    }
+
+    fn finish(
+        labels: Labels,
+        packed: Box<[u8]>,
+        sources: Sources,
+        key: Option<String>,
+        wide_id: Option<NodeId>,
+    ) -> NodeRecord {
+        let extra = (!sources.is_empty() || key.is_some() || wide_id.is_some()).then(|| {
+            Box::new(Extra {
+                sources,
+                key,
+                wide_id,
+            })
+        });
+        NodeRecord {
+            labels,
+            packed,
+            extra,
+        }
+    }
+
+    /// The id the record keeps, if it is a wide one.
+    pub(super) fn wide_id(&self) -> Option<NodeId> {
+        self.extra.as_ref().and_then(|e| e.wide_id)
+    }
+
+    fn shape<'s>(&self, shapes: &'s Shapes) -> Option<(&'s Shape, &[u8])> {
+        if self.packed.is_empty() {
+            return None;
+        }
+        let mut bytes = &self.packed[..];
+        let number = take_varint(&mut bytes)?;
+        Some((shapes.get(number)?, bytes))
+    }
+
+    /// The value of `key`, if the node has it.
+    pub(super) fn property(&self, key: &str, shapes: &Shapes) -> Option<Value> {
+        let (shape, bytes) = self.shape(shapes)?;
+        value_in(shape, bytes, key)
+    }
+
+    /// The property keys, sorted.
+    pub(super) fn keys<'s>(&self, shapes: &'s Shapes) -> &'s [String] {
+        self.shape(shapes).map_or(&[], |(shape, _)| shape.keys())
+    }
+
+    /// Calls `f` with each value in key order: a string as the `&str`
+    /// the record holds, anything else decoded.
+    pub(super) fn try_for_each_value<E>(
+        &self,
+        shapes: &Shapes,
+        mut f: impl FnMut(ValueRef<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Some((shape, mut bytes)) = self.shape(shapes) else {
+            return Ok(());
+        };
+        for _ in shape.keys() {
+            if bytes.first() == Some(&STRING) {
+                let mut ahead = &bytes[1..];
+                if let Some(text) = take_str(&mut ahead) {
+                    bytes = ahead;
+                    f(ValueRef::Str(text))?;
+                    continue;
+                }
+            }
+            match take_value(&mut bytes) {
+                Some(value) => f(ValueRef::Value(&value))?,
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Every property.
+    pub(super) fn properties(&self, shapes: &Shapes) -> Properties {
+        let Some((shape, mut bytes)) = self.shape(shapes) else {
+            return Properties::new();
+        };
+        let mut values = Vec::with_capacity(shape.keys().len());
+        for _ in shape.keys() {
+            match take_value(&mut bytes) {
+                Some(value) => values.push(value),
+                None => return Properties::new(),
+            }
+        }
+        Properties::with_shape(shape, values).unwrap_or_default()
+    }
+
+    pub(super) fn sources(&self) -> &[Source] {
+        self.extra.as_ref().map_or(&[], |e| &e.sources[..])
+    }
+
+    pub(super) fn key(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.key.as_deref())
+    }
+
+    /// The node, unpacked.
+    pub(super) fn unpack(&self, id: NodeId, shapes: &Shapes) -> Node {
+        Node {
+            id,
+            labels: self.labels.clone(),
+            properties: self.properties(shapes),
+            sources: self.extra.as_ref().map(|e| e.sources.clone()).unwrap_or_default(),
+            key: self.key().map(str::to_string),
+        }
+    }
+}
+
+// Value tags. Property values are never null, but the encoding covers
+// every value so that it is total.
+const NULL: u8 = 0;
+const FALSE: u8 = 1;
+const TRUE: u8 = 2;
+const INT: u8 = 3;
+const FLOAT: u8 = 4;
+const STRING: u8 = 5;
+const DATE: u8 = 6;
+const LIST: u8 = 7;
+const MAP: u8 = 8;
+const NODE: u8 = 9;
+const REL: u8 = 10;
+const PATH: u8 = 11;
+
+fn put_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn zigzag(n: i64) -> u64 {
+    ((n << 1) ^ (n >> 63)) as u64
+}
+
+fn unzigzag(n: u64) -> i64 {
+    ((n >> 1) as i64) ^ -((n & 1) as i64)
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+fn put_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Null => out.push(NULL),
+        Value::Bool(false) => out.push(FALSE),
+        Value::Bool(true) => out.push(TRUE),
+        Value::Int(n) => {
+            out.push(INT);
+            put_varint(out, zigzag(*n));
+        }
+        Value::Float(f) => {
+            out.push(FLOAT);
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        Value::String(s) => {
+            out.push(STRING);
+            put_bytes(out, s.as_bytes());
+        }
+        Value::Date(d) => {
+            out.push(DATE);
+            put_varint(out, zigzag(i64::from(d.days())));
+        }
+        Value::List(items) => {
+            out.push(LIST);
+            put_varint(out, items.len() as u64);
+            for item in items.iter() {
+                put_value(out, item);
+            }
+        }
+        Value::Map(entries) => {
+            out.push(MAP);
+            put_varint(out, entries.len() as u64);
+            for (k, v) in entries.iter() {
+                put_bytes(out, k.as_bytes());
+                put_value(out, v);
+            }
+        }
+        Value::Node(id) => {
+            out.push(NODE);
+            put_varint(out, id.0);
+        }
+        Value::Relationship(id) => {
+            out.push(REL);
+            put_varint(out, id.0);
+        }
+        Value::Path(path) => {
+            out.push(PATH);
+            put_varint(out, path.nodes.len() as u64);
+            path.nodes.iter().for_each(|n| put_varint(out, n.0));
+            put_varint(out, path.rels.len() as u64);
+            path.rels.iter().for_each(|r| put_varint(out, r.0));
+        }
+    }
+}
+
+fn take_byte(bytes: &mut &[u8]) -> Option<u8> {
+    let (first, rest) = bytes.split_first()?;
+    *bytes = rest;
+    Some(*first)
+}
+
+fn take_varint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = take_byte(bytes)?;
+        n |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+fn take_slice<'b>(bytes: &mut &'b [u8]) -> Option<&'b [u8]> {
+    let len = usize::try_from(take_varint(bytes)?).ok()?;
+    if len > bytes.len() {
+        return None;
+    }
+    let (taken, rest) = bytes.split_at(len);
+    *bytes = rest;
+    Some(taken)
+}
+
+fn take_str<'b>(bytes: &mut &'b [u8]) -> Option<&'b str> {
+    std::str::from_utf8(take_slice(bytes)?).ok()
+}
+
+/// A count of items each at least one byte long, so that a damaged count
+/// cannot make a vector larger than the bytes left.
+fn take_count(bytes: &mut &[u8]) -> Option<usize> {
+    usize::try_from(take_varint(bytes)?)
+        .ok()
+        .filter(|n| *n <= bytes.len())
+}
+
+fn take_value(bytes: &mut &[u8]) -> Option<Value> {
+    Some(match take_byte(bytes)? {
+        NULL => Value::Null,
+        FALSE => Value::Bool(false),
+        TRUE => Value::Bool(true),
+        INT => Value::Int(unzigzag(take_varint(bytes)?)),
+        FLOAT => {
+            let raw: [u8; 8] = bytes.get(..8)?.try_into().ok()?;
+            *bytes = &bytes[8..];
+            Value::Float(f64::from_le_bytes(raw))
+        }
+        STRING => Value::from(take_str(bytes)?),
+        DATE => Value::Date(Date::from_days(
+            i32::try_from(unzigzag(take_varint(bytes)?)).ok()?,
+        )),
+        LIST => {
+            let n = take_count(bytes)?;
+            let mut items = Vec::with_capacity(n);
+            for _ in 0..n {
+                items.push(take_value(bytes)?);
+            }
+            Value::List(items.into())
+        }
+        MAP => {
+            let n = take_count(bytes)?;
+            let mut entries = BTreeMap::new();
+            for _ in 0..n {
+                let key = take_str(bytes)?.to_string();
+                entries.insert(key, take_value(bytes)?);
+            }
+            Value::Map(Box::new(entries))
+        }
+        NODE => Value::Node(NodeId(take_varint(bytes)?)),
+        REL => Value::Relationship(RelId(take_varint(bytes)?)),
+        PATH => {
+            let n = take_count(bytes)?;
+            let nodes = (0..n)
+                .map(|_| take_varint(bytes).map(NodeId))
+                .collect::<Option<_>>()?;
+            let n = take_count(bytes)?;
+            let rels = (0..n)
+                .map(|_| take_varint(bytes).map(RelId))
+                .collect::<Option<_>>()?;
+            Value::Path(Box::new(Path { nodes, rels }))
+        }
+        _ => return None,
+    })
+}
+
+/// Moves past one value without building it.
+fn skip_value(bytes: &mut &[u8]) -> Option<()> {
+    match take_byte(bytes)? {
+        NULL | FALSE | TRUE => {}
+        INT | DATE | NODE | REL => {
+            take_varint(bytes)?;
+        }
+        FLOAT => *bytes = bytes.get(8..)?,
+        STRING => {
+            take_slice(bytes)?;
+        }
+        LIST => {
+            for _ in 0..take_count(bytes)? {
+                skip_value(bytes)?;
+            }
+        }
+        MAP => {
+            for _ in 0..take_count(bytes)? {
+                take_slice(bytes)?;
+                skip_value(bytes)?;
+            }
+        }
+        PATH => {
+            for _ in 0..take_count(bytes)? {
+                take_varint(bytes)?;
+            }
+            for _ in 0..take_count(bytes)? {
+                take_varint(bytes)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let scalar = prop_oneof![
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            any::<f64>().prop_map(Value::Float),
+            ".{0,40}".prop_map(|s: String| Value::from(s)),
+            any::<i32>().prop_map(|d| Value::Date(Date::from_days(d))),
+            any::<u64>().prop_map(|n| Value::Node(NodeId(n))),
+            any::<u64>().prop_map(|n| Value::Relationship(RelId(n))),
+        ];
+        scalar.prop_recursive(2, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(|items| Value::List(items.into())),
+                proptest::collection::btree_map("[a-c]{1,2}", inner, 0..3)
+                    .prop_map(|m| Value::Map(Box::new(m))),
+                (
+                    proptest::collection::vec(any::<u64>(), 1..4),
+                    proptest::collection::vec(any::<u64>(), 0..3)
+                )
+                    .prop_map(|(n, r)| Value::Path(Box::new(Path {
+                        nodes: n.into_iter().map(NodeId).collect(),
+                        rels: r.into_iter().map(RelId).collect(),
+                    }))),
+            ]
+        })
+    }
+
+    fn same(a: &Value, b: &Value) -> bool {
+        // NaN is not equal to itself; compare floats by their bits.
+        match (a, b) {
+            (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+            (Value::List(x), Value::List(y)) => {
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same(a, b))
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y.iter())
+                        .all(|((ka, a), (kb, b))| ka == kb && same(a, b))
+            }
+            _ => a == b,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nodes_unpack_as_they_were_packed(
+            entries in proptest::collection::btree_map("[a-e]{1,3}", value(), 0..6),
+            cited in any::<bool>(),
+            wide in any::<bool>(),
+        ) {
+            let mut properties = Properties::new();
+            for (k, v) in &entries {
+                properties.insert(k.clone(), v.clone());
+            }
+            let node = Node {
+                id: NodeId(if wide { 1 << 40 } else { 7 }),
+                labels: Labels::from(vec!["Event".to_string()]),
+                properties,
+                sources: if cited { vec![Source::sentence("article", 3)].into() } else { Sources::default() },
+                key: cited.then(|| "strike".to_string()),
+            };
+            let mut shapes = Shapes::default();
+            let record = NodeRecord::pack(node.clone(), wide, &mut shapes);
+            prop_assert_eq!(record.wide_id(), wide.then_some(node.id));
+            let back = record.unpack(node.id, &shapes);
+            prop_assert_eq!(&back.labels, &node.labels);
+            prop_assert_eq!(&back.sources, &node.sources);
+            prop_assert_eq!(&back.key, &node.key);
+            prop_assert_eq!(back.properties.len(), node.properties.len());
+            for (k, v) in node.properties.iter() {
+                prop_assert!(same(&record.property(k, &shapes).unwrap_or_default(), v));
+                prop_assert!(same(back.properties.get(k).unwrap_or(&Value::Null), v));
+            }
+            prop_assert_eq!(record.property("zzz", &shapes), None);
+            prop_assert_eq!(record.keys(&shapes).len(), node.properties.len());
+        }
+    }
+
+    #[test]
+    fn records_of_the_same_keys_share_a_shape() {
+        let mut shapes = Shapes::default();
+        let node = |kind: &str| {
+            let mut properties = Properties::new();
+            properties.insert("kind".into(), Value::from(kind));
+            properties.insert("date".into(), Value::Date(Date::from_days(16_968)));
+            Node {
+                id: NodeId(1),
+                labels: Labels::default(),
+                properties,
+                sources: Sources::default(),
+                key: None,
+            }
+        };
+        let a = NodeRecord::pack(node("airstrike"), false, &mut shapes);
+        let b = NodeRecord::pack(node("meeting"), false, &mut shapes);
+        assert_eq!(shapes.list.len(), 1);
+        assert_eq!(a.property("kind", &shapes), Some(Value::from("airstrike")));
+        assert_eq!(b.property("kind", &shapes), Some(Value::from("meeting")));
+        // The date takes three bytes and its tag; the whole record is small.
+        assert!(a.packed.len() <= 1 + 1 + 10 + 1 + 3, "{} bytes", a.packed.len());
+        assert!(a.extra.is_none());
+        assert_eq!(std::mem::size_of::<NodeRecord>(), 32);
+    }
+
+    #[test]
+    fn damaged_bytes_read_as_missing_not_as_a_panic() {
+        let mut shapes = Shapes::default();
+        let mut properties = Properties::new();
+        properties.insert(
+            "name".into(),
+            Value::from("Ash Carter, United States Secretary of Defense"),
+        );
+        let node = Node {
+            id: NodeId(1),
+            labels: Labels::default(),
+            properties,
+            sources: Sources::default(),
+            key: None,
+        };
+        let mut record = NodeRecord::pack(node, false, &mut shapes);
+        let mut cut = record.packed.to_vec();
+        cut.truncate(cut.len() - 3);
+        record.packed = cut.into_boxed_slice();
+        assert_eq!(record.property("name", &shapes), None);
+        assert!(record.properties(&shapes).is_empty());
+        record.packed = vec![0x80; 12].into_boxed_slice();
+        assert_eq!(record.property("name", &shapes), None);
+    }
+}
