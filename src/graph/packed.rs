@@ -85,7 +85,14 @@ impl PackedNode {
 
 /// The value of `key` in `values`, the packed values of `shape`'s keys.
 fn value_in(shape: &Shape, mut values: &[u8], key: &str) -> Option<Value> {
-    let at = shape.keys().binary_search_by(|k| k.as_str().cmp(key)).ok()?;
+    // A shape has a handful of keys: a scan that compares lengths and
+    // first bytes before whole keys calls `memcmp` about once, where a
+    // binary search called it for every probe.
+    let first = key.as_bytes().first();
+    let at = shape
+        .keys()
+        .iter()
+        .position(|k| k.len() == key.len() && k.as_bytes().first() == first && k == key)?;
     for _ in 0..at {
         skip_value(&mut values)?;
     }
