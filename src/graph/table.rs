@@ -160,6 +160,18 @@ impl NodeTable {
             })
     }
 
+    /// The live slots in id order, read off the id-to-slot vector while
+    /// ids are dense (no sort, and no pairs of id and slot to hold);
+    /// `None` once the map is a hash map.
+    pub fn slots_in_id_order(&self) -> Option<Vec<u32>> {
+        let SlotIndex::Dense(by_id) = &self.table.slots else {
+            return None;
+        };
+        let mut slots = Vec::with_capacity(self.len());
+        slots.extend(by_id.iter().copied().filter(|slot| *slot != NONE));
+        Some(slots)
+    }
+
     /// The id of the node in `slot`, if one lives there.
     pub fn id_at(&self, slot: usize) -> Option<NodeId> {
         let record = self.table.at(slot)?;
