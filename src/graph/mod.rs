@@ -921,10 +921,10 @@ impl GraphIndex {
         NodeRecords(Arc::clone(&self.nodes))
     }
 
-    /// Adds a node (its id must be new).
-    pub(crate) fn insert_node(&mut self, node: Node) {
-        // A removed node's slot is reused: its bits are set anew by
-        // `index_node`.
+    /// Gives the new node `id` a slot: a removed node's, the last freed
+    /// first (its label bits are set anew when the node is indexed), or
+    /// the next one.
+    fn slot_for_new(&mut self, id: NodeId) -> usize {
         let slot = match self.free_slots.pop() {
             Some(slot) => slot as usize,
             None => self.nodes.slot_bound(),
@@ -932,7 +932,13 @@ impl GraphIndex {
         if self.slot_labels.len() <= slot {
             self.slot_labels.resize(slot + 1, 0);
         }
-        self.nodes_mut().set_slot(node.id, slot);
+        self.nodes_mut().set_slot(id, slot);
+        slot
+    }
+
+    /// Adds a node (its id must be new).
+    pub(crate) fn insert_node(&mut self, node: Node) {
+        let slot = self.slot_for_new(node.id);
         self.index_node(&node);
         self.nodes_mut().put(slot, node);
     }
@@ -940,14 +946,7 @@ impl GraphIndex {
     /// Adds a node whose values are packed already (its id must be new):
     /// what opening a store does for each node of its pages.
     pub(crate) fn insert_packed_node(&mut self, node: PackedNode) {
-        let slot = match self.free_slots.pop() {
-            Some(slot) => slot as usize,
-            None => self.nodes.slot_bound(),
-        };
-        if self.slot_labels.len() <= slot {
-            self.slot_labels.resize(slot + 1, 0);
-        }
-        self.nodes_mut().set_slot(node.id, slot);
+        let slot = self.slot_for_new(node.id);
         self.index_node_parts(
             node.id,
             &node.labels,
