@@ -106,7 +106,10 @@ pub(crate) enum ValueRef<'a> {
     Value(&'a Value),
 }
 
-/// The shapes (sets of property keys) the records name by number.
+/// The shapes (sets of property keys) the records name by number. A
+/// shape stays listed once no record names it any more: a graph has a
+/// few dozen key sets, and numbering them anew would mean rewriting
+/// records.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Shapes {
     list: Vec<Shape>,
@@ -143,7 +146,7 @@ impl Shapes {
 impl NodeRecord {
     /// Packs `node`; `wide` says its id does not fit the 32-bit vector of
     /// ids by slot.
-    pub(super) fn pack(node: Node, wide: bool, shapes: &mut Shapes) -> NodeRecord {
+    pub(super) fn pack(wide: bool, node: Node, shapes: &mut Shapes) -> NodeRecord {
         let Node {
             id,
             labels,
@@ -165,7 +168,7 @@ impl NodeRecord {
     }
 
     /// Packs a node whose values are packed already.
-    pub(super) fn of_packed(node: PackedNode, wide: bool, shapes: &mut Shapes) -> NodeRecord {
+    pub(super) fn of_packed(wide: bool, node: PackedNode, shapes: &mut Shapes) -> NodeRecord {
         let PackedNode {
             id,
             labels,
@@ -575,7 +578,7 @@ mod tests {
                 key: cited.then(|| "strike".to_string()),
             };
             let mut shapes = Shapes::default();
-            let record = NodeRecord::pack(node.clone(), wide, &mut shapes);
+            let record = NodeRecord::pack(wide, node.clone(), &mut shapes);
             prop_assert_eq!(record.wide_id(), wide.then_some(node.id));
             let back = record.unpack(node.id, &shapes);
             prop_assert_eq!(&back.labels, &node.labels);
@@ -606,8 +609,8 @@ mod tests {
                 key: None,
             }
         };
-        let a = NodeRecord::pack(node("airstrike"), false, &mut shapes);
-        let b = NodeRecord::pack(node("meeting"), false, &mut shapes);
+        let a = NodeRecord::pack(false, node("airstrike"), &mut shapes);
+        let b = NodeRecord::pack(false, node("meeting"), &mut shapes);
         assert_eq!(shapes.list.len(), 1);
         assert_eq!(a.property("kind", &shapes), Some(Value::from("airstrike")));
         assert_eq!(b.property("kind", &shapes), Some(Value::from("meeting")));
@@ -632,7 +635,7 @@ mod tests {
             sources: Sources::default(),
             key: None,
         };
-        let mut record = NodeRecord::pack(node, false, &mut shapes);
+        let mut record = NodeRecord::pack(false, node, &mut shapes);
         let mut cut = record.packed.to_vec();
         cut.truncate(cut.len() - 3);
         record.packed = cut.into_boxed_slice();

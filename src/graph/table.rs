@@ -125,17 +125,13 @@ impl NodeTable {
 
     /// Stores `node` in `slot` (its slot set first), packed.
     pub fn put(&mut self, slot: usize, node: Node) {
-        // `NONE` in the vector of ids by slot stands for any id from
-        // u32::MAX up: the record keeps those.
-        let wide = node.id.0 >= u64::from(NONE);
-        let record = NodeRecord::pack(node, wide, &mut self.shapes);
+        let record = NodeRecord::pack(node.id.0 >= WIDE, node, &mut self.shapes);
         self.table.put(slot, record);
     }
 
     /// Stores a node whose values are packed already in `slot`.
     pub fn put_packed(&mut self, slot: usize, node: PackedNode) {
-        let wide = node.id.0 >= u64::from(NONE);
-        let record = NodeRecord::of_packed(node, wide, &mut self.shapes);
+        let record = NodeRecord::of_packed(node.id.0 >= WIDE, node, &mut self.shapes);
         self.table.put(slot, record);
     }
 
@@ -201,6 +197,10 @@ impl NodeTable {
 
 /// No slot, in the dense map.
 const NONE: u32 = u32::MAX;
+
+/// The first node id the vector of ids by slot cannot hold (`NONE`
+/// stands for it and any above): a record keeps such an id itself.
+const WIDE: u64 = NONE as u64;
 
 /// Slack the dense map allows past the ids it holds, before an id counts
 /// as sparse.
