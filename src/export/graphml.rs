@@ -10,12 +10,14 @@
 use super::View;
 use super::jsonl::value_json;
 use crate::model::{Properties, Value};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let node_properties: Vec<_> = view.nodes.iter().map(|n| n.properties()).collect();
-    let node_keys = keys(node_properties.iter());
+    // A node's properties are decoded from its packed record for the key
+    // scan and again when written, rather than all held at once.
+    let node_keys = keys(view.nodes.iter().map(|n| n.properties()));
     let edge_keys = keys(view.relationships.iter().map(|r| r.properties));
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -62,18 +64,18 @@ pub(crate) fn write(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Property names in use, with the GraphML type that holds all their values.
-fn keys<'a>(all: impl Iterator<Item = &'a Properties>) -> BTreeMap<&'a str, &'static str> {
-    let mut keys: BTreeMap<&str, &'static str> = BTreeMap::new();
+fn keys(all: impl Iterator<Item = impl Borrow<Properties>>) -> BTreeMap<String, &'static str> {
+    let mut keys: BTreeMap<String, &'static str> = BTreeMap::new();
     for props in all {
-        for (name, value) in props {
+        for (name, value) in props.borrow() {
             let ty = graphml_type(value);
-            keys.entry(name)
-                .and_modify(|t| {
-                    if *t != ty {
-                        *t = "string";
-                    }
-                })
-                .or_insert(ty);
+            match keys.get_mut(name) {
+                Some(t) if *t != ty => *t = "string",
+                Some(_) => {}
+                None => {
+                    keys.insert(name.clone(), ty);
+                }
+            }
         }
     }
     keys
@@ -91,7 +93,7 @@ fn graphml_type(value: &Value) -> &'static str {
 fn data(
     out: &mut dyn Write,
     props: &Properties,
-    keys: &BTreeMap<&str, &str>,
+    keys: &BTreeMap<String, &'static str>,
     prefix: &str,
 ) -> io::Result<()> {
     for (i, (name, ty)) in keys.iter().enumerate() {

@@ -3,8 +3,9 @@
 //!
 //! A `Node` held its properties as a slice of 24-byte values, each string
 //! longer than 24 bytes in an allocation of its own, beside a 72-byte
-//! record (as the index kept them until change 49, docs/performance.md); at a million events that was 0.46 GB for the nodes alone, the
-//! largest part of an open store's memory. A [`NodeRecord`] is 32 bytes:
+//! record (as the index kept them until change 49, docs/performance.md);
+//! at a million events that was 0.46 GB for the nodes alone, the largest
+//! part of an open store's memory. A [`NodeRecord`] is 32 bytes:
 //! the labels, one allocation holding the shape's number and the values
 //! encoded one after another (a date in three bytes, a string as its
 //! length and its bytes), and the rare citations, fact key or wide id
@@ -138,6 +139,18 @@ impl Shapes {
         n
     }
 
+    /// A record's bytes: `shape`'s number, then the values `write` puts
+    /// (about `len` bytes); none for a node without properties.
+    fn pack(&mut self, shape: &Shape, len: usize, write: impl FnOnce(&mut Vec<u8>)) -> Box<[u8]> {
+        if shape.keys().is_empty() {
+            return Box::default();
+        }
+        let mut out = Vec::with_capacity(5 + len);
+        put_varint(&mut out, u64::from(self.number(shape)));
+        write(&mut out);
+        out.into_boxed_slice()
+    }
+
     fn get(&self, number: u64) -> Option<&Shape> {
         self.list.get(usize::try_from(number).ok()?)
     }
@@ -154,16 +167,9 @@ impl NodeRecord {
             sources,
             key,
         } = node;
-        let packed = if properties.is_empty() {
-            Box::default()
-        } else {
-            let mut out = Vec::with_capacity(8 + 16 * properties.len());
-            put_varint(&mut out, u64::from(shapes.number(&properties.shape())));
-            for value in properties.values() {
-                put_value(&mut out, value);
-            }
-            out.into_boxed_slice()
-        };
+        let packed = shapes.pack(&properties.shape(), 16 * properties.len(), |out| {
+            properties.values().for_each(|value| put_value(out, value));
+        });
         NodeRecord::finish(labels, packed, sources, key, wide.then_some(id))
     }
 
@@ -177,14 +183,7 @@ impl NodeRecord {
             sources,
             key,
         } = node;
-        let packed = if shape.keys().is_empty() {
-            Box::default()
-        } else {
-            let mut out = Vec::with_capacity(5 + values.len());
-            put_varint(&mut out, u64::from(shapes.number(&shape)));
-            out.extend_from_slice(&values);
-            out.into_boxed_slice()
-        };
+        let packed = shapes.pack(&shape, values.len(), |out| out.extend_from_slice(&values));
         NodeRecord::finish(labels, packed, sources, key, wide.then_some(id))
     }
 
@@ -235,7 +234,9 @@ impl NodeRecord {
     }
 
     /// Calls `f` with each value in key order: a string as the `&str`
-    /// the record holds, anything else decoded.
+    /// the record holds, anything else decoded. Once a value does not
+    /// decode (a bug: the index wrote these bytes), the rest come as null,
+    /// so that a page written from the record still has a value per key.
     pub(super) fn try_for_each_value<E>(
         &self,
         shapes: &Shapes,
@@ -253,10 +254,11 @@ impl NodeRecord {
                     continue;
                 }
             }
-            match take_value(&mut bytes) {
-                Some(value) => f(ValueRef::Value(&value))?,
-                None => break,
+            let value = take_value(&mut bytes);
+            if value.is_none() {
+                bytes = &[];
             }
+            f(ValueRef::Value(&value.unwrap_or_default()))?;
         }
         Ok(())
     }
@@ -641,6 +643,18 @@ mod tests {
         record.packed = cut.into_boxed_slice();
         assert_eq!(record.property("name", &shapes), None);
         assert!(record.properties(&shapes).is_empty());
+        // A page written from the record still gets a value per key.
+        let mut written = Vec::new();
+        record
+            .try_for_each_value(&shapes, |value| {
+                written.push(match value {
+                    ValueRef::Str(text) => Value::from(text),
+                    ValueRef::Value(value) => value.clone(),
+                });
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        assert_eq!(written, [Value::Null]);
         record.packed = vec![0x80; 12].into_boxed_slice();
         assert_eq!(record.property("name", &shapes), None);
     }
