@@ -535,11 +535,11 @@ impl Executor<'_> {
                     };
                 for id in candidates {
                     if scanned_label_only || self.node_ok(id, check, row, index)? {
-                        row[*slot] = Value::Node(id);
+                        row[*slot].replace_with(Value::Node(id));
                         next(self, row, out)?;
                     }
                 }
-                row[*slot] = Value::Null;
+                row[*slot].replace_with(Value::Null);
             }
             Step::Expand {
                 from,
@@ -594,8 +594,8 @@ impl Executor<'_> {
                     let old_rel = std::mem::replace(&mut row[*rel], Value::Relationship(n.rel));
                     let old_to = std::mem::replace(&mut row[*to], Value::Node(n.node));
                     next(self, row, out)?;
-                    row[*rel] = old_rel;
-                    row[*to] = old_to;
+                    row[*rel].replace_with(old_rel);
+                    row[*to].replace_with(old_to);
                     Ok(())
                 };
                 index.try_for_each_neighbour_reading_ahead(
@@ -1395,11 +1395,16 @@ impl Batch {
     /// Queues a copy of `row`; returns how many rows are waiting.
     fn push(&mut self, row: &[Value]) -> usize {
         match self.rows.get_mut(self.len) {
+            Some(spare) if spare.len() == row.len() => {
+                for (to, from) in spare.iter_mut().zip(row) {
+                    to.replace_with(from.copy_of());
+                }
+            }
             Some(spare) => {
                 spare.clear();
-                spare.extend_from_slice(row);
+                spare.extend(row.iter().map(Value::copy_of));
             }
-            None => self.rows.push(row.to_vec()),
+            None => self.rows.push(row.iter().map(Value::copy_of).collect()),
         }
         self.len += 1;
         self.len
