@@ -5,12 +5,17 @@
 //! longer than 24 bytes in an allocation of its own, beside a 72-byte
 //! record (as the index kept them until change 49, docs/performance.md);
 //! at a million events that was 0.46 GB for the nodes alone, the largest
-//! part of an open store's memory. A [`NodeRecord`] is 32 bytes:
-//! the labels, one allocation holding the shape's number and the values
-//! encoded one after another (a date in three bytes, a string as its
-//! length and its bytes), and the rare citations, fact key or wide id
-//! behind one pointer. A property is decoded when it is read, by skipping
-//! the values before it; nodes have a handful.
+//! part of an open store's memory. A [`NodeRecord`] is 24 bytes:
+//! the labels, where its bytes lie in the table's [`Arena`] (the shape's
+//! number and the values encoded one after another: a date in three
+//! bytes, a string as its length and its bytes), and the rare citations,
+//! fact key or wide id behind one pointer. A property is decoded when it
+//! is read, by skipping the values before it; nodes have a handful.
+//!
+//! The bytes of all records lie end to end in the arena's large chunks
+//! rather than in an allocation each: the allocator's header and rounding
+//! and a 16-byte pointer were about 24 bytes a node, 50 MB of an open
+//! million-event store (change 53, docs/performance.md).
 //!
 //! The encoding lives only in memory (pages on disk have their own, in
 //! `db::layout`), so it can change freely. The index writes every record
@@ -19,15 +24,17 @@
 
 use crate::model::{Date, Labels, Node, NodeId, Path, Properties, RelId, Shape, Source, Sources, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::num::NonZeroU32;
 
 /// A node as the index keeps it (its id is kept by slot, see
 /// `Table::ids`, unless it is wider than 32 bits).
 #[derive(Clone, Debug)]
 pub(super) struct NodeRecord {
     pub(super) labels: Labels,
-    /// The shape's number ([`Shapes`]) as a varint, then one encoded
-    /// value per key of the shape; empty for a node without properties.
-    packed: Box<[u8]>,
+    /// Where the record's bytes lie in its table's arena: the shape's
+    /// number ([`Shapes`]) as a varint, then one encoded value per key of
+    /// the shape; no bytes for a node without properties.
+    packed: PackedAt,
     /// Citations, fact key and an id of 32 bits or more, for the few
     /// nodes that have any (fact files' nodes; none of an import of rows).
     extra: Option<Box<Extra>>,
@@ -141,14 +148,13 @@ impl Shapes {
 
     /// A record's bytes: `shape`'s number, then the values `write` puts
     /// (about `len` bytes); none for a node without properties.
-    fn pack(&mut self, shape: &Shape, len: usize, write: impl FnOnce(&mut Vec<u8>)) -> Box<[u8]> {
+    fn pack(&mut self, shape: &Shape, out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+        out.clear();
         if shape.keys().is_empty() {
-            return Box::default();
+            return;
         }
-        let mut out = Vec::with_capacity(5 + len);
-        put_varint(&mut out, u64::from(self.number(shape)));
-        write(&mut out);
-        out.into_boxed_slice()
+        put_varint(out, u64::from(self.number(shape)));
+        write(out);
     }
 
     fn get(&self, number: u64) -> Option<&Shape> {
@@ -156,10 +162,139 @@ impl Shapes {
     }
 }
 
+/// Where a record's bytes lie in an [`Arena`]: a chunk (counted from 1,
+/// so that an `Option<NodeRecord>` needs no flag of its own) and the
+/// offset of the bytes' length in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct PackedAt {
+    chunk: NonZeroU32,
+    offset: u32,
+}
+
+/// The packed bytes of a table's records, end to end in chunks of about a
+/// megabyte, each record's bytes after their length (a varint). A chunk is
+/// never grown, so bytes never move while records point at them. Bytes a
+/// record no longer uses (replaced, removed) are counted, and once they
+/// outweigh the bytes in use the table packs its records into a new arena
+/// ([`Arena::wasted`]).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Arena {
+    chunks: Vec<Vec<u8>>,
+    /// Bytes of the records in the chunks, lengths included.
+    used: usize,
+    /// Bytes no record uses any more.
+    freed: usize,
+}
+
+/// The usual chunk's size; a record longer than that gets a chunk of
+/// its own size.
+const CHUNK: usize = 1 << 20;
+
+impl Arena {
+    /// An arena for about `bytes` bytes of records.
+    pub(super) fn with_capacity(bytes: usize) -> Arena {
+        Arena {
+            chunks: Vec::with_capacity(bytes / CHUNK + 1),
+            ..Arena::default()
+        }
+    }
+
+    /// Appends `bytes`, returning where they lie.
+    pub(super) fn push(&mut self, bytes: &[u8]) -> PackedAt {
+        let mut len = Vec::with_capacity(5);
+        put_varint(&mut len, bytes.len() as u64);
+        let need = len.len() + bytes.len();
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|chunk| chunk.capacity() - chunk.len() >= need);
+        if !fits {
+            self.chunks.push(Vec::with_capacity(need.max(CHUNK)));
+        }
+        let index = self.chunks.len();
+        let chunk = self
+            .chunks
+            .last_mut()
+            .expect("a chunk was just made if none fitted");
+        let offset = chunk.len();
+        chunk.extend_from_slice(&len);
+        chunk.extend_from_slice(bytes);
+        self.used += need;
+        PackedAt {
+            // Chunks number from 1 and a chunk holds at least one byte:
+            // neither conversion can fail short of 4 billion chunks or a
+            // 4 GB record, which the index never makes.
+            chunk: NonZeroU32::new(u32::try_from(index).unwrap_or(u32::MAX)).unwrap_or(NonZeroU32::MAX),
+            offset: u32::try_from(offset).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The bytes at `at` (none if `at` is not a record's: a bug, read as
+    /// a record without properties).
+    pub(super) fn get(&self, at: PackedAt) -> &[u8] {
+        let Some(chunk) = self.chunks.get(at.chunk.get() as usize - 1) else {
+            return &[];
+        };
+        let mut bytes = chunk.get(at.offset as usize..).unwrap_or(&[]);
+        let Some(len) = take_varint(&mut bytes).and_then(|n| usize::try_from(n).ok()) else {
+            return &[];
+        };
+        bytes.get(..len).unwrap_or(&[])
+    }
+
+    /// Counts the bytes at `at` as no longer used.
+    pub(super) fn free(&mut self, at: PackedAt) {
+        let len = self.get(at).len();
+        let mut prefix = Vec::with_capacity(5);
+        put_varint(&mut prefix, len as u64);
+        self.freed += len + prefix.len();
+    }
+
+    /// Number of chunks.
+    #[cfg(test)]
+    pub(super) fn chunks(&self) -> usize {
+        self.chunks.len()
+    }
+
+    /// True when more bytes are unused than used (and enough to matter):
+    /// time to pack the records into a new arena.
+    pub(super) fn wasted(&self) -> bool {
+        self.freed > CHUNK && self.freed > self.used - self.freed
+    }
+}
+
+/// The shapes the records of a table name and the arena of their bytes:
+/// what reading a record needs besides the record.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Packing {
+    pub(super) shapes: Shapes,
+    pub(super) arena: Arena,
+    /// Reused while packing a record, before its bytes go to the arena.
+    scratch: Vec<u8>,
+}
+
+impl Packing {
+    /// Moves `record`'s bytes from `from` into this packing's arena (the
+    /// shapes are the same: this packing is `from`'s, emptied).
+    pub(super) fn moved(&mut self, record: &mut NodeRecord, from: &Arena) {
+        record.packed = self.arena.push(from.get(record.packed));
+    }
+
+    /// An emptied copy, with room for the bytes in use: the same
+    /// shapes, no bytes yet.
+    pub(super) fn emptied(&self) -> Packing {
+        Packing {
+            shapes: self.shapes.clone(),
+            arena: Arena::with_capacity(self.arena.used - self.arena.freed),
+            scratch: Vec::new(),
+        }
+    }
+}
+
 impl NodeRecord {
     /// Packs `node`; `wide` says its id does not fit the 32-bit vector of
     /// ids by slot.
-    pub(super) fn pack(wide: bool, node: Node, shapes: &mut Shapes) -> NodeRecord {
+    pub(super) fn pack(wide: bool, node: Node, packing: &mut Packing) -> NodeRecord {
         let Node {
             id,
             labels,
@@ -167,14 +302,17 @@ impl NodeRecord {
             sources,
             key,
         } = node;
-        let packed = shapes.pack(&properties.shape(), 16 * properties.len(), |out| {
+        let mut out = std::mem::take(&mut packing.scratch);
+        packing.shapes.pack(&properties.shape(), &mut out, |out| {
             properties.values().for_each(|value| put_value(out, value));
         });
+        let packed = packing.arena.push(&out);
+        packing.scratch = out;
         NodeRecord::finish(labels, packed, sources, key, wide.then_some(id))
     }
 
     /// Packs a node whose values are packed already.
-    pub(super) fn of_packed(wide: bool, node: PackedNode, shapes: &mut Shapes) -> NodeRecord {
+    pub(super) fn of_packed(wide: bool, node: PackedNode, packing: &mut Packing) -> NodeRecord {
         let PackedNode {
             id,
             labels,
@@ -183,13 +321,18 @@ impl NodeRecord {
             sources,
             key,
         } = node;
-        let packed = shapes.pack(&shape, values.len(), |out| out.extend_from_slice(&values));
+        let mut out = std::mem::take(&mut packing.scratch);
+        packing
+            .shapes
+            .pack(&shape, &mut out, |out| out.extend_from_slice(&values));
+        let packed = packing.arena.push(&out);
+        packing.scratch = out;
         NodeRecord::finish(labels, packed, sources, key, wide.then_some(id))
     }
 
     fn finish(
         labels: Labels,
-        packed: Box<[u8]>,
+        packed: PackedAt,
         sources: Sources,
         key: Option<String>,
         wide_id: Option<NodeId>,
@@ -213,24 +356,29 @@ impl NodeRecord {
         self.extra.as_ref().and_then(|e| e.wide_id)
     }
 
-    fn shape<'s>(&self, shapes: &'s Shapes) -> Option<(&'s Shape, &[u8])> {
-        if self.packed.is_empty() {
+    /// Where the record's bytes lie in its table's arena.
+    pub(super) fn packed_at(&self) -> PackedAt {
+        self.packed
+    }
+
+    fn shape<'s>(&self, packing: &'s Packing) -> Option<(&'s Shape, &'s [u8])> {
+        let mut bytes = packing.arena.get(self.packed);
+        if bytes.is_empty() {
             return None;
         }
-        let mut bytes = &self.packed[..];
         let number = take_varint(&mut bytes)?;
-        Some((shapes.get(number)?, bytes))
+        Some((packing.shapes.get(number)?, bytes))
     }
 
     /// The value of `key`, if the node has it.
-    pub(super) fn property(&self, key: &str, shapes: &Shapes) -> Option<Value> {
-        let (shape, bytes) = self.shape(shapes)?;
+    pub(super) fn property(&self, key: &str, packing: &Packing) -> Option<Value> {
+        let (shape, bytes) = self.shape(packing)?;
         value_in(shape, bytes, key)
     }
 
     /// The property keys, sorted.
-    pub(super) fn keys<'s>(&self, shapes: &'s Shapes) -> &'s [String] {
-        self.shape(shapes).map_or(&[], |(shape, _)| shape.keys())
+    pub(super) fn keys<'s>(&self, packing: &'s Packing) -> &'s [String] {
+        self.shape(packing).map_or(&[], |(shape, _)| shape.keys())
     }
 
     /// Calls `f` with each value in key order: a string as the `&str`
@@ -239,10 +387,10 @@ impl NodeRecord {
     /// so that a page written from the record still has a value per key.
     pub(super) fn try_for_each_value<E>(
         &self,
-        shapes: &Shapes,
+        packing: &Packing,
         mut f: impl FnMut(ValueRef<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let Some((shape, mut bytes)) = self.shape(shapes) else {
+        let Some((shape, mut bytes)) = self.shape(packing) else {
             return Ok(());
         };
         for _ in shape.keys() {
@@ -264,8 +412,8 @@ impl NodeRecord {
     }
 
     /// Every property.
-    pub(super) fn properties(&self, shapes: &Shapes) -> Properties {
-        let Some((shape, mut bytes)) = self.shape(shapes) else {
+    pub(super) fn properties(&self, packing: &Packing) -> Properties {
+        let Some((shape, mut bytes)) = self.shape(packing) else {
             return Properties::new();
         };
         let mut values = Vec::with_capacity(shape.keys().len());
@@ -287,11 +435,11 @@ impl NodeRecord {
     }
 
     /// The node, unpacked.
-    pub(super) fn unpack(&self, id: NodeId, shapes: &Shapes) -> Node {
+    pub(super) fn unpack(&self, id: NodeId, packing: &Packing) -> Node {
         Node {
             id,
             labels: self.labels.clone(),
-            properties: self.properties(shapes),
+            properties: self.properties(packing),
             sources: self.extra.as_ref().map(|e| e.sources.clone()).unwrap_or_default(),
             key: self.key().map(str::to_string),
         }
@@ -579,26 +727,26 @@ mod tests {
                 sources: if cited { vec![Source::sentence("article", 3)].into() } else { Sources::default() },
                 key: cited.then(|| "strike".to_string()),
             };
-            let mut shapes = Shapes::default();
-            let record = NodeRecord::pack(wide, node.clone(), &mut shapes);
+            let mut packing = Packing::default();
+            let record = NodeRecord::pack(wide, node.clone(), &mut packing);
             prop_assert_eq!(record.wide_id(), wide.then_some(node.id));
-            let back = record.unpack(node.id, &shapes);
+            let back = record.unpack(node.id, &packing);
             prop_assert_eq!(&back.labels, &node.labels);
             prop_assert_eq!(&back.sources, &node.sources);
             prop_assert_eq!(&back.key, &node.key);
             prop_assert_eq!(back.properties.len(), node.properties.len());
             for (k, v) in node.properties.iter() {
-                prop_assert!(same(&record.property(k, &shapes).unwrap_or_default(), v));
+                prop_assert!(same(&record.property(k, &packing).unwrap_or_default(), v));
                 prop_assert!(same(back.properties.get(k).unwrap_or(&Value::Null), v));
             }
-            prop_assert_eq!(record.property("zzz", &shapes), None);
-            prop_assert_eq!(record.keys(&shapes).len(), node.properties.len());
+            prop_assert_eq!(record.property("zzz", &packing), None);
+            prop_assert_eq!(record.keys(&packing).len(), node.properties.len());
         }
     }
 
     #[test]
     fn records_of_the_same_keys_share_a_shape() {
-        let mut shapes = Shapes::default();
+        let mut packing = Packing::default();
         let node = |kind: &str| {
             let mut properties = Properties::new();
             properties.insert("kind".into(), Value::from(kind));
@@ -611,20 +759,45 @@ mod tests {
                 key: None,
             }
         };
-        let a = NodeRecord::pack(false, node("airstrike"), &mut shapes);
-        let b = NodeRecord::pack(false, node("meeting"), &mut shapes);
-        assert_eq!(shapes.list.len(), 1);
-        assert_eq!(a.property("kind", &shapes), Some(Value::from("airstrike")));
-        assert_eq!(b.property("kind", &shapes), Some(Value::from("meeting")));
+        let a = NodeRecord::pack(false, node("airstrike"), &mut packing);
+        let b = NodeRecord::pack(false, node("meeting"), &mut packing);
+        assert_eq!(packing.shapes.list.len(), 1);
+        assert_eq!(a.property("kind", &packing), Some(Value::from("airstrike")));
+        assert_eq!(b.property("kind", &packing), Some(Value::from("meeting")));
         // The date takes three bytes and its tag; the whole record is small.
-        assert!(a.packed.len() <= 1 + 1 + 10 + 1 + 3, "{} bytes", a.packed.len());
+        let bytes = packing.arena.get(a.packed).len();
+        assert!(bytes <= 1 + 1 + 10 + 1 + 3, "{bytes} bytes");
         assert!(a.extra.is_none());
-        assert_eq!(std::mem::size_of::<NodeRecord>(), 32);
+        assert_eq!(std::mem::size_of::<NodeRecord>(), 24);
+        assert_eq!(std::mem::size_of::<Option<NodeRecord>>(), 24);
+    }
+
+    #[test]
+    fn the_arena_keeps_records_apart_and_counts_what_they_freed() {
+        let mut arena = Arena::default();
+        let small = arena.push(b"abc");
+        let empty = arena.push(b"");
+        // Longer than a chunk: a chunk of its own, and the next record
+        // starts another.
+        let big_bytes = vec![7u8; CHUNK + 10];
+        let big = arena.push(&big_bytes);
+        let after = arena.push(b"xyz");
+        assert_eq!(arena.get(small), b"abc");
+        assert_eq!(arena.get(empty), b"");
+        assert_eq!(arena.get(big), &big_bytes[..]);
+        assert_eq!(arena.get(after), b"xyz");
+        assert_eq!(arena.chunks.len(), 3);
+        assert!(!arena.wasted());
+        arena.free(big);
+        // Freed: the big record and its 3-byte length, against the 9 bytes
+        // still in use.
+        assert_eq!(arena.freed, CHUNK + 13);
+        assert!(arena.wasted());
     }
 
     #[test]
     fn damaged_bytes_read_as_missing_not_as_a_panic() {
-        let mut shapes = Shapes::default();
+        let mut packing = Packing::default();
         let mut properties = Properties::new();
         properties.insert(
             "name".into(),
@@ -637,16 +810,16 @@ mod tests {
             sources: Sources::default(),
             key: None,
         };
-        let mut record = NodeRecord::pack(false, node, &mut shapes);
-        let mut cut = record.packed.to_vec();
+        let mut record = NodeRecord::pack(false, node, &mut packing);
+        let mut cut = packing.arena.get(record.packed).to_vec();
         cut.truncate(cut.len() - 3);
-        record.packed = cut.into_boxed_slice();
-        assert_eq!(record.property("name", &shapes), None);
-        assert!(record.properties(&shapes).is_empty());
+        record.packed = packing.arena.push(&cut);
+        assert_eq!(record.property("name", &packing), None);
+        assert!(record.properties(&packing).is_empty());
         // A page written from the record still gets a value per key.
         let mut written = Vec::new();
         record
-            .try_for_each_value(&shapes, |value| {
+            .try_for_each_value(&packing, |value| {
                 written.push(match value {
                     ValueRef::Str(text) => Value::from(text),
                     ValueRef::Value(value) => value.clone(),
@@ -655,7 +828,12 @@ mod tests {
             })
             .unwrap();
         assert_eq!(written, [Value::Null]);
-        record.packed = vec![0x80; 12].into_boxed_slice();
-        assert_eq!(record.property("name", &shapes), None);
+        record.packed = packing.arena.push(&[0x80; 12]);
+        assert_eq!(record.property("name", &packing), None);
+        // A place that is no record's reads as no bytes at all.
+        record.packed.offset += 1 << 24;
+        assert_eq!(record.property("name", &packing), None);
+        record.packed.chunk = NonZeroU32::MAX;
+        assert!(record.properties(&packing).is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! [`NodeView`]: a node as the index holds it, read without copying the
 //! whole record.
 
-use super::packed::{NodeRecord, Shapes, ValueRef};
+use super::packed::{NodeRecord, Packing, ValueRef};
 use crate::model::{Labels, Node, NodeId, Properties, Source, Value};
 
 /// A node of a [`GraphIndex`](super::GraphIndex), borrowed: its id and
@@ -37,8 +37,9 @@ pub struct NodeView<'a> {
 /// Where a view reads the node.
 #[derive(Clone, Copy)]
 enum Backing<'a> {
-    /// A record the index packed, with the shapes it names.
-    Packed(&'a NodeRecord, &'a Shapes),
+    /// A record the index packed, with the shapes it names and the arena
+    /// its bytes lie in.
+    Packed(&'a NodeRecord, &'a Packing),
     /// A node not (or not yet) in an index.
     Node(&'a Node),
 }
@@ -53,11 +54,11 @@ impl<'a> NodeView<'a> {
         }
     }
 
-    pub(super) fn packed(id: NodeId, record: &'a NodeRecord, shapes: &'a Shapes) -> NodeView<'a> {
+    pub(super) fn packed(id: NodeId, record: &'a NodeRecord, packing: &'a Packing) -> NodeView<'a> {
         NodeView {
             id,
             labels: &record.labels,
-            backing: Backing::Packed(record, shapes),
+            backing: Backing::Packed(record, packing),
         }
     }
 
@@ -70,7 +71,7 @@ impl<'a> NodeView<'a> {
     /// never null).
     pub fn property(&self, key: &str) -> Value {
         match self.backing {
-            Backing::Packed(record, shapes) => record.property(key, shapes).unwrap_or_default(),
+            Backing::Packed(record, packing) => record.property(key, packing).unwrap_or_default(),
             Backing::Node(node) => node.property(key).clone(),
         }
     }
@@ -78,7 +79,7 @@ impl<'a> NodeView<'a> {
     /// Every property, as an owned map.
     pub fn properties(&self) -> Properties {
         match self.backing {
-            Backing::Packed(record, shapes) => record.properties(shapes),
+            Backing::Packed(record, packing) => record.properties(packing),
             Backing::Node(node) => node.properties.clone(),
         }
     }
@@ -86,7 +87,7 @@ impl<'a> NodeView<'a> {
     /// The property keys, sorted.
     pub fn property_keys(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         let keys: Box<dyn Iterator<Item = &'a String> + 'a> = match self.backing {
-            Backing::Packed(record, shapes) => Box::new(record.keys(shapes).iter()),
+            Backing::Packed(record, packing) => Box::new(record.keys(packing).iter()),
             Backing::Node(node) => Box::new(node.properties.keys()),
         };
         keys.map(String::as_str)
@@ -95,7 +96,7 @@ impl<'a> NodeView<'a> {
     /// The property keys, sorted, as the shape holds them.
     pub(crate) fn keys_slice(&self) -> &'a [String] {
         match self.backing {
-            Backing::Packed(record, shapes) => record.keys(shapes),
+            Backing::Packed(record, packing) => record.keys(packing),
             Backing::Node(node) => node.properties.keys_slice(),
         }
     }
@@ -108,7 +109,7 @@ impl<'a> NodeView<'a> {
         mut f: impl FnMut(ValueRef<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         match self.backing {
-            Backing::Packed(record, shapes) => record.try_for_each_value(shapes, f),
+            Backing::Packed(record, packing) => record.try_for_each_value(packing, f),
             Backing::Node(node) => node.properties.values().try_for_each(|v| f(ValueRef::Value(v))),
         }
     }
@@ -132,7 +133,7 @@ impl<'a> NodeView<'a> {
     /// An owned copy of the node.
     pub fn to_node(&self) -> Node {
         match self.backing {
-            Backing::Packed(record, shapes) => record.unpack(self.id, shapes),
+            Backing::Packed(record, packing) => record.unpack(self.id, packing),
             Backing::Node(node) => node.clone(),
         }
     }
