@@ -1,9 +1,11 @@
 //! Limits stop runaway queries with an error naming the limit, and a
 //! cancel handle stops a query from another thread.
 
-use attest::db::{Graph, OpenOptions};
+use attest::db::{BulkElement, BulkRejection, BulkSource, Graph, OpenOptions};
 use attest::error::ErrorClass;
+use attest::graph::MAX_REL_TYPES;
 use attest::lang::{CancelHandle, Params, QueryOptions};
+use attest::model::{NodeId, Properties};
 use std::time::Duration;
 
 fn article() -> Graph {
@@ -146,4 +148,83 @@ fn a_query_cancelled_from_another_thread_stops_while_it_runs() {
     stopper.join().unwrap();
     assert_eq!(err.class(), Some(ErrorClass::Cancelled), "{err}");
     assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+/// Nodes 1 to 512, and one relationship of each of `types` types, `T0`,
+/// `T1`, …, from one of the first 256 nodes to one of the others,
+/// committed. (One node with thousands of types would make each new
+/// type's run cost as much as all the runs before it.)
+fn with_types(types: usize) -> Graph {
+    let graph = Graph::in_memory();
+    let mut tx = graph.begin();
+    let nodes: Vec<NodeId> = (0..512)
+        .map(|_| {
+            tx.create_node(vec!["A".into()], Properties::new(), vec![])
+                .unwrap()
+        })
+        .collect();
+    for t in 0..types {
+        tx.create_relationship(
+            &format!("T{t}"),
+            nodes[t % 256],
+            nodes[256 + (t / 128) % 256],
+            Properties::new(),
+            vec![],
+        )
+        .unwrap();
+    }
+    tx.commit("types").unwrap();
+    graph
+}
+
+struct OneRelationship(&'static str);
+
+impl BulkSource for OneRelationship {
+    fn elements(
+        &mut self,
+        sink: &mut dyn FnMut(BulkElement) -> Result<(), BulkRejection>,
+    ) -> attest::Result<()> {
+        let rel = BulkElement::Relationship {
+            id: None,
+            rel_type: self.0.into(),
+            start: NodeId(1),
+            end: NodeId(2),
+            properties: Properties::new(),
+            sources: vec![],
+            key: None,
+        };
+        sink(rel).map_err(|r| r.error)
+    }
+}
+
+#[test]
+fn one_relationship_type_too_many_is_refused_and_the_store_kept() {
+    let graph = with_types(MAX_REL_TYPES);
+    let count = |graph: &Graph| graph.read().index().relationship_count();
+    assert_eq!(count(&graph), MAX_REL_TYPES);
+    let (a, b) = (NodeId(1), NodeId(257));
+    // A type the store has: still fine.
+    let mut tx = graph.begin();
+    tx.create_relationship("T7", a, b, Properties::new(), vec![])
+        .unwrap();
+    tx.commit("known type").unwrap();
+    // A new one, in a transaction: refused, naming the limit.
+    let mut tx = graph.begin();
+    let err = tx
+        .create_relationship("ONE_TOO_MANY", a, b, Properties::new(), vec![])
+        .unwrap_err();
+    assert_eq!(err.class(), Some(ErrorClass::ConstraintVerificationFailed));
+    assert!(
+        err.to_string().contains("at most 32768 relationship types"),
+        "{err}"
+    );
+    drop(tx);
+    // And in a bulk import, which leaves the store as it was.
+    let err = graph
+        .bulk_insert("one more", &mut OneRelationship("ONE_TOO_MANY"))
+        .unwrap_err();
+    assert!(err.to_string().contains("one type too many"), "{err}");
+    assert_eq!(count(&graph), MAX_REL_TYPES + 1);
+    let read = graph.read();
+    assert_eq!(read.index().relationship_type_counts().count(), MAX_REL_TYPES);
 }

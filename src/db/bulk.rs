@@ -828,6 +828,8 @@ impl Checked {
 
     fn check_relationship(&mut self, state: &State, rel: &mut NewRel) -> Result<(), BulkRejection> {
         check_name("relationship type", &rel.rel_type).map_err(|e| BulkRejection::at(BulkField::Type, e))?;
+        super::check_type_room(&state.index, &rel.rel_type)
+            .map_err(|e| BulkRejection::at(BulkField::Type, e))?;
         for (key, value) in &rel.properties {
             check_property(key, value).map_err(|e| BulkRejection::at(BulkField::Property(key.clone()), e))?;
         }

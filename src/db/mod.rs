@@ -631,6 +631,22 @@ impl GraphStats {
 const INITIALISED_MARK: &str = "attest-store";
 
 /// Fails when a store that was initialised holds no Attest format key.
+/// Refuses a relationship of a new type once the graph has as many
+/// types as it can tell apart ([`crate::graph::MAX_REL_TYPES`]), before
+/// anything is written.
+fn check_type_room(index: &GraphIndex, rel_type: &str) -> Result<()> {
+    if index.type_fits(rel_type) {
+        return Ok(());
+    }
+    Err(Error::query(
+        ErrorClass::ConstraintVerificationFailed,
+        format!(
+            "relationship type `{rel_type}` would be one type too many: a store holds at most {} relationship types",
+            crate::graph::MAX_REL_TYPES
+        ),
+    ))
+}
+
 fn refuse_lost_store(engine: &dyn Engine, initialised: bool, path: &Path) -> Result<()> {
     if initialised && engine.get(layout::META_FORMAT)?.is_none() {
         return Err(Error::Format(format!(

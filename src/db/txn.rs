@@ -581,6 +581,7 @@ impl<'g> Transaction<'g> {
             check_property(key, value)?;
         }
         let index = &self.state.index;
+        super::check_type_room(index, &rel.rel_type)?;
         for end in [rel.start, rel.end] {
             if index.node(end).is_none() {
                 return Err(not_found(&format!(

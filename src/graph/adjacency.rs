@@ -17,13 +17,14 @@
 //! relationship left, so no entry ever names a reused slot.
 //!
 //! Each relationship has two entries, so their size is most of the index:
-//! an entry is 12 bytes (the relationship id in 32 bits, the other end's
-//! slot, the group). The other end's id is not kept: the node table keeps
-//! every slot's id in a 4-byte vector, which at a million events (8 MB)
-//! stays mostly in the last-level cache. Entries of 20 bytes, which kept
-//! the id and the relationship id in 64 bits, took 288 MB on the
-//! million-event set; 12-byte ones take 173 MB (change 43 in
-//! docs/performance.md). A relationship id of 2^31 or more does not fit:
+//! an entry is 10 bytes (the relationship id in 32 bits, the other end's
+//! slot, and the group in 16 bits: the direction and a type id below
+//! [`MAX_TYPES`]), packed to an alignment of 2. The other end's id is not
+//! kept: the node table keeps every slot's id in a 4-byte vector, which at
+//! a million events (8 MB) stays mostly in the last-level cache. Entries
+//! of 20 bytes, which kept the id and the relationship id in 64 bits, took
+//! 288 MB on the million-event set; 12-byte ones 173 MB (change 43 in
+//! docs/performance.md), 10-byte ones 144 MB (change 55). A relationship id of 2^31 or more does not fit:
 //! the entry then holds its place in a side table of such ids
 //! ([`WideRels`]). Ids the store hands out are dense, so only an import
 //! that keeps ids of its own past two billion pays for it.
@@ -42,8 +43,11 @@ use super::IdMap;
 use super::prefetch::prefetch;
 use crate::model::RelId;
 
-/// One relationship as seen from one of its ends: 12 bytes.
+/// One relationship as seen from one of its ends: 10 bytes, packed to
+/// an alignment of 2 so that an array of them has no padding (a 4-byte
+/// alignment would round each up to 12). Fields are read by copy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, packed(2))]
 pub(super) struct AdjEntry {
     /// The relationship's id, or (at [`WIDE_REL`] and above) where the
     /// side table of wide ids keeps it.
@@ -51,7 +55,7 @@ pub(super) struct AdjEntry {
     /// The other end's node slot.
     pub other_slot: u32,
     /// Direction bit (highest) and interned type (the rest): the sort key.
-    group: u32,
+    group_bits: u16,
 }
 
 /// Relationship ids from here on are kept in [`WideRels`]; an entry holds
@@ -59,12 +63,19 @@ pub(super) struct AdjEntry {
 /// narrow entry always orders before a wide one, as their ids do.
 const WIDE_REL: u32 = 1 << 31;
 
-const INCOMING: u32 = 1 << 31;
+/// The direction bit of a group: a group is 16 bits, the direction and
+/// a type id below [`MAX_TYPES`].
+const INCOMING: u32 = 1 << 15;
+
+/// How many relationship types an index can tell apart: type ids are
+/// the 15 bits of a group below its direction bit. The index refuses a
+/// type beyond them (`GraphIndex::type_fits`).
+pub(crate) const MAX_TYPES: usize = 1 << 15;
 
 /// The sort group of (direction, type): outgoing before incoming, then by
-/// type id.
+/// type id (below [`MAX_TYPES`]).
 pub(super) fn group(incoming: bool, rel_type: u32) -> u32 {
-    (if incoming { INCOMING } else { 0 }) | (rel_type & !INCOMING)
+    (if incoming { INCOMING } else { 0 }) | (rel_type & (INCOMING - 1))
 }
 
 /// An entry's three fields as stored (see `cache.rs`).
@@ -81,40 +92,47 @@ impl AdjEntry {
         RawEntry {
             rel: self.rel,
             other: self.other_slot,
-            group: self.group,
+            group: self.group(),
         }
     }
 
-    /// The entry of stored fields.
-    pub fn from_raw(raw: RawEntry) -> AdjEntry {
-        AdjEntry {
+    /// The entry of stored fields; `None` if the group is not one.
+    pub fn from_raw(raw: RawEntry) -> Option<AdjEntry> {
+        Some(AdjEntry {
             rel: raw.rel,
             other_slot: raw.other,
-            group: raw.group,
-        }
+            group_bits: u16::try_from(raw.group).ok()?,
+        })
     }
 
     /// A placeholder, for buffers.
     pub const EMPTY: AdjEntry = AdjEntry {
         rel: 0,
         other_slot: 0,
-        group: 0,
+        group_bits: 0,
     };
 
     fn new(rel: u32, other_slot: u32, incoming: bool, rel_type: u32) -> AdjEntry {
         AdjEntry {
             rel,
             other_slot,
-            group: group(incoming, rel_type),
+            // A group has 16 bits (see `group`).
+            group_bits: group(incoming, rel_type) as u16,
         }
     }
 
+    /// Direction and type: the sort key's first part.
+    #[inline]
+    pub fn group(&self) -> u32 {
+        u32::from(self.group_bits)
+    }
+
     pub fn incoming(&self) -> bool {
-        self.group & INCOMING != 0
+        self.group() & INCOMING != 0
     }
 
     pub fn rel_type(&self) -> u32 {
-        self.group & !INCOMING
+        self.group() & !INCOMING
     }
 }
 
@@ -166,7 +184,7 @@ impl WideRels {
 
     /// An entry's sort key: its group, then its relationship's id.
     fn key(&self, e: &AdjEntry) -> (u32, RelId) {
-        (e.group, self.rel(e))
+        (e.group(), self.rel(e))
     }
 }
 
@@ -185,8 +203,8 @@ pub(super) const SHORT_LIST: usize = 16;
 fn runs_of(entries: &[AdjEntry]) -> impl Iterator<Item = (u32, u32)> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
-        let group = entries.get(at)?.group;
-        at += entries[at..].partition_point(|e| e.group == group);
+        let group = entries.get(at)?.group();
+        at += entries[at..].partition_point(|e| e.group() == group);
         Some((group, at as u32))
     })
 }
@@ -230,7 +248,7 @@ impl NodeAdjacency {
     }
 
     fn add(&mut self, entry: AdjEntry, wide: &WideRels) {
-        match self.find(entry.group) {
+        match self.find(entry.group()) {
             Ok(r) => {
                 let (start, end) = (self.start_of(r), self.runs[r].1 as usize);
                 // Loading a store or an import adds relationships in id
@@ -247,7 +265,7 @@ impl NodeAdjacency {
             Err(r) => {
                 let start = self.start_of(r);
                 self.entries.insert(start, entry);
-                self.runs.insert(r, (entry.group, start as u32 + 1));
+                self.runs.insert(r, (entry.group(), start as u32 + 1));
                 self.runs[r + 1..].iter_mut().for_each(|run| run.1 += 1);
             }
         }
@@ -280,8 +298,9 @@ impl NodeAdjacency {
         let mut start = 0;
         let runs_ok = runs.iter().all(|(group, end)| {
             let end = *end as usize;
-            let ok =
-                start < end && end <= entries.len() && entries[start..end].iter().all(|e| e.group == *group);
+            let ok = start < end
+                && end <= entries.len()
+                && entries[start..end].iter().all(|e| e.group() == *group);
             start = end;
             ok
         });
@@ -315,7 +334,7 @@ where
     F: Fn(&mut dyn FnMut(BuildEdge)),
 {
     let offset = heads.get(nodes.start).map_or(0, |h| h.entries);
-    let mut next: Vec<u64> = heads[nodes.clone()].iter().map(|h| h.entries - offset).collect();
+    let mut next: Vec<u32> = heads[nodes.clone()].iter().map(|h| h.entries - offset).collect();
     let mut put = |slot: usize, entry: AdjEntry| {
         let at = &mut next[slot - nodes.start];
         part[*at as usize] = entry;
@@ -341,7 +360,7 @@ where
         let entries = &mut part[range];
         if wide.ids.is_empty() {
             // Every entry holds its id: the raw fields are the key.
-            entries.sort_unstable_by_key(|e| (e.group, e.rel));
+            entries.sort_unstable_by_key(|e| (e.group(), e.rel));
         } else {
             entries.sort_unstable_by_key(|e| wide.key(e));
         }
@@ -381,16 +400,20 @@ pub(super) struct Adjacency {
 
 /// Where one built node's entries and runs start in `base` and
 /// `base_runs`. `runs` has [`OWNED`] set once the node's list has moved
-/// to `owned`.
+/// to `owned`. Both are 32 bits (a head is 8 bytes, 17 MB at a million
+/// events rather than 34): built arrays hold at most `u32::MAX` entries,
+/// and a graph with more has every list in `owned` ([`Adjacency::listed`]).
+/// Runs are far fewer than entries (one per group of a list longer than
+/// [`SHORT_LIST`]), so they never reach the [`OWNED`] bit.
 #[derive(Clone, Copy, Debug, Default)]
 struct Head {
-    entries: u64,
-    runs: u64,
+    entries: u32,
+    runs: u32,
 }
 
 /// In [`Head::runs`]: the node's list is in `owned`, not in the built
 /// arrays.
-const OWNED: u64 = 1 << 63;
+const OWNED: u32 = 1 << 31;
 
 /// A node's entries and runs, wherever they are kept.
 #[derive(Clone, Copy)]
@@ -408,8 +431,8 @@ impl<'a> View<'a> {
 
     fn run(self, group: u32) -> &'a [AdjEntry] {
         if self.runs_implicit() {
-            let start = self.entries.partition_point(|e| e.group < group);
-            let len = self.entries[start..].partition_point(|e| e.group == group);
+            let start = self.entries.partition_point(|e| e.group() < group);
+            let len = self.entries[start..].partition_point(|e| e.group() == group);
             return &self.entries[start..start + len];
         }
         match find_run(self.runs, group) {
@@ -420,7 +443,7 @@ impl<'a> View<'a> {
 
     fn split(self) -> usize {
         if self.runs_implicit() {
-            return self.entries.partition_point(|e| e.group & INCOMING == 0);
+            return self.entries.partition_point(|e| e.group() & INCOMING == 0);
         }
         self.runs
             .iter()
@@ -513,17 +536,29 @@ impl Adjacency {
         // their prefix sums: where each node's entries start.
         let mut heads = vec![Head::default(); slots + 1];
         let mut wide = WideRels::default();
+        let mut fits = true;
         edges(&mut |e| {
             if e.start < slots && e.end < slots {
-                heads[e.start + 1].entries += 1;
-                heads[e.end + 1].entries += 1;
+                for end in [e.start, e.end] {
+                    let count = &mut heads[end + 1].entries;
+                    *count = count.checked_add(1).unwrap_or_else(|| {
+                        fits = false;
+                        0
+                    });
+                }
                 if narrow(e.rel).is_none() {
                     wide.encode(e.rel);
                 }
             }
         });
         for i in 0..slots {
-            heads[i + 1].entries += heads[i].entries;
+            match heads[i + 1].entries.checked_add(heads[i].entries) {
+                Some(start) => heads[i + 1].entries = start,
+                None => fits = false,
+            }
+        }
+        if !fits {
+            return Adjacency::listed(slots, edges);
         }
         let total = heads[slots].entries as usize;
         let mut base = vec![AdjEntry::EMPTY; total];
@@ -559,13 +594,13 @@ impl Adjacency {
             |heads: &[Head], slot: usize| heads[slot].entries as usize..heads[slot + 1].entries as usize;
         let mut runs = Vec::with_capacity(run_count);
         for slot in 0..slots {
-            heads[slot].runs = runs.len() as u64;
+            heads[slot].runs = runs.len() as u32;
             let entries = &base[entries_of(&heads, slot)];
             if entries.len() > SHORT_LIST {
                 runs.extend(runs_of(entries));
             }
         }
-        heads[slots].runs = runs.len() as u64;
+        heads[slots].runs = runs.len() as u32;
         Adjacency {
             base,
             base_runs: runs,
@@ -573,6 +608,23 @@ impl Adjacency {
             wide,
             ..Adjacency::default()
         }
+    }
+
+    /// Every node's list kept on its own (`owned`), none in built arrays:
+    /// for a graph whose entries outnumber what a built array indexes with
+    /// 32 bits. Slower to build and to read, but the same lists.
+    fn listed<F>(slots: usize, edges: F) -> Adjacency
+    where
+        F: Fn(&mut dyn FnMut(BuildEdge)),
+    {
+        let mut adjacency = Adjacency::default();
+        edges(&mut |e| {
+            if e.start < slots && e.end < slots {
+                adjacency.add(e.start, e.rel, e.end as u32, false, e.rel_type);
+                adjacency.add(e.end, e.rel, e.start as u32, true, e.rel_type);
+            }
+        });
+        adjacency
     }
 
     /// True when every relationship id fits an entry (none is kept aside).
@@ -594,13 +646,13 @@ impl Adjacency {
             let list = entries.get(start..end)?;
             let in_order = list
                 .windows(2)
-                .all(|w| (w[0].group, w[0].rel) < (w[1].group, w[1].rel));
+                .all(|w| (w[0].group(), w[0].rel) < (w[1].group(), w[1].rel));
             if !in_order || list.iter().any(|e| e.rel >= WIDE_REL) {
                 return None;
             }
             heads.push(Head {
-                entries: start as u64,
-                runs: runs.len() as u64,
+                entries: u32::try_from(start).ok()?,
+                runs: runs.len() as u32,
             });
             if list.len() > SHORT_LIST {
                 runs.extend(runs_of(list));
@@ -611,8 +663,8 @@ impl Adjacency {
             return None;
         }
         heads.push(Head {
-            entries: start as u64,
-            runs: runs.len() as u64,
+            entries: u32::try_from(start).ok()?,
+            runs: runs.len() as u32,
         });
         runs.shrink_to_fit();
         Some(Adjacency {
@@ -741,7 +793,7 @@ mod tests {
         entries.sort_by_key(|e| wide.key(e));
         assert_eq!(entries.iter().map(|e| wide.rel(e).0).collect::<Vec<_>>(), ids);
         assert_eq!(wide.find(RelId(1 << 50)), None);
-        assert_eq!(std::mem::size_of::<AdjEntry>(), 12);
+        assert_eq!(std::mem::size_of::<AdjEntry>(), 10);
     }
 
     #[test]
@@ -830,15 +882,25 @@ mod tests {
         ) {
             let edges: Vec<(usize, usize, u32)> =
                 edges.into_iter().map(|(a, b, t)| (a % slots, b % slots, t)).collect();
-            let build = |two_threads: bool| {
-                let each = |add: &mut dyn FnMut(BuildEdge)| {
-                    for (i, (start, end, rel_type)) in edges.iter().enumerate() {
-                        add(BuildEdge { start: *start, end: *end, rel: RelId(1000 + i as u64), rel_type: *rel_type });
-                    }
-                };
-                Adjacency::built(slots, two_threads, each)
+            let each = |add: &mut dyn FnMut(BuildEdge)| {
+                for (i, (start, end, rel_type)) in edges.iter().enumerate() {
+                    add(BuildEdge { start: *start, end: *end, rel: RelId(1000 + i as u64), rel_type: *rel_type });
+                }
             };
+            let build = |two_threads: bool| Adjacency::built(slots, two_threads, each);
             let (one, two) = (build(false), build(true));
+            // Too many entries for built arrays: the same lists, each kept
+            // on its own.
+            let listed = Adjacency::listed(slots, each);
+            proptest::prop_assert!(listed.sorted() && listed.heads.is_empty());
+            for slot in 0..slots {
+                proptest::prop_assert_eq!(one.all(slot), listed.all(slot));
+                for incoming in [false, true] {
+                    for rel_type in 0..5 {
+                        proptest::prop_assert_eq!(one.run(slot, incoming, rel_type), listed.run(slot, incoming, rel_type));
+                    }
+                }
+            }
             proptest::prop_assert!(two.sorted());
             proptest::prop_assert_eq!(&one.heads.iter().map(|h| (h.entries, h.runs)).collect::<Vec<_>>(),
                 &two.heads.iter().map(|h| (h.entries, h.runs)).collect::<Vec<_>>());
@@ -899,7 +961,7 @@ mod tests {
                         reference.push(e);
                     }
                     (false, Some(i)) => {
-                        adj.remove(0, e.group, RelId(rel));
+                        adj.remove(0, e.group(), RelId(rel));
                         reference.remove(i);
                     }
                     _ => {}

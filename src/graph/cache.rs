@@ -21,8 +21,9 @@
 //! the node ids in order, the relationship count and one past the
 //! highest relationship id (u64 each), the type names in interned order (u32 count, then u32 length
 //! and bytes each), each node's entry count by rank (u32), every entry
-//! (relationship id, other end's rank, group: u32 each), and a CRC-32 of
-//! all that.
+//! (relationship id, other end's rank, group: u32 each; a group is the
+//! direction at bit 15 and the type id below it), and a CRC-32 of all
+//! that.
 
 use super::GraphIndex;
 use super::adjacency::{AdjEntry, Adjacency, RawEntry};
@@ -31,7 +32,10 @@ use super::table::{Edge, RelTable};
 use std::io::{self, Read, Write};
 
 const MAGIC: &[u8; 8] = b"ATTESTRC";
-const FORMAT: u32 = 1;
+/// 2 since change 55: a group's direction bit is bit 15 (it was bit 31),
+/// as entries keep groups in 16 bits. A cache of format 1 is refused
+/// and the pages are read, as for any cache in doubt.
+const FORMAT: u32 = 2;
 /// Bytes read or written at a time: entries go through a buffer of this
 /// size rather than one call each.
 const CHUNK: usize = 12 * 8192;
@@ -199,6 +203,9 @@ impl GraphIndex {
         }
         // Interned into an index with none yet, distinct names get the
         // ids 0, 1, 2, … the cache's entries use.
+        if cache.type_names.len() > super::MAX_REL_TYPES {
+            return false;
+        }
         for name in &cache.type_names {
             self.intern_type(name);
         }
@@ -395,7 +402,8 @@ fn read_entries<R: Read>(
                 rel: word(0),
                 other: word(4),
                 group: word(8),
-            });
+            })
+            .ok_or_else(|| bad("an entry of the relationship cache is out of range"))?;
             if word(4) as usize >= nodes || e.rel_type() as usize >= type_count {
                 return Err(bad("an entry of the relationship cache is out of range"));
             }
@@ -438,7 +446,8 @@ fn edges_of(
             *edge = Edge {
                 start: slot as u32,
                 end: raw.other,
-                rel_type: e.rel_type(),
+                // Below MAX_TYPES: a group holds 15 bits of type.
+                rel_type: e.rel_type() as u16,
             };
             type_counts[e.rel_type() as usize] += 1;
         }
@@ -447,7 +456,10 @@ fn edges_of(
         for e in list.iter().filter(|e| e.incoming()) {
             let raw = e.raw();
             let edge = edges.get(raw.rel as usize).copied().unwrap_or(Edge::VACANT);
-            if edge.end as usize != slot || edge.start != raw.other || edge.rel_type != e.rel_type() {
+            if edge.end as usize != slot
+                || edge.start != raw.other
+                || u32::from(edge.rel_type) != e.rel_type()
+            {
                 return Err(bad(
                     "an incoming entry of the relationship cache disagrees with its relationship",
                 ));
@@ -656,7 +668,7 @@ mod tests {
         let word = |bytes: &[u8], at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
         let incoming = (entries_at..body)
             .step_by(12)
-            .find(|at| word(&bytes, at + 8) & (1 << 31) != 0)
+            .find(|at| word(&bytes, at + 8) & (1 << 15) != 0)
             .unwrap();
         // The other end of an incoming entry moved to another node.
         let mut moved = bytes.clone();

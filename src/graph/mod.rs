@@ -3,7 +3,7 @@
 //! This layer owns the structures queries walk: the node records (in a
 //! table by slot, `table.rs`, packed into bytes, `packed.rs`, and handed
 //! out as [`NodeView`]s, `view.rs`) with each node's labels as bits by the
-//! same slot, each relationship's type and ends (12 bytes by id, `table.rs`; a
+//! same slot, each relationship's type and ends (10 bytes by id, `table.rs`; a
 //! relationship has a record only for properties, sources or a key), the
 //! typed adjacency expansions read (`adjacency.rs`), and the lookup indexes
 //! (by label, `idset.rs`; by unique key; by fact key). These are all of
@@ -38,6 +38,11 @@ pub use view::NodeView;
 pub use visit::{Edges, Neighbors, RelRef};
 
 use adjacency::{AdjEntry, Adjacency, BuildEdge, SHORT_LIST};
+
+/// How many relationship types a graph may have: an adjacency entry keeps
+/// a type id in 15 bits (docs/performance.md, change 55). Neo4j's limit
+/// was of the same order for years (65,535); a news graph has a few dozen.
+pub const MAX_REL_TYPES: usize = adjacency::MAX_TYPES;
 use idset::IdSet;
 use prefetch::prefetch;
 use table::{Edge, NodeTable, RelDetails, RelTable};
@@ -334,7 +339,7 @@ impl GraphIndex {
                     start: edge.start as usize,
                     end: edge.end as usize,
                     rel,
-                    rel_type: edge.rel_type,
+                    rel_type: u32::from(edge.rel_type),
                 });
             }
         };
@@ -1018,11 +1023,12 @@ impl GraphIndex {
 
     /// Puts a relationship into the adjacency (unless a load defers it)
     /// and counts its type; returns its type and ends for the relationship
-    /// table, or `None` if either end is missing.
+    /// table, or `None` if either end is missing or the type is one too
+    /// many ([`GraphIndex::type_fits`], which writers check first).
     fn add_edge(&mut self, rel: RelView<'_>) -> Option<Edge> {
         let a = self.nodes.slot(rel.start)?;
         let b = self.nodes.slot(rel.end)?;
-        let rel_type = self.intern_type(rel.rel_type);
+        let rel_type = self.intern_type(rel.rel_type)?;
         if !self.loading {
             self.adjacency.add(a, rel.id, b as u32, false, rel_type);
             self.adjacency.add(b, rel.id, a as u32, true, rel_type);
@@ -1031,7 +1037,8 @@ impl GraphIndex {
         Some(Edge {
             start: a as u32,
             end: b as u32,
-            rel_type,
+            // Below MAX_TYPES (`intern_type`).
+            rel_type: rel_type as u16,
         })
     }
 
@@ -1053,7 +1060,7 @@ impl GraphIndex {
     pub(crate) fn remove_relationship(&mut self, id: RelId) -> Option<Relationship> {
         let edge = self.rels.edge(id)?;
         let rel = self.rel_view(id, edge)?.to_relationship();
-        let rel_type = edge.rel_type;
+        let rel_type = u32::from(edge.rel_type);
         self.adjacency
             .remove(edge.start as usize, adjacency::group(false, rel_type), id);
         self.adjacency
@@ -1089,16 +1096,28 @@ impl GraphIndex {
         id
     }
 
-    fn intern_type(&mut self, rel_type: &str) -> u32 {
+    /// True when a relationship of type `rel_type` can be added: the type
+    /// is known, or fewer than [`MAX_REL_TYPES`] types are. Writers check
+    /// it before they change anything, to refuse the type with an error.
+    pub fn type_fits(&self, rel_type: &str) -> bool {
+        self.rel_type_names.len() < MAX_REL_TYPES || self.rel_type_ids.contains_key(rel_type)
+    }
+
+    /// The id of `rel_type`, interned if new; `None` when it is new and
+    /// [`MAX_REL_TYPES`] types are known already.
+    fn intern_type(&mut self, rel_type: &str) -> Option<u32> {
         // Relationships come in runs of one type (a store's pages, an
         // import's files): try the last type interned before hashing.
         let last = self.last_type as usize;
         if self.rel_type_names.get(last).is_some_and(|name| name == rel_type) {
-            return self.last_type;
+            return Some(self.last_type);
         }
         if let Some(&id) = self.rel_type_ids.get(rel_type) {
             self.last_type = id;
-            return id;
+            return Some(id);
+        }
+        if self.rel_type_names.len() >= MAX_REL_TYPES {
+            return None;
         }
         let id = self.rel_type_names.len() as u32;
         self.rel_type_names.push(rel_type.to_string());
@@ -1106,7 +1125,7 @@ impl GraphIndex {
         self.rel_type_counts.push(0);
         let labels = self.join_bits(rel_type);
         self.join_labels.push(labels);
-        id
+        Some(id)
     }
 
     fn index_node(&mut self, node: &Node) {
