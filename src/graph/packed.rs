@@ -5,12 +5,13 @@
 //! longer than 24 bytes in an allocation of its own, beside a 72-byte
 //! record (as the index kept them until change 49, docs/performance.md);
 //! at a million events that was 0.46 GB for the nodes alone, the largest
-//! part of an open store's memory. A [`NodeRecord`] is 24 bytes:
-//! the labels, where its bytes lie in the table's [`Arena`] (the shape's
-//! number and the values encoded one after another: a date in three
-//! bytes, a string as its length and its bytes), and the rare citations,
-//! fact key or wide id behind one pointer. A property is decoded when it
-//! is read, by skipping the values before it; nodes have a handful.
+//! part of an open store's memory. A [`NodeRecord`] is 12 bytes: the
+//! number of its list of labels, and where its bytes lie in the table's
+//! [`Arena`] (the shape's number and the values encoded one after
+//! another: a date in three bytes, a string as its length and its bytes).
+//! The rare citations, fact key or wide id are kept beside the records,
+//! by slot ([`Extra`]). A property is decoded when it is read, by skipping
+//! the values before it; nodes have a handful.
 //!
 //! The bytes of all records lie end to end in the arena's large chunks
 //! rather than in an allocation each: the allocator's header and rounding
@@ -26,25 +27,73 @@ use crate::model::{Date, Labels, Node, NodeId, Path, Properties, RelId, Shape, S
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU32;
 
-/// A node as the index keeps it (its id is kept by slot, see
-/// `Table::ids`, unless it is wider than 32 bits).
-#[derive(Clone, Debug)]
+/// A node as the index keeps it: 12 bytes. Its id is kept by slot (see
+/// `Table::ids`) unless it is wider than 32 bits; that id, citations and
+/// a fact key are kept by slot beside the records ([`Extra`]) for the few
+/// nodes that have any.
+#[derive(Clone, Copy, Debug)]
 pub(super) struct NodeRecord {
-    pub(super) labels: Labels,
+    /// The number of the node's labels in its table's [`LabelSets`], with
+    /// [`HAS_EXTRA`] set when the node has an [`Extra`].
+    labels: u32,
     /// Where the record's bytes lie in its table's arena: the shape's
     /// number ([`Shapes`]) as a varint, then one encoded value per key of
     /// the shape; no bytes for a node without properties.
     packed: PackedAt,
-    /// Citations, fact key and an id of 32 bits or more, for the few
-    /// nodes that have any (fact files' nodes; none of an import of rows).
-    extra: Option<Box<Extra>>,
 }
 
+/// In [`NodeRecord::labels`]: the node has an [`Extra`]. Label sets are
+/// numbered below it (two billion distinct lists of labels would not fit
+/// in memory anyway).
+const HAS_EXTRA: u32 = 1 << 31;
+
+/// Citations, fact key and an id of 32 bits or more: what the few nodes
+/// that have any (fact files' nodes; none of an import of rows) keep
+/// beside their records, by slot.
 #[derive(Clone, Debug, Default)]
-struct Extra {
-    sources: Sources,
-    key: Option<String>,
-    wide_id: Option<NodeId>,
+pub(super) struct Extra {
+    pub(super) sources: Sources,
+    pub(super) key: Option<String>,
+    pub(super) wide_id: Option<NodeId>,
+}
+
+/// The lists of labels the records name by number: like [`Shapes`], a
+/// graph has a few dozen, and a number is 4 bytes where the list's
+/// pointer was 8.
+#[derive(Clone, Debug, Default)]
+pub(super) struct LabelSets {
+    list: Vec<Labels>,
+    by_identity: HashMap<usize, u32>,
+    /// The list numbered last and its number: nodes come in runs of one
+    /// label set.
+    last: Option<(usize, u32)>,
+}
+
+impl LabelSets {
+    fn number(&mut self, labels: &Labels) -> u32 {
+        let identity = labels.identity();
+        if let Some((last, n)) = self.last
+            && last == identity
+        {
+            return n;
+        }
+        let n = match self.by_identity.get(&identity) {
+            Some(n) => *n,
+            None => {
+                let n = self.list.len() as u32;
+                self.list.push(labels.clone());
+                self.by_identity.insert(identity, n);
+                n
+            }
+        };
+        self.last = Some((identity, n));
+        n
+    }
+
+    fn get(&self, number: u32) -> &Labels {
+        const NONE: &Labels = &Labels::new();
+        self.list.get(number as usize).unwrap_or(NONE)
+    }
 }
 
 /// A node on its way into an index, its values already packed: what a
@@ -268,6 +317,7 @@ impl Arena {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Packing {
     pub(super) shapes: Shapes,
+    pub(super) label_sets: LabelSets,
     pub(super) arena: Arena,
     /// Reused while packing a record, before its bytes go to the arena.
     scratch: Vec<u8>,
@@ -285,6 +335,7 @@ impl Packing {
     pub(super) fn emptied(&self) -> Packing {
         Packing {
             shapes: self.shapes.clone(),
+            label_sets: self.label_sets.clone(),
             arena: Arena::with_capacity(self.arena.used - self.arena.freed),
             scratch: Vec::new(),
         }
@@ -292,9 +343,9 @@ impl Packing {
 }
 
 impl NodeRecord {
-    /// Packs `node`; `wide` says its id does not fit the 32-bit vector of
-    /// ids by slot.
-    pub(super) fn pack(wide: bool, node: Node, packing: &mut Packing) -> NodeRecord {
+    /// Packs `node`, with what it keeps beside the record; `wide` says its
+    /// id does not fit the 32-bit vector of ids by slot.
+    pub(super) fn pack(wide: bool, node: Node, packing: &mut Packing) -> (NodeRecord, Option<Extra>) {
         let Node {
             id,
             labels,
@@ -308,11 +359,15 @@ impl NodeRecord {
         });
         let packed = packing.arena.push(&out);
         packing.scratch = out;
-        NodeRecord::finish(labels, packed, sources, key, wide.then_some(id))
+        NodeRecord::finish(packing, &labels, packed, sources, key, wide.then_some(id))
     }
 
     /// Packs a node whose values are packed already.
-    pub(super) fn of_packed(wide: bool, node: PackedNode, packing: &mut Packing) -> NodeRecord {
+    pub(super) fn of_packed(
+        wide: bool,
+        node: PackedNode,
+        packing: &mut Packing,
+    ) -> (NodeRecord, Option<Extra>) {
         let PackedNode {
             id,
             labels,
@@ -327,33 +382,42 @@ impl NodeRecord {
             .pack(&shape, &mut out, |out| out.extend_from_slice(&values));
         let packed = packing.arena.push(&out);
         packing.scratch = out;
-        NodeRecord::finish(labels, packed, sources, key, wide.then_some(id))
+        NodeRecord::finish(packing, &labels, packed, sources, key, wide.then_some(id))
     }
 
     fn finish(
-        labels: Labels,
+        packing: &mut Packing,
+        labels: &Labels,
         packed: PackedAt,
         sources: Sources,
         key: Option<String>,
         wide_id: Option<NodeId>,
-    ) -> NodeRecord {
-        let extra = (!sources.is_empty() || key.is_some() || wide_id.is_some()).then(|| {
-            Box::new(Extra {
-                sources,
-                key,
-                wide_id,
-            })
+    ) -> (NodeRecord, Option<Extra>) {
+        let extra = (!sources.is_empty() || key.is_some() || wide_id.is_some()).then_some(Extra {
+            sources,
+            key,
+            wide_id,
         });
-        NodeRecord {
-            labels,
+        let number = packing.label_sets.number(labels);
+        let record = NodeRecord {
+            labels: if extra.is_some() {
+                number | HAS_EXTRA
+            } else {
+                number
+            },
             packed,
-            extra,
-        }
+        };
+        (record, extra)
     }
 
-    /// The id the record keeps, if it is a wide one.
-    pub(super) fn wide_id(&self) -> Option<NodeId> {
-        self.extra.as_ref().and_then(|e| e.wide_id)
+    /// True when the node keeps an [`Extra`] beside the record.
+    pub(super) fn has_extra(&self) -> bool {
+        self.labels & HAS_EXTRA != 0
+    }
+
+    /// The node's labels.
+    pub(super) fn labels<'p>(&self, packing: &'p Packing) -> &'p Labels {
+        packing.label_sets.get(self.labels & !HAS_EXTRA)
     }
 
     /// Where the record's bytes lie in its table's arena.
@@ -426,23 +490,25 @@ impl NodeRecord {
         Properties::with_shape(shape, values).unwrap_or_default()
     }
 
-    pub(super) fn sources(&self) -> &[Source] {
-        self.extra.as_ref().map_or(&[], |e| &e.sources[..])
-    }
-
-    pub(super) fn key(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| e.key.as_deref())
-    }
-
-    /// The node, unpacked.
-    pub(super) fn unpack(&self, id: NodeId, packing: &Packing) -> Node {
+    /// The node, unpacked, with `extra`, what it keeps beside the record.
+    pub(super) fn unpack(&self, id: NodeId, packing: &Packing, extra: Option<&Extra>) -> Node {
         Node {
             id,
-            labels: self.labels.clone(),
+            labels: self.labels(packing).clone(),
             properties: self.properties(packing),
-            sources: self.extra.as_ref().map(|e| e.sources.clone()).unwrap_or_default(),
-            key: self.key().map(str::to_string),
+            sources: extra.map(|e| e.sources.clone()).unwrap_or_default(),
+            key: extra.and_then(|e| e.key.clone()),
         }
+    }
+}
+
+impl Extra {
+    pub(super) fn sources(extra: Option<&Extra>) -> &[Source] {
+        extra.map_or(&[], |e| &e.sources[..])
+    }
+
+    pub(super) fn key(extra: Option<&Extra>) -> Option<&str> {
+        extra.and_then(|e| e.key.as_deref())
     }
 }
 
@@ -728,9 +794,12 @@ mod tests {
                 key: cited.then(|| "strike".to_string()),
             };
             let mut packing = Packing::default();
-            let record = NodeRecord::pack(wide, node.clone(), &mut packing);
-            prop_assert_eq!(record.wide_id(), wide.then_some(node.id));
-            let back = record.unpack(node.id, &packing);
+            let (record, extra) = NodeRecord::pack(wide, node.clone(), &mut packing);
+            prop_assert_eq!(extra.as_ref().and_then(|e| e.wide_id), wide.then_some(node.id));
+            prop_assert_eq!(record.has_extra(), extra.is_some());
+            prop_assert_eq!(extra.is_some(), wide || cited);
+            prop_assert_eq!(record.labels(&packing), &node.labels);
+            let back = record.unpack(node.id, &packing, extra.as_ref());
             prop_assert_eq!(&back.labels, &node.labels);
             prop_assert_eq!(&back.sources, &node.sources);
             prop_assert_eq!(&back.key, &node.key);
@@ -759,17 +828,19 @@ mod tests {
                 key: None,
             }
         };
-        let a = NodeRecord::pack(false, node("airstrike"), &mut packing);
-        let b = NodeRecord::pack(false, node("meeting"), &mut packing);
+        let (a, _) = NodeRecord::pack(false, node("airstrike"), &mut packing);
+        let (b, _) = NodeRecord::pack(false, node("meeting"), &mut packing);
         assert_eq!(packing.shapes.list.len(), 1);
         assert_eq!(a.property("kind", &packing), Some(Value::from("airstrike")));
         assert_eq!(b.property("kind", &packing), Some(Value::from("meeting")));
         // The date takes three bytes and its tag; the whole record is small.
         let bytes = packing.arena.get(a.packed).len();
         assert!(bytes <= 1 + 1 + 10 + 1 + 3, "{bytes} bytes");
-        assert!(a.extra.is_none());
-        assert_eq!(std::mem::size_of::<NodeRecord>(), 24);
-        assert_eq!(std::mem::size_of::<Option<NodeRecord>>(), 24);
+        assert!(!a.has_extra());
+        // One list of labels for both (the same interned list).
+        assert_eq!(packing.label_sets.list.len(), 1);
+        assert_eq!(std::mem::size_of::<NodeRecord>(), 12);
+        assert_eq!(std::mem::size_of::<Option<NodeRecord>>(), 12);
     }
 
     #[test]
@@ -810,7 +881,7 @@ mod tests {
             sources: Sources::default(),
             key: None,
         };
-        let mut record = NodeRecord::pack(false, node, &mut packing);
+        let (mut record, _) = NodeRecord::pack(false, node, &mut packing);
         let mut cut = packing.arena.get(record.packed).to_vec();
         cut.truncate(cut.len() - 3);
         record.packed = packing.arena.push(&cut);

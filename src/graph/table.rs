@@ -24,7 +24,7 @@
 
 use super::IdMap;
 use super::NodeView;
-use super::packed::{NodeRecord, PackedNode, Packing};
+use super::packed::{Extra, NodeRecord, PackedNode, Packing};
 use super::prefetch::prefetch;
 use crate::model::{Node, NodeId, Properties, RelId, Relationship, Source};
 use std::hash::Hash;
@@ -60,6 +60,9 @@ impl TableId for RelId {
 pub(super) struct NodeTable {
     table: Table<NodeId, NodeRecord>,
     packing: Packing,
+    /// What the few nodes with citations, a fact key or a wide id keep
+    /// beside their records, by slot.
+    extras: IdMap<usize, Extra>,
 }
 
 impl NodeTable {
@@ -113,34 +116,49 @@ impl NodeTable {
     /// The node in `slot`.
     pub fn at(&self, slot: usize) -> Option<NodeView<'_>> {
         let record = self.table.at(slot)?;
-        Some(NodeView::packed(self.id_of(slot, record), record, &self.packing))
+        Some(self.view(slot, record))
     }
 
-    fn id_of(&self, slot: usize, record: &NodeRecord) -> NodeId {
+    fn view<'a>(&'a self, slot: usize, record: &'a NodeRecord) -> NodeView<'a> {
+        let extra = self.extra(slot, record);
+        NodeView::packed(self.id_of(slot, extra), record, &self.packing, extra)
+    }
+
+    /// What the node in `slot` keeps beside its record, if anything.
+    fn extra(&self, slot: usize, record: &NodeRecord) -> Option<&Extra> {
+        // Most records have none: no lookup for them.
+        record.has_extra().then(|| self.extras.get(&slot)).flatten()
+    }
+
+    fn id_of(&self, slot: usize, extra: Option<&Extra>) -> NodeId {
         match self.table.ids.get(slot) {
             Some(raw) if *raw != NONE => NodeId(u64::from(*raw)),
-            _ => record.wide_id().unwrap_or(NodeId(0)),
+            _ => extra.and_then(|e| e.wide_id).unwrap_or(NodeId(0)),
         }
     }
 
     /// Stores `node` in `slot` (its slot set first), packed.
     pub fn put(&mut self, slot: usize, node: Node) {
-        let record = NodeRecord::pack(node.id.0 >= WIDE, node, &mut self.packing);
-        self.store(slot, record);
+        let (record, extra) = NodeRecord::pack(node.id.0 >= WIDE, node, &mut self.packing);
+        self.store(slot, record, extra);
     }
 
     /// Stores a node whose values are packed already in `slot`.
     pub fn put_packed(&mut self, slot: usize, node: PackedNode) {
-        let record = NodeRecord::of_packed(node.id.0 >= WIDE, node, &mut self.packing);
-        self.store(slot, record);
+        let (record, extra) = NodeRecord::of_packed(node.id.0 >= WIDE, node, &mut self.packing);
+        self.store(slot, record, extra);
     }
 
-    /// Puts `record` in `slot`; the bytes of the record it replaces are
-    /// freed.
-    fn store(&mut self, slot: usize, record: NodeRecord) {
+    /// Puts `record` (and `extra`) in `slot`; the bytes of the record it
+    /// replaces are freed.
+    fn store(&mut self, slot: usize, record: NodeRecord, extra: Option<Extra>) {
         if let Some(old) = self.table.at(slot) {
             self.packing.arena.free(old.packed_at());
         }
+        match extra {
+            Some(extra) => self.extras.insert(slot, extra),
+            None => self.extras.remove(&slot),
+        };
         self.table.put(slot, record);
         self.repack_if_wasted();
     }
@@ -161,8 +179,10 @@ impl NodeTable {
 
     /// Takes `id`'s node out, leaving its slot reserved.
     pub fn take(&mut self, id: NodeId) -> Option<Node> {
+        let slot = self.table.slot(id)?;
         let record = self.table.take(id)?;
-        let node = record.unpack(id, &self.packing);
+        let extra = self.extras.remove(&slot);
+        let node = record.unpack(id, &self.packing, extra.as_ref());
         self.packing.arena.free(record.packed_at());
         self.repack_if_wasted();
         Some(node)
@@ -174,13 +194,7 @@ impl NodeTable {
             .records
             .iter()
             .enumerate()
-            .filter_map(|(slot, record)| {
-                Some(NodeView::packed(
-                    self.id_of(slot, record.as_ref()?),
-                    record.as_ref()?,
-                    &self.packing,
-                ))
-            })
+            .filter_map(|(slot, record)| Some(self.view(slot, record.as_ref()?)))
     }
 
     /// The live slots in id order, read off the id-to-slot vector while
@@ -198,7 +212,7 @@ impl NodeTable {
     /// The id of the node in `slot`, if one lives there.
     pub fn id_at(&self, slot: usize) -> Option<NodeId> {
         let record = self.table.at(slot)?;
-        Some(self.id_of(slot, record))
+        Some(self.id_of(slot, self.extra(slot, record)))
     }
 
     /// The id of the node in `slot`, which must hold one (as the slots
@@ -651,6 +665,40 @@ pub(super) mod tests {
         assert_eq!(ids, [1, 4, 3]);
         assert_eq!(table.at(2).map(|n| n.id), None);
         assert_eq!(table.at(3).map(|n| n.id), Some(NodeId(3)));
+    }
+
+    #[test]
+    fn citations_keys_and_wide_ids_are_kept_beside_the_records_by_slot() {
+        use crate::model::Source;
+        let mut table = NodeTable::default();
+        let cited = |id: u64| {
+            let mut n = node(id);
+            n.sources = vec![Source::sentence("article", 3)].into();
+            n.key = Some(format!("key-{id}"));
+            n
+        };
+        let wide = 1u64 << 40;
+        for (slot, n) in [cited(1), node(2), node(wide)].into_iter().enumerate() {
+            table.set_slot(n.id, slot);
+            table.put(slot, n);
+        }
+        let one = table.get(NodeId(1)).unwrap();
+        assert_eq!((one.key(), one.sources().len()), (Some("key-1"), 1));
+        let two = table.get(NodeId(2)).unwrap();
+        assert_eq!((two.key(), two.sources().len()), (None, 0));
+        assert_eq!(table.get(NodeId(wide)).map(|n| n.id), Some(NodeId(wide)));
+        assert_eq!(table.id_at(2), Some(NodeId(wide)));
+        assert_eq!(table.extras.len(), 2);
+        // Rewritten without citations or key: nothing kept beside it.
+        table.put(0, node(1));
+        assert_eq!(table.get(NodeId(1)).unwrap().key(), None);
+        assert_eq!(table.extras.len(), 1);
+        // Taken out whole.
+        table.put(0, cited(1));
+        let taken = table.take(NodeId(1)).unwrap();
+        assert_eq!((taken.key.as_deref(), taken.sources.len()), (Some("key-1"), 1));
+        assert_eq!(taken.labels, ["A"]);
+        assert_eq!(table.extras.len(), 1);
     }
 
     #[test]

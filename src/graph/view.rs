@@ -1,7 +1,7 @@
 //! [`NodeView`]: a node as the index holds it, read without copying the
 //! whole record.
 
-use super::packed::{NodeRecord, Packing, ValueRef};
+use super::packed::{Extra, NodeRecord, Packing, ValueRef};
 use crate::model::{Labels, Node, NodeId, Properties, Source, Value};
 
 /// A node of a [`GraphIndex`](super::GraphIndex), borrowed: its id and
@@ -37,9 +37,9 @@ pub struct NodeView<'a> {
 /// Where a view reads the node.
 #[derive(Clone, Copy)]
 enum Backing<'a> {
-    /// A record the index packed, with the shapes it names and the arena
-    /// its bytes lie in.
-    Packed(&'a NodeRecord, &'a Packing),
+    /// A record the index packed, with the shapes and labels it names and
+    /// the arena its bytes lie in, and what the node keeps beside it.
+    Packed(&'a NodeRecord, &'a Packing, Option<&'a Extra>),
     /// A node not (or not yet) in an index.
     Node(&'a Node),
 }
@@ -54,11 +54,16 @@ impl<'a> NodeView<'a> {
         }
     }
 
-    pub(super) fn packed(id: NodeId, record: &'a NodeRecord, packing: &'a Packing) -> NodeView<'a> {
+    pub(super) fn packed(
+        id: NodeId,
+        record: &'a NodeRecord,
+        packing: &'a Packing,
+        extra: Option<&'a Extra>,
+    ) -> NodeView<'a> {
         NodeView {
             id,
-            labels: &record.labels,
-            backing: Backing::Packed(record, packing),
+            labels: record.labels(packing),
+            backing: Backing::Packed(record, packing, extra),
         }
     }
 
@@ -71,7 +76,7 @@ impl<'a> NodeView<'a> {
     /// never null).
     pub fn property(&self, key: &str) -> Value {
         match self.backing {
-            Backing::Packed(record, packing) => record.property(key, packing).unwrap_or_default(),
+            Backing::Packed(record, packing, _) => record.property(key, packing).unwrap_or_default(),
             Backing::Node(node) => node.property(key).clone(),
         }
     }
@@ -79,7 +84,7 @@ impl<'a> NodeView<'a> {
     /// Every property, as an owned map.
     pub fn properties(&self) -> Properties {
         match self.backing {
-            Backing::Packed(record, packing) => record.properties(packing),
+            Backing::Packed(record, packing, _) => record.properties(packing),
             Backing::Node(node) => node.properties.clone(),
         }
     }
@@ -87,7 +92,7 @@ impl<'a> NodeView<'a> {
     /// The property keys, sorted.
     pub fn property_keys(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         let keys: Box<dyn Iterator<Item = &'a String> + 'a> = match self.backing {
-            Backing::Packed(record, packing) => Box::new(record.keys(packing).iter()),
+            Backing::Packed(record, packing, _) => Box::new(record.keys(packing).iter()),
             Backing::Node(node) => Box::new(node.properties.keys()),
         };
         keys.map(String::as_str)
@@ -96,7 +101,7 @@ impl<'a> NodeView<'a> {
     /// The property keys, sorted, as the shape holds them.
     pub(crate) fn keys_slice(&self) -> &'a [String] {
         match self.backing {
-            Backing::Packed(record, packing) => record.keys(packing),
+            Backing::Packed(record, packing, _) => record.keys(packing),
             Backing::Node(node) => node.properties.keys_slice(),
         }
     }
@@ -109,7 +114,7 @@ impl<'a> NodeView<'a> {
         mut f: impl FnMut(ValueRef<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         match self.backing {
-            Backing::Packed(record, packing) => record.try_for_each_value(packing, f),
+            Backing::Packed(record, packing, _) => record.try_for_each_value(packing, f),
             Backing::Node(node) => node.properties.values().try_for_each(|v| f(ValueRef::Value(v))),
         }
     }
@@ -117,7 +122,7 @@ impl<'a> NodeView<'a> {
     /// Citations supporting the node.
     pub fn sources(&self) -> &'a [Source] {
         match self.backing {
-            Backing::Packed(record, _) => record.sources(),
+            Backing::Packed(_, _, extra) => Extra::sources(extra),
             Backing::Node(node) => &node.sources,
         }
     }
@@ -125,7 +130,7 @@ impl<'a> NodeView<'a> {
     /// The readable key a fact file gave the node, if any.
     pub fn key(&self) -> Option<&'a str> {
         match self.backing {
-            Backing::Packed(record, _) => record.key(),
+            Backing::Packed(_, _, extra) => Extra::key(extra),
             Backing::Node(node) => node.key.as_deref(),
         }
     }
@@ -133,7 +138,7 @@ impl<'a> NodeView<'a> {
     /// An owned copy of the node.
     pub fn to_node(&self) -> Node {
         match self.backing {
-            Backing::Packed(record, packing) => record.unpack(self.id, packing),
+            Backing::Packed(record, packing, extra) => record.unpack(self.id, packing, extra),
             Backing::Node(node) => node.clone(),
         }
     }

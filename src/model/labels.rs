@@ -68,6 +68,13 @@ impl Labels {
         }
     }
 
+    /// A number that is the same for every list of the same labels in
+    /// the same order (they are interned) while one of them lives, and 0
+    /// for no labels.
+    pub(crate) fn identity(&self) -> usize {
+        self.0.as_ref().map_or(0, |names| Arc::as_ptr(names) as usize)
+    }
+
     /// True if `self` and `other` are the same interned list (equal lists
     /// always are, except that the empty list is no allocation at all).
     pub fn ptr_eq(&self, other: &Labels) -> bool {
