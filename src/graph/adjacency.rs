@@ -24,10 +24,11 @@
 //! a million events (8 MB) stays mostly in the last-level cache. Entries
 //! of 20 bytes, which kept the id and the relationship id in 64 bits, took
 //! 288 MB on the million-event set; 12-byte ones 173 MB (change 43 in
-//! docs/performance.md), 10-byte ones 144 MB (change 55). A relationship id of 2^31 or more does not fit:
-//! the entry then holds its place in a side table of such ids
-//! ([`WideRels`]). Ids the store hands out are dense, so only an import
-//! that keeps ids of its own past two billion pays for it.
+//! docs/performance.md), 10-byte ones 144 MB (change 55). A relationship
+//! id of 2^31 or more does not fit: the entry then holds its place in a
+//! side table of such ids ([`WideRels`]). Ids the store hands out are
+//! dense, so only an import that keeps ids of its own past two billion
+//! pays for it.
 //!
 //! Two 16-byte layouts were measured and left out (minimums of 3 x 12
 //! runs on the million-event set, against 24-byte entries). Keeping only

@@ -195,8 +195,9 @@ impl Shapes {
         n
     }
 
-    /// A record's bytes: `shape`'s number, then the values `write` puts
-    /// (about `len` bytes); none for a node without properties.
+    /// Writes a record's bytes into `out` (emptied first): `shape`'s
+    /// number, then the values `write` puts; none for a node without
+    /// properties.
     fn pack(&mut self, shape: &Shape, out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
         out.clear();
         if shape.keys().is_empty() {
@@ -250,24 +251,22 @@ impl Arena {
 
     /// Appends `bytes`, returning where they lie.
     pub(super) fn push(&mut self, bytes: &[u8]) -> PackedAt {
-        let mut len = Vec::with_capacity(5);
-        put_varint(&mut len, bytes.len() as u64);
-        let need = len.len() + bytes.len();
+        let need = varint_len(bytes.len() as u64) + bytes.len();
         let fits = self
             .chunks
             .last()
             .is_some_and(|chunk| chunk.capacity() - chunk.len() >= need);
-        if !fits {
-            self.chunks.push(Vec::with_capacity(need.max(CHUNK)));
-        }
-        let index = self.chunks.len();
-        let chunk = self
-            .chunks
-            .last_mut()
-            .expect("a chunk was just made if none fitted");
+        // The last chunk is taken out and put back (a move of the vector,
+        // not of its bytes), or a new one is started.
+        let mut chunk = match fits {
+            true => self.chunks.pop().unwrap_or_default(),
+            false => Vec::with_capacity(need.max(CHUNK)),
+        };
         let offset = chunk.len();
-        chunk.extend_from_slice(&len);
+        put_varint(&mut chunk, bytes.len() as u64);
         chunk.extend_from_slice(bytes);
+        self.chunks.push(chunk);
+        let index = self.chunks.len();
         self.used += need;
         PackedAt {
             // Chunks number from 1 and a chunk holds at least one byte:
@@ -294,9 +293,7 @@ impl Arena {
     /// Counts the bytes at `at` as no longer used.
     pub(super) fn free(&mut self, at: PackedAt) {
         let len = self.get(at).len();
-        let mut prefix = Vec::with_capacity(5);
-        put_varint(&mut prefix, len as u64);
-        self.freed += len + prefix.len();
+        self.freed += varint_len(len as u64) + len;
     }
 
     /// Number of chunks.
@@ -526,6 +523,11 @@ const MAP: u8 = 8;
 const NODE: u8 = 9;
 const REL: u8 = 10;
 const PATH: u8 = 11;
+
+/// How many bytes [`put_varint`] writes for `n`.
+fn varint_len(n: u64) -> usize {
+    (64 - n.leading_zeros() as usize).max(1).div_ceil(7)
+}
 
 fn put_varint(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
@@ -841,6 +843,15 @@ mod tests {
         assert_eq!(packing.label_sets.list.len(), 1);
         assert_eq!(std::mem::size_of::<NodeRecord>(), 12);
         assert_eq!(std::mem::size_of::<Option<NodeRecord>>(), 12);
+    }
+
+    #[test]
+    fn varint_lengths_are_what_is_written() {
+        for n in [0, 1, 127, 128, 16_383, 16_384, u64::from(u32::MAX), u64::MAX] {
+            let mut out = Vec::new();
+            put_varint(&mut out, n);
+            assert_eq!(varint_len(n), out.len(), "{n}");
+        }
     }
 
     #[test]

@@ -54,8 +54,9 @@ impl TableId for RelId {
 }
 
 /// Node records by node slot, packed ([`NodeRecord`]), with the shapes
-/// they name and the arena their bytes lie in. Records go in as [`Node`]s and come out as [`NodeView`]s
-/// (or as `Node`s again when taken out).
+/// and label lists they name, the arena their bytes lie in and the
+/// extras a few keep beside them. Records go in as [`Node`]s and come
+/// out as [`NodeView`]s (or as `Node`s again when taken out).
 #[derive(Clone, Default)]
 pub(super) struct NodeTable {
     table: Table<NodeId, NodeRecord>,
@@ -156,9 +157,15 @@ impl NodeTable {
             self.packing.arena.free(old.packed_at());
         }
         match extra {
-            Some(extra) => self.extras.insert(slot, extra),
-            None => self.extras.remove(&slot),
-        };
+            Some(extra) => {
+                self.extras.insert(slot, extra);
+            }
+            // Most tables keep no extras at all: no lookup then.
+            None if !self.extras.is_empty() => {
+                self.extras.remove(&slot);
+            }
+            None => {}
+        }
         self.table.put(slot, record);
         self.repack_if_wasted();
     }
