@@ -57,45 +57,6 @@ pub(super) struct Extra {
     pub(super) wide_id: Option<NodeId>,
 }
 
-/// The lists of labels the records name by number: like [`Shapes`], a
-/// graph has a few dozen, and a number is 4 bytes where the list's
-/// pointer was 8.
-#[derive(Clone, Debug, Default)]
-pub(super) struct LabelSets {
-    list: Vec<Labels>,
-    by_identity: HashMap<usize, u32>,
-    /// The list numbered last and its number: nodes come in runs of one
-    /// label set.
-    last: Option<(usize, u32)>,
-}
-
-impl LabelSets {
-    fn number(&mut self, labels: &Labels) -> u32 {
-        let identity = labels.identity();
-        if let Some((last, n)) = self.last
-            && last == identity
-        {
-            return n;
-        }
-        let n = match self.by_identity.get(&identity) {
-            Some(n) => *n,
-            None => {
-                let n = self.list.len() as u32;
-                self.list.push(labels.clone());
-                self.by_identity.insert(identity, n);
-                n
-            }
-        };
-        self.last = Some((identity, n));
-        n
-    }
-
-    fn get(&self, number: u32) -> &Labels {
-        const NONE: &Labels = &Labels::new();
-        self.list.get(number as usize).unwrap_or(NONE)
-    }
-}
-
 /// A node on its way into an index, its values already packed: what a
 /// store's page decodes to when it is opened, so that no [`Value`] is
 /// built for a value that goes straight into a record (a string is copied
@@ -163,38 +124,82 @@ pub(crate) enum ValueRef<'a> {
     Value(&'a Value),
 }
 
-/// The shapes (sets of property keys) the records name by number. A
-/// shape stays listed once no record names it any more: a graph has a
-/// few dozen key sets, and numbering them anew would mean rewriting
-/// records.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Shapes {
-    list: Vec<Shape>,
+/// Something the records name by number: a list of labels or a shape
+/// (a set of property keys). Both are interned, so equal ones are one
+/// allocation, whose address names them while it lives.
+pub(super) trait Interned: Clone {
+    fn identity(&self) -> usize;
+}
+
+impl Interned for Shape {
+    fn identity(&self) -> usize {
+        Shape::identity(self)
+    }
+}
+
+impl Interned for Labels {
+    fn identity(&self) -> usize {
+        Labels::identity(self)
+    }
+}
+
+/// The shapes or label lists the records name by number, where the
+/// thing itself would be a pointer (8 bytes) or more. One stays listed
+/// once no record names it any more: a graph has a few dozen, and
+/// numbering them anew would mean rewriting records. Listing keeps it
+/// alive, so its identity cannot be reused by another.
+#[derive(Clone, Debug)]
+pub(super) struct Numbered<T> {
+    list: Vec<T>,
     by_identity: HashMap<usize, u32>,
-    /// The shape numbered last and its number: nodes come in runs of one
-    /// shape (a page, an import's file).
+    /// The one numbered last and its number: nodes come in runs of one
+    /// shape and one label list (a page, an import's file).
     last: Option<(usize, u32)>,
 }
 
-impl Shapes {
-    fn number(&mut self, shape: &Shape) -> u32 {
-        let identity = shape.identity();
+impl<T> Default for Numbered<T> {
+    fn default() -> Numbered<T> {
+        Numbered {
+            list: Vec::new(),
+            by_identity: HashMap::new(),
+            last: None,
+        }
+    }
+}
+
+impl<T: Interned> Numbered<T> {
+    fn number(&mut self, item: &T) -> u32 {
+        let identity = item.identity();
         if let Some((last, n)) = self.last
             && last == identity
         {
             return n;
         }
-        if let Some(n) = self.by_identity.get(&identity) {
-            self.last = Some((identity, *n));
-            return *n;
-        }
-        let n = self.list.len() as u32;
-        self.list.push(shape.clone());
-        self.by_identity.insert(identity, n);
+        let n = match self.by_identity.get(&identity) {
+            Some(n) => *n,
+            None => {
+                let n = self.list.len() as u32;
+                self.list.push(item.clone());
+                self.by_identity.insert(identity, n);
+                n
+            }
+        };
         self.last = Some((identity, n));
         n
     }
 
+    fn get(&self, number: u64) -> Option<&T> {
+        self.list.get(usize::try_from(number).ok()?)
+    }
+}
+
+/// The shapes (sets of property keys) the records name by number.
+pub(super) type Shapes = Numbered<Shape>;
+
+/// The lists of labels the records name by number.
+pub(super) type LabelSets = Numbered<Labels>;
+
+impl Shapes {
     /// Writes a record's bytes into `out` (emptied first): `shape`'s
     /// number, then the values `write` puts; none for a node without
     /// properties.
@@ -205,10 +210,6 @@ impl Shapes {
         }
         put_varint(out, u64::from(self.number(shape)));
         write(out);
-    }
-
-    fn get(&self, number: u64) -> Option<&Shape> {
-        self.list.get(usize::try_from(number).ok()?)
     }
 }
 
@@ -414,7 +415,9 @@ impl NodeRecord {
 
     /// The node's labels.
     pub(super) fn labels<'p>(&self, packing: &'p Packing) -> &'p Labels {
-        packing.label_sets.get(self.labels & !HAS_EXTRA)
+        const NONE: &Labels = &Labels::new();
+        let number = u64::from(self.labels & !HAS_EXTRA);
+        packing.label_sets.get(number).unwrap_or(NONE)
     }
 
     /// Where the record's bytes lie in its table's arena.
