@@ -322,6 +322,17 @@ pub(super) struct Packing {
 }
 
 impl Packing {
+    /// Puts a record's bytes in the arena: `shape`'s number, then the
+    /// values `write` puts (written first into a buffer kept for the next
+    /// record).
+    fn put(&mut self, shape: &Shape, write: impl FnOnce(&mut Vec<u8>)) -> PackedAt {
+        let mut out = std::mem::take(&mut self.scratch);
+        self.shapes.pack(shape, &mut out, write);
+        let at = self.arena.push(&out);
+        self.scratch = out;
+        at
+    }
+
     /// Moves `record`'s bytes from `from` into this packing's arena (the
     /// shapes are the same: this packing is `from`'s, emptied).
     pub(super) fn moved(&mut self, record: &mut NodeRecord, from: &Arena) {
@@ -351,12 +362,9 @@ impl NodeRecord {
             sources,
             key,
         } = node;
-        let mut out = std::mem::take(&mut packing.scratch);
-        packing.shapes.pack(&properties.shape(), &mut out, |out| {
+        let packed = packing.put(&properties.shape(), |out| {
             properties.values().for_each(|value| put_value(out, value));
         });
-        let packed = packing.arena.push(&out);
-        packing.scratch = out;
         NodeRecord::finish(packing, &labels, packed, sources, key, wide.then_some(id))
     }
 
@@ -374,12 +382,7 @@ impl NodeRecord {
             sources,
             key,
         } = node;
-        let mut out = std::mem::take(&mut packing.scratch);
-        packing
-            .shapes
-            .pack(&shape, &mut out, |out| out.extend_from_slice(&values));
-        let packed = packing.arena.push(&out);
-        packing.scratch = out;
+        let packed = packing.put(&shape, |out| out.extend_from_slice(&values));
         NodeRecord::finish(packing, &labels, packed, sources, key, wide.then_some(id))
     }
 
