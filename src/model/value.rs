@@ -117,13 +117,22 @@ impl Value {
     }
 
     /// True for the values that own memory of their own (strings, lists,
-    /// maps, paths); the rest are plain bits.
+    /// maps, paths); the rest are plain bits. Every variant is named (no
+    /// wildcard), so that a variant added later has to be placed on one
+    /// side here rather than fall silently among the values
+    /// `replace_with` forgets instead of dropping.
     #[inline]
     fn owns_memory(&self) -> bool {
-        matches!(
-            self,
-            Value::String(_) | Value::List(_) | Value::Map(_) | Value::Path(_)
-        )
+        match self {
+            Value::String(_) | Value::List(_) | Value::Map(_) | Value::Path(_) => true,
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Date(_)
+            | Value::Node(_)
+            | Value::Relationship(_) => false,
+        }
     }
 
     /// A copy of the value, as `clone` makes, but made in line for the
